@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const csv = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+
+/** Everything the hub reads from its environment, parsed once at start. Units are in the names. */
+export const hubEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default("127.0.0.1"),
+  DATABASE_URL: z.string().url().default("postgres://inventory:inventory@127.0.0.1:5432/inventory"),
+  KAFKA_BROKERS: csv.default(["127.0.0.1:9092"]),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+  /** Bearer token accepted on writes until signed tokens arrive. */
+  HUB_TOKEN: z.string().min(8).default("devtoken"),
+  /** Distinguishes hub processes sharing one database: names the replica and its consumer group. */
+  HUB_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("hub"),
+  /** Where the hub keeps its read replica (a SQLite file), or :memory:. */
+  HUB_REPLICA_PATH: z.string().default(".data/hub-replica.sqlite"),
+  /** Seed the demo stores and SKUs when the database holds no store yet. */
+  SEED_DEMO: bool.default(false),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  /** Upper bound on any one SQL statement. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** Upper bound on waiting for a free pool connection or a new TCP connection to PostgreSQL. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  /** The relay's fallback poll, for a missed notification; commits wake it at once. */
+  RELAY_IDLE_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type HubEnv = z.infer<typeof hubEnvSchema>;
+
+export const parseHubEnv = (env: NodeJS.ProcessEnv): HubEnv => {
+  const parsed = hubEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`invalid hub environment:\n${problems}`);
+  }
+  return parsed.data;
+};

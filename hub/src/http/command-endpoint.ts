@@ -1,0 +1,59 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { failure, isFailure, type Failure } from "@inventory/shared";
+import { failureResponse, parseJsonBody, type TraceVariables } from "@inventory/read-model";
+import type { CommandExecutor, CommandHandler } from "../commands/execute-command.js";
+import type { AuthVariables } from "./authenticate.js";
+import { requestFingerprint } from "./fingerprint.js";
+
+export type HubEnv = { Variables: TraceVariables & AuthVariables };
+
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const IF_MATCH_PATTERN = /^(?:W\/)?"?(\d{1,9})"?$/;
+
+export interface CommandInput<T> {
+  readonly body: T;
+  /** The version named by If-Match, when the caller sent one. */
+  readonly expectedVersion: number | undefined;
+}
+
+const parseIfMatch = (value: string | undefined): number | undefined | Failure => {
+  if (value === undefined || value.trim() === "*") return undefined;
+  const match = IF_MATCH_PATTERN.exec(value.trim());
+  return match ? Number(match[1]) : failure("VALIDATION_ERROR", 'If-Match must be a version in quotes, e.g. "3"');
+};
+
+/**
+ * A write endpoint: Idempotency-Key, If-Match and body are checked before anything runs,
+ * then the command runs once per key and its first answer is replayed for retries.
+ */
+export const commandEndpoint =
+  <S extends z.ZodType>(execute: CommandExecutor, schema: S, toHandler: (input: CommandInput<z.infer<S>>) => CommandHandler) =>
+  async (c: Context<HubEnv>) => {
+    const idempotencyKey = c.req.header("Idempotency-Key");
+    if (idempotencyKey === undefined || idempotencyKey === "") {
+      return failureResponse(c, failure("IDEMPOTENCY_KEY_REQUIRED", "send an Idempotency-Key header (a UUID) with every write"));
+    }
+    if (!IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+      return failureResponse(c, failure("VALIDATION_ERROR", "Idempotency-Key must be 1-255 printable ASCII characters"));
+    }
+    const ifMatch = c.req.header("If-Match");
+    const expectedVersion = parseIfMatch(ifMatch);
+    if (isFailure(expectedVersion)) return failureResponse(c, expectedVersion);
+    const body = await parseJsonBody(c, schema);
+    if (isFailure(body)) return failureResponse(c, body);
+
+    const reply = await execute(
+      {
+        scope: c.get("principal").subject,
+        idempotencyKey,
+        fingerprint: requestFingerprint({ method: c.req.method, path: c.req.path, ifMatch, body }),
+        traceId: c.get("traceId"),
+      },
+      toHandler({ body, expectedVersion }),
+    );
+    if (isFailure(reply)) return failureResponse(c, reply);
+    const headers: Record<string, string> = { ...reply.headers };
+    if (reply.replayed) headers["Idempotent-Replayed"] = "true";
+    return c.json(reply.body as object, reply.status as 202, headers);
+  };

@@ -1,0 +1,20 @@
+import type pg from "pg";
+import type { ReadinessProbe, ReplicaFeed } from "@inventory/read-model";
+import type { OutboxRelay } from "./outbox/outbox-relay.js";
+
+/** The hub is ready when it can write (PostgreSQL answers) and its replica is fed (Kafka answers). */
+export const hubReadiness =
+  (deps: { pool: pg.Pool; feed: ReplicaFeed; relay: OutboxRelay }): ReadinessProbe =>
+  async () => {
+    const postgres = await deps.pool.query("SELECT 1").then(
+      () => ({ ok: true, required: true }),
+      (err: Error) => ({ ok: false, required: true, detail: err.message }),
+    );
+    const feed = deps.feed.status();
+    const relay = deps.relay.status();
+    return {
+      postgres,
+      kafka: { ok: feed.caughtUp && feed.lagMs < 5000, required: true, detail: `replica lag ${feed.lagMs} ms${feed.lastError ? `; ${feed.lastError}` : ""}` },
+      outboxRelay: { ok: relay.lastErrorAt === null || (relay.lastPublishedAt ?? "") > relay.lastErrorAt, required: false, detail: relay.lastError ?? (relay.leader ? "leader" : "standby") },
+    };
+  };

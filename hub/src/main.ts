@@ -1,0 +1,73 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { TOPICS } from "@inventory/shared";
+import { createKafka, createLogger, ensureTopics, openReplicaStore, serveHttp, startReplicaFeed } from "@inventory/read-model";
+import { parseHubEnv } from "./env.js";
+import { createDatabase, createPool } from "./db/database.js";
+import { runMigrations } from "./db/migrate.js";
+import { createCommandExecutor } from "./commands/execute-command.js";
+import { createKafkaPublisher } from "./outbox/event-publisher.js";
+import { startOutboxRelay } from "./outbox/outbox-relay.js";
+import { createHubApp } from "./app.js";
+import { hubReadiness } from "./hub-readiness.js";
+import { seedDemoData } from "./seed-demo.js";
+
+const env = parseHubEnv(process.env);
+const log = createLogger({ service: "hub", instance: env.HUB_INSTANCE_ID }, { level: env.LOG_LEVEL });
+
+const pool = createPool({
+  url: env.DATABASE_URL,
+  poolSize: env.DB_POOL_SIZE,
+  statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+  connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+});
+const db = createDatabase(pool);
+await runMigrations(pool);
+
+const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}` }, log);
+await ensureTopics(kafka, Object.values(TOPICS).map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS })), env.KAFKA_REPLICATION_FACTOR);
+
+const execute = createCommandExecutor({ db, log });
+if (env.SEED_DEMO && (await seedDemoData(db, execute))) log.info("seeded demo stores and products");
+
+const publisher = createKafkaPublisher(kafka);
+const relay = startOutboxRelay({
+  pool,
+  listenerConfig: { connectionString: env.DATABASE_URL },
+  publisher,
+  log,
+  idlePollMs: env.RELAY_IDLE_POLL_MS,
+  batchSize: env.RELAY_BATCH_SIZE,
+});
+
+if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
+const replica = openReplicaStore(env.HUB_REPLICA_PATH);
+const feed = startReplicaFeed({ kafka, store: replica, topics: Object.values(TOPICS), replicaId: env.HUB_INSTANCE_ID, log });
+
+const app = createHubApp({
+  execute,
+  replica,
+  freshness: feed.freshness,
+  readiness: hubReadiness({ pool, feed, relay }),
+  token: env.HUB_TOKEN,
+  maxBodyBytes: env.MAX_BODY_BYTES,
+  log,
+});
+
+const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info("hub stopping", { signal });
+  server.close();
+  await relay.stop();
+  await feed.stop();
+  await publisher.close();
+  replica.close();
+  await pool.end();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

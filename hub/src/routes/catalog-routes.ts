@@ -1,0 +1,11 @@
+import { Hono } from "hono";
+import { createProductRequestSchema, createStoreRequestSchema } from "@inventory/shared";
+import type { CommandExecutor } from "../commands/execute-command.js";
+import { createStore } from "../commands/create-store.js";
+import { createProduct } from "../commands/create-product.js";
+import { commandEndpoint, type HubEnv } from "../http/command-endpoint.js";
+
+export const catalogRoutes = (execute: CommandExecutor) =>
+  new Hono<HubEnv>()
+    .post("/v1/stores", commandEndpoint(execute, createStoreRequestSchema, ({ body }) => createStore(body)))
+    .post("/v1/products", commandEndpoint(execute, createProductRequestSchema, ({ body }) => createProduct(body)));

@@ -1,0 +1,16 @@
+import { randomUUID } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+
+export const TRACE_HEADER = "X-Trace-Id";
+const TRACE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export type TraceVariables = { traceId: string };
+
+/** Takes the caller's X-Trace-Id when it is well formed, otherwise makes one; echoes it on the response. */
+export const traceId = (): MiddlewareHandler<{ Variables: TraceVariables }> => async (c, next) => {
+  const incoming = c.req.header(TRACE_HEADER);
+  const id = incoming && TRACE_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+  c.set("traceId", id);
+  c.header(TRACE_HEADER, id);
+  await next();
+};

@@ -1,0 +1,13 @@
+export { createLogger, silentLogger, type Logger, type LogLevel } from "./http/logger.js";
+export { traceId, TRACE_HEADER, type TraceVariables } from "./http/trace-id.js";
+export { failureResponse, onError, notFound } from "./http/error-response.js";
+export { parseJsonBody, parseParam, parseQuery } from "./http/validate.js";
+export { createKafka, type KafkaOptions } from "./kafka/create-kafka.js";
+export { ensureTopics, type TopicSpec } from "./kafka/ensure-topics.js";
+export { openReplicaStore, type ReplicaStore, type AppliedMessage, type PartitionPosition } from "./replica-store.js";
+export { startReplicaFeed, type ReplicaFeed, type ReplicaFeedStatus } from "./replica-feed.js";
+export { createFreshness, type Freshness } from "./freshness.js";
+export { readRoutes, LAG_HEADER } from "./read-routes.js";
+export { requestLog } from "./http/request-log.js";
+export { healthRoutes, type DependencyCheck, type ReadinessProbe } from "./http/readiness.js";
+export { serveHttp, type ServeOptions } from "./http/serve-http.js";

@@ -1,0 +1,59 @@
+import { Hono, type Context } from "hono";
+import { etag } from "hono/etag";
+import {
+  availabilityQuerySchema,
+  availabilityResponse,
+  failure,
+  isFailure,
+  productTotalsQuerySchema,
+  skuSchema,
+} from "@inventory/shared";
+import type { ReplicaStore } from "./replica-store.js";
+import type { Freshness } from "./freshness.js";
+import { failureResponse } from "./http/error-response.js";
+import { parseParam, parseQuery } from "./http/validate.js";
+
+export const LAG_HEADER = "X-Projection-Lag-ms";
+
+/**
+ * The read API, identical on the hub and on every store agent, answered from the local replica only.
+ * Every answer says how stale it may be (X-Projection-Lag-ms) and carries an ETag of its body.
+ */
+export const readRoutes = (store: ReplicaStore, freshness: Freshness) => {
+  const app = new Hono();
+  const paths = ["/v1/availability", "/v1/items/:sku/availability", "/v1/products/totals", "/v1/stores"];
+  app.on("GET", paths, async (c, next) => {
+    c.header(LAG_HEADER, String(freshness.lagMs(Date.now())));
+    await next();
+  });
+  app.on("GET", paths, etag());
+
+  const availability = (c: Context, sku: string, storeId?: string) => {
+    if (storeId !== undefined && !store.storeExists(storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
+    const rows = store.availability(sku, storeId);
+    if (rows === undefined) return failureResponse(c, failure("NOT_FOUND", `unknown sku ${sku}`));
+    return c.json(availabilityResponse(sku, rows));
+  };
+
+  app.get("/v1/availability", (c) => {
+    const query = parseQuery(c, availabilityQuerySchema);
+    if (isFailure(query)) return failureResponse(c, query);
+    return availability(c, query.sku, query.storeId);
+  });
+
+  app.get("/v1/items/:sku/availability", (c) => {
+    const sku = parseParam(c.req.param("sku"), "sku", skuSchema);
+    if (isFailure(sku)) return failureResponse(c, sku);
+    return availability(c, sku);
+  });
+
+  app.get("/v1/products/totals", (c) => {
+    const query = parseQuery(c, productTotalsQuerySchema);
+    if (isFailure(query)) return failureResponse(c, query);
+    const { items, total } = store.productTotals(query);
+    return c.json({ items, page: query.page, size: query.size, total });
+  });
+
+  app.get("/v1/stores", (c) => c.json({ items: store.stores() }));
+  return app;
+};

@@ -1,0 +1,141 @@
+import type { Consumer, Kafka } from "kafkajs";
+import { projectEvent } from "@inventory/shared";
+import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
+import { createFreshness, type Freshness } from "./freshness.js";
+import type { Logger } from "./http/logger.js";
+
+export interface ReplicaFeedOptions {
+  readonly kafka: Kafka;
+  readonly store: ReplicaStore;
+  readonly topics: readonly string[];
+  /** Names this replica among its peers, e.g. `hub` or `agent-S1`. */
+  readonly replicaId: string;
+  readonly log: Logger;
+  /** How long the broker holds an idle fetch open. Bounds how soon a cut-off replica notices. Default 500. */
+  readonly idleFetchMs?: number;
+  /** Wait between attempts to (re)connect while Kafka is unreachable. Default 2000. */
+  readonly reconnectDelayMs?: number;
+}
+
+export interface ReplicaFeedStatus {
+  readonly state: "STARTING" | "RUNNING" | "STOPPED";
+  readonly caughtUp: boolean;
+  readonly lagMs: number;
+  readonly lastError: string | null;
+}
+
+export interface ReplicaFeed {
+  readonly freshness: Freshness;
+  status(): ReplicaFeedStatus;
+  stop(): Promise<void>;
+}
+
+/**
+ * Feeds a replica from Kafka. Positions live in the replica file, written in the same SQLite transaction
+ * as the rows; messages below the stored position are skipped, so a redelivery never applies twice.
+ * Starts in the background and keeps retrying, so reads are served from the replica while Kafka is away.
+ */
+export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
+  const idleFetchMs = options.idleFetchMs ?? 500;
+  const freshness = createFreshness({ idleFetchMs, startedAt: Date.now() });
+  const { store, log } = options;
+  const nextOffsets = new Map<string, number>(store.positions().map((p) => [`${p.topic}/${p.partition}`, p.nextOffset]));
+  let state: ReplicaFeedStatus["state"] = "STARTING";
+  let lastError: string | null = null;
+  let consumer: Consumer | undefined;
+  let stopped = false;
+
+  const markKnownPositions = async () => {
+    const admin = options.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of options.topics) {
+        for (const p of await admin.fetchTopicOffsets(topic)) {
+          freshness.known(`${topic}/${p.partition}`, nextOffsets.get(`${topic}/${p.partition}`) ?? 0, Number(p.high));
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  const toApplied = (offset: number, value: Buffer | null): AppliedMessage => {
+    let raw: unknown;
+    try {
+      raw = value === null ? null : JSON.parse(value.toString("utf8"));
+    } catch {
+      raw = null;
+    }
+    const projection = projectEvent(raw);
+    if (projection.outcome === "changes") {
+      return { offset, changes: projection.changes, occurredAt: projection.event.occurredAt };
+    }
+    if (projection.outcome === "rejected") log.warn("event skipped", { offset, reason: projection.reason });
+    return { offset, changes: null, occurredAt: null };
+  };
+
+  const run = async () => {
+    const c = options.kafka.consumer({
+      groupId: `inventory-replica.${options.replicaId}.${store.epoch}`,
+      maxWaitTimeInMs: idleFetchMs,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
+    });
+    consumer = c;
+    c.on(c.events.FETCH, () => freshness.fetched(Date.now()));
+    c.on(c.events.CRASH, (e) => {
+      lastError = String(e.payload.error?.message ?? e.payload.error);
+    });
+    await markKnownPositions();
+    await c.connect();
+    for (const topic of options.topics) await c.subscribe({ topic, fromBeginning: true });
+    await c.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        const key = `${batch.topic}/${batch.partition}`;
+        const from = nextOffsets.get(key) ?? 0;
+        const messages = batch.messages
+          .filter((m) => Number(m.offset) >= from)
+          .map((m) => toApplied(Number(m.offset), m.value));
+        if (messages.length > 0) {
+          const result = store.applyBatch(batch.topic, batch.partition, messages);
+          nextOffsets.set(key, messages[messages.length - 1]!.offset + 1);
+          log.debug("batch applied", { topic: batch.topic, partition: batch.partition, ...result });
+        }
+        resolveOffset(batch.lastOffset());
+        freshness.applied(key, nextOffsets.get(key) ?? from, Number(batch.highWatermark), Date.now());
+        await heartbeat();
+      },
+    });
+    state = "RUNNING";
+    lastError = null;
+  };
+
+  const startWithRetry = async () => {
+    while (!stopped) {
+      try {
+        await run();
+        return;
+      } catch (err) {
+        lastError = err instanceof Error ? err.message : String(err);
+        log.warn("replica feed cannot start yet; retrying", { error: lastError });
+        await consumer?.disconnect().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, options.reconnectDelayMs ?? 2000));
+      }
+    }
+  };
+  void startWithRetry();
+
+  return {
+    freshness,
+    status: () => ({ state, caughtUp: freshness.caughtUp(), lagMs: freshness.lagMs(Date.now()), lastError }),
+    stop: async () => {
+      stopped = true;
+      state = "STOPPED";
+      await consumer?.disconnect().catch(() => undefined);
+    },
+  };
+};

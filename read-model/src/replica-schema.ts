@@ -1,0 +1,62 @@
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const stockItems = sqliteTable(
+  "stock_items",
+  {
+    sku: text("sku").notNull(),
+    storeId: text("store_id").notNull(),
+    onHand: integer("on_hand").notNull(),
+    reserved: integer("reserved").notNull(),
+    version: integer("version").notNull(),
+    lastEventAt: text("last_event_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sku, t.storeId] })],
+);
+
+export const products = sqliteTable("products", {
+  sku: text("sku").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/** Facts about the replica file itself, such as the epoch that names its Kafka consumer group. */
+export const replicaMeta = sqliteTable("replica_meta", { key: text("key").primaryKey(), value: text("value").notNull() });
+
+export const stores = sqliteTable("stores", {
+  storeId: text("store_id").primaryKey(),
+  name: text("name").notNull(),
+  latencyMs: integer("latency_ms"),
+});
+
+/** Where the replica stands in each partition: the offset of the next message to apply. */
+export const positions = sqliteTable(
+  "positions",
+  {
+    topic: text("topic").notNull(),
+    partition: integer("partition").notNull(),
+    nextOffset: integer("next_offset").notNull(),
+    eventsApplied: integer("events_applied").notNull(),
+    lastEventAt: text("last_event_at"),
+  },
+  (t) => [primaryKey({ columns: [t.topic, t.partition] })],
+);
+
+/**
+ * The replica is disposable (it can always be rebuilt from Kafka), so its schema is created in place
+ * rather than migrated: a file written by another schema version is discarded and replayed.
+ */
+export const REPLICA_SCHEMA_VERSION = 1;
+
+export const REPLICA_DDL = `
+CREATE TABLE IF NOT EXISTS stock_items (
+  sku TEXT NOT NULL, store_id TEXT NOT NULL, on_hand INTEGER NOT NULL, reserved INTEGER NOT NULL,
+  version INTEGER NOT NULL, last_event_at TEXT NOT NULL, PRIMARY KEY (sku, store_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS products (sku TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stores (store_id TEXT PRIMARY KEY, name TEXT NOT NULL, latency_ms INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS replica_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS positions (
+  topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+  events_applied INTEGER NOT NULL, last_event_at TEXT, PRIMARY KEY (topic, partition)
+) WITHOUT ROWID;
+`;

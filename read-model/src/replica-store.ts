@@ -1,0 +1,174 @@
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { and, asc, eq, or, sql } from "drizzle-orm";
+import { available, type AvailabilityView, type ProductTotalView, type ReadModelChange, type StoreView } from "@inventory/shared";
+import { positions, products, replicaMeta, REPLICA_DDL, REPLICA_SCHEMA_VERSION, stockItems, stores } from "./replica-schema.js";
+
+export interface AppliedMessage {
+  readonly offset: number;
+  /** null when the message carries nothing for this read model; its offset still moves the position on. */
+  readonly changes: readonly ReadModelChange[] | null;
+  readonly occurredAt: string | null;
+}
+
+export interface PartitionPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly nextOffset: number;
+  readonly eventsApplied: number;
+  readonly lastEventAt: string | null;
+}
+
+export interface ReplicaStore {
+  /** Applies a batch from one partition and records the new position, in one SQLite transaction. */
+  applyBatch(topic: string, partition: number, messages: readonly AppliedMessage[]): { applied: number; ignored: number };
+  positions(): PartitionPosition[];
+  /** Names this file's Kafka consumer group: a new file is a new group, which starts from offset zero. */
+  readonly epoch: string;
+  availability(sku: string, storeId?: string): AvailabilityView[] | undefined;
+  productTotals(query: { q?: string; page: number; size: number }): { items: ProductTotalView[]; total: number };
+  stores(): StoreView[];
+  storeExists(storeId: string): boolean;
+  close(): void;
+}
+
+/**
+ * The read replica: a SQLite file fed from Kafka, the same code on the hub and on every store's agent.
+ * Each change applies only when its aggregate version is newer than the row's, so a redelivered event is ignored.
+ */
+export const openReplicaStore = (path: string): ReplicaStore => {
+  const sqlite = new Database(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("busy_timeout = 5000");
+  const userVersion = sqlite.pragma("user_version", { simple: true }) as number;
+  if (userVersion !== REPLICA_SCHEMA_VERSION) {
+    sqlite.exec("DROP TABLE IF EXISTS stock_items; DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS stores; DROP TABLE IF EXISTS positions; DROP TABLE IF EXISTS replica_meta;");
+    sqlite.pragma(`user_version = ${REPLICA_SCHEMA_VERSION}`);
+  }
+  sqlite.exec(REPLICA_DDL);
+  const db = drizzle(sqlite);
+  db.insert(replicaMeta).values({ key: "epoch", value: randomUUID() }).onConflictDoNothing().run();
+  const epoch = db.select().from(replicaMeta).where(eq(replicaMeta.key, "epoch")).get()!.value;
+
+  const applyChange = (change: ReadModelChange): boolean => {
+    switch (change.kind) {
+      case "stock-item": {
+        const row = { ...change } as Omit<typeof change, "kind"> & { kind?: string };
+        delete row.kind;
+        const result = db
+          .insert(stockItems)
+          .values(row)
+          .onConflictDoUpdate({
+            target: [stockItems.sku, stockItems.storeId],
+            set: { onHand: change.onHand, reserved: change.reserved, version: change.version, lastEventAt: change.lastEventAt },
+            setWhere: sql`excluded.version > ${stockItems.version}`,
+          })
+          .run();
+        return result.changes > 0;
+      }
+      case "store":
+        return (
+          db
+            .insert(stores)
+            .values({ storeId: change.storeId, name: change.name, latencyMs: change.latencyMs })
+            .onConflictDoUpdate({ target: stores.storeId, set: { name: change.name, latencyMs: change.latencyMs } })
+            .run().changes > 0
+        );
+      case "product":
+        return (
+          db
+            .insert(products)
+            .values({ sku: change.sku, name: change.name, createdAt: change.createdAt })
+            .onConflictDoNothing()
+            .run().changes > 0
+        );
+    }
+  };
+
+  const applyBatch = sqlite.transaction((topic: string, partition: number, messages: readonly AppliedMessage[]) => {
+    let applied = 0;
+    let ignored = 0;
+    let lastEventAt: string | null = null;
+    for (const message of messages) {
+      const changed = (message.changes ?? []).map(applyChange).some(Boolean);
+      if (changed) applied += 1;
+      else ignored += 1;
+      lastEventAt = message.occurredAt ?? lastEventAt;
+    }
+    const last = messages[messages.length - 1];
+    if (last) {
+      const nextOffset = last.offset + 1;
+      db.insert(positions)
+        .values({ topic, partition, nextOffset, eventsApplied: applied, lastEventAt })
+        .onConflictDoUpdate({
+          target: [positions.topic, positions.partition],
+          set: {
+            nextOffset: sql`max(${positions.nextOffset}, ${nextOffset})`,
+            eventsApplied: sql`${positions.eventsApplied} + ${applied}`,
+            lastEventAt: sql`coalesce(${lastEventAt}, ${positions.lastEventAt})`,
+          },
+        })
+        .run();
+    }
+    return { applied, ignored };
+  });
+
+  const toView = (row: typeof stockItems.$inferSelect): AvailabilityView => ({
+    sku: row.sku,
+    storeId: row.storeId,
+    onHand: row.onHand,
+    reserved: row.reserved,
+    available: available(row),
+    version: row.version,
+    lastEventAt: row.lastEventAt,
+  });
+
+  const productKnown = (sku: string) =>
+    db.select({ sku: products.sku }).from(products).where(eq(products.sku, sku)).get() !== undefined;
+
+  return {
+    applyBatch: (topic, partition, messages) => applyBatch(topic, partition, messages),
+    positions: () => db.select().from(positions).all(),
+    epoch,
+    availability: (sku, storeId) => {
+      const rows = db
+        .select()
+        .from(stockItems)
+        .where(storeId === undefined ? eq(stockItems.sku, sku) : and(eq(stockItems.sku, sku), eq(stockItems.storeId, storeId)))
+        .orderBy(asc(stockItems.storeId))
+        .all();
+      if (rows.length === 0 && !productKnown(sku)) return undefined;
+      return rows.map(toView);
+    },
+    productTotals: ({ q, page, size }) => {
+      const pattern = q ? `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
+      const filter = pattern
+        ? or(sql`${products.sku} LIKE ${pattern} ESCAPE '\\'`, sql`${products.name} LIKE ${pattern} ESCAPE '\\'`)
+        : undefined;
+      const total = db.select({ n: sql<number>`count(*)` }).from(products).where(filter).get()?.n ?? 0;
+      const items = db
+        .select({
+          sku: products.sku,
+          name: products.name,
+          totalOnHand: sql<number>`coalesce(sum(${stockItems.onHand}), 0)`,
+          totalReserved: sql<number>`coalesce(sum(${stockItems.reserved}), 0)`,
+          totalAvailable: sql<number>`coalesce(sum(max(${stockItems.onHand} - ${stockItems.reserved}, 0)), 0)`,
+        })
+        .from(products)
+        .leftJoin(stockItems, eq(stockItems.sku, products.sku))
+        .where(filter)
+        .groupBy(products.sku)
+        .orderBy(asc(products.sku))
+        .limit(size)
+        .offset(page * size)
+        .all();
+      return { items, total };
+    },
+    stores: () => db.select().from(stores).orderBy(asc(stores.storeId)).all(),
+    storeExists: (storeId) => db.select({ id: stores.storeId }).from(stores).where(eq(stores.storeId, storeId)).get() !== undefined,
+    close: () => sqlite.close(),
+  };
+};
+

@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { TOPICS, stockItemMessageKey } from "./topics.js";
+import { STOCK_ITEM_AGGREGATE, type StockItem } from "./stock-item.js";
+import type { EventDraft } from "./event-envelope.js";
+import { itemKey } from "./identifiers.js";
+
+/**
+ * Every stock-item event carries the item's state after the change, next to the change and its cause,
+ * so a reader can explain each number and a projection can apply any event on its own.
+ */
+const stockItemStateFields = {
+  storeId: z.string(),
+  sku: z.string(),
+  onHand: z.number().int(),
+  reserved: z.number().int(),
+};
+
+export const ADJUSTMENT_REASONS = ["sale", "damage", "count", "manual", "restock", "return"] as const;
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+export const stockAdjustedPayloadSchema = z.object({
+  ...stockItemStateFields,
+  delta: z.number().int(),
+  /** The request's reason, or `initial` for the units a new product arrives with. */
+  reason: z.string(),
+});
+
+export const stockRecountedPayloadSchema = z.object({
+  ...stockItemStateFields,
+  previousOnHand: z.number().int(),
+  delta: z.number().int(),
+  countRef: z.string().nullable(),
+});
+
+export const STOCK_EVENT_TYPES = {
+  adjusted: "StockAdjusted",
+  recounted: "StockRecounted",
+} as const;
+
+export const stockItemPayloadSchemas: Record<string, z.ZodType<StockItemEventPayload>> = {
+  [STOCK_EVENT_TYPES.adjusted]: stockAdjustedPayloadSchema,
+  [STOCK_EVENT_TYPES.recounted]: stockRecountedPayloadSchema,
+};
+
+export interface StockItemEventPayload {
+  storeId: string;
+  sku: string;
+  onHand: number;
+  reserved: number;
+}
+
+export const stockItemEventDraft = (
+  next: StockItem,
+  eventType: string,
+  change: Record<string, unknown>,
+): EventDraft => ({
+  topic: TOPICS.stock,
+  key: stockItemMessageKey(next.storeId, next.sku),
+  eventType,
+  eventVersion: 1,
+  aggregate: { type: STOCK_ITEM_AGGREGATE, id: itemKey(next.storeId, next.sku), version: next.version },
+  payload: { storeId: next.storeId, sku: next.sku, onHand: next.onHand, reserved: next.reserved, ...change },
+});

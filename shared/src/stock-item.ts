@@ -1,0 +1,22 @@
+/** A stock item is one SKU at one store. available = onHand − reserved. */
+export interface StockItem {
+  readonly storeId: string;
+  readonly sku: string;
+  readonly onHand: number;
+  readonly reserved: number;
+  /** Starts at 0 before the first event; +1 on every change. */
+  readonly version: number;
+}
+
+export const available = (item: Pick<StockItem, "onHand" | "reserved">): number => item.onHand - item.reserved;
+
+/** A (store, SKU) pair that has never held stock starts here. */
+export const emptyStockItem = (storeId: string, sku: string): StockItem => ({
+  storeId,
+  sku,
+  onHand: 0,
+  reserved: 0,
+  version: 0,
+});
+
+export const STOCK_ITEM_AGGREGATE = "stock-item";

@@ -9,6 +9,8 @@ export const hubEnvSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   DATABASE_URL: z.string().url().default("postgres://inventory:inventory@127.0.0.1:5432/inventory"),
   KAFKA_BROKERS: csv.default(["127.0.0.1:9092"]),
+  /** Prepended to every topic name, so several deployments can share one Kafka cluster. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]{0,40}$/).default(""),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
   /** Bearer token accepted on writes until signed tokens arrive. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { TOPICS } from "@inventory/shared";
+import { brokerTopic, TOPICS } from "@inventory/shared";
 import { createKafka, createLogger, ensureTopics, openReplicaStore, serveHttp, startReplicaFeed } from "@inventory/read-model";
 import { parseHubEnv } from "./env.js";
 import { createDatabase, createPool } from "./db/database.js";
@@ -25,7 +25,7 @@ const db = createDatabase(pool);
 await runMigrations(pool);
 
 const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}` }, log);
-await ensureTopics(kafka, Object.values(TOPICS).map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS })), env.KAFKA_REPLICATION_FACTOR);
+const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
 
 const execute = createCommandExecutor({ db, log });
 if (env.SEED_DEMO && (await seedDemoData(db, execute))) log.info("seeded demo stores and products");
@@ -35,6 +35,8 @@ const relay = startOutboxRelay({
   pool,
   listenerConfig: { connectionString: env.DATABASE_URL },
   publisher,
+  brokerTopic: (topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic),
+  ensureTopics: () => ensureTopics(kafka, topics.map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS })), env.KAFKA_REPLICATION_FACTOR),
   log,
   idlePollMs: env.RELAY_IDLE_POLL_MS,
   batchSize: env.RELAY_BATCH_SIZE,
@@ -42,7 +44,7 @@ const relay = startOutboxRelay({
 
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
 const replica = openReplicaStore(env.HUB_REPLICA_PATH);
-const feed = startReplicaFeed({ kafka, store: replica, topics: Object.values(TOPICS), replicaId: env.HUB_INSTANCE_ID, log });
+const feed = startReplicaFeed({ kafka, store: replica, topics, replicaId: env.HUB_INSTANCE_ID, log });
 
 const app = createHubApp({
   execute,

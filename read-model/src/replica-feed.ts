@@ -7,6 +7,7 @@ import type { Logger } from "./http/logger.js";
 export interface ReplicaFeedOptions {
   readonly kafka: Kafka;
   readonly store: ReplicaStore;
+  /** Broker topic names to follow. */
   readonly topics: readonly string[];
   /** Names this replica among its peers, e.g. `hub` or `agent-S1`. */
   readonly replicaId: string;

@@ -7,5 +7,11 @@ export const TOPICS = {
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
+/**
+ * The topic's name on the broker. A prefix lets several deployments (staging, tests, tenants) share one cluster;
+ * events and the outbox always speak of the logical name.
+ */
+export const brokerTopic = (prefix: string, topic: string): string => `${prefix}${topic}`;
+
 /** Message keys: one partition per stock item, so each item's events stay in order. */
 export const stockItemMessageKey = itemKey;

@@ -9,6 +9,10 @@ export interface OutboxRelayOptions {
   /** Connection settings for the relay's own session (LISTEN and the leadership lock). */
   readonly listenerConfig: pg.ClientConfig;
   readonly publisher: EventPublisher;
+  /** Maps an outbox row's logical topic to its name on the broker. */
+  readonly brokerTopic: (topic: string) => string;
+  /** Creates missing topics; run before the first publish and retried until it succeeds. */
+  readonly ensureTopics: () => Promise<void>;
   readonly log: Logger;
   /** Fallback poll when no notification arrives. Default 1000. */
   readonly idlePollMs?: number;
@@ -63,6 +67,7 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   let listener: pg.Client | undefined;
   let wake: (() => void) | undefined;
   let notified = false;
+  let topicsReady = false;
 
   /** Waits for a commit notification or the timeout; returns at once if one arrived since the last read. */
   const sleep = (ms: number) =>
@@ -123,7 +128,7 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     if (rows.length === 0) return 0;
     await publisher.publish(
       rows.map((r) => ({
-        topic: r.topic,
+        topic: options.brokerTopic(r.topic),
         key: r.message_key,
         value: JSON.stringify(r.event),
         headers: { eventId: r.event.eventId, eventType: r.event.eventType, ...(r.event.traceId ? { traceId: r.event.traceId } : {}) },
@@ -143,6 +148,10 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
         if (!(await ensureLeadership())) {
           await sleep(2000);
           continue;
+        }
+        if (!topicsReady) {
+          await options.ensureTopics();
+          topicsReady = true;
         }
         const count = await publishBatch();
         backoffMs = 100;

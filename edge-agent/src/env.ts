@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { storeIdSchema } from "@inventory/shared";
+
+const csv = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+
+/** Everything an edge agent reads from its environment, parsed once at start. Units are in the names. */
+export const agentEnvSchema = z.object({
+  /** The store this agent serves and forwards writes for. */
+  STORE_ID: storeIdSchema,
+  PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  HOST: z.string().default("127.0.0.1"),
+  HUB_URL: z.string().url().default("http://127.0.0.1:8080"),
+  KAFKA_BROKERS: csv.default(["127.0.0.1:9092"]),
+  /** Prepended to every topic name, so several deployments can share one Kafka cluster. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]{0,40}$/).default(""),
+  /** Where the agent keeps its replica; defaults to .data/agent-<STORE_ID>.sqlite. */
+  AGENT_REPLICA_PATH: z.string().optional(),
+  /** Longest wait for the hub's answer to one forwarded write. */
+  HUB_TIMEOUT_MS: z.coerce.number().int().min(50).default(5000),
+  /** Consecutive failures to reach the hub before writes are refused at once. */
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(3),
+  /** How long writes are refused before one trial call goes to the hub again. */
+  BREAKER_OPEN_MS: z.coerce.number().int().min(100).default(3000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type AgentEnv = z.infer<typeof agentEnvSchema>;
+
+export const parseAgentEnv = (env: NodeJS.ProcessEnv): AgentEnv => {
+  const parsed = agentEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`invalid edge-agent environment:\n${problems}`);
+  }
+  return parsed.data;
+};

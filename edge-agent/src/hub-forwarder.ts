@@ -1,0 +1,65 @@
+import type { Context } from "hono";
+import { failure } from "@inventory/shared";
+import { failureResponse, type Logger, type TraceVariables } from "@inventory/read-model";
+import type { CircuitBreaker } from "./circuit-breaker.js";
+
+/** Request headers a write carries to the hub unchanged; the agent never adds or upgrades credentials. */
+const FORWARDED_REQUEST_HEADERS = ["authorization", "idempotency-key", "if-match", "content-type", "accept"];
+/** Response headers of the hub's answer that reach the caller. */
+const RETURNED_RESPONSE_HEADERS = ["content-type", "etag", "location", "retry-after", "idempotent-replayed", "www-authenticate"];
+
+export interface HubForwarderOptions {
+  readonly hubUrl: string;
+  readonly timeoutMs: number;
+  readonly breaker: CircuitBreaker;
+  readonly log: Logger;
+}
+
+/**
+ * Forwards a write to the hub and returns the hub's answer as it is. When the hub cannot be reached
+ * (refused, timed out, or the breaker is open) the answer is 503 with Retry-After: a write is never
+ * accepted locally, because only the hub can apply it safely.
+ */
+export const forwardToHub =
+  (options: HubForwarderOptions) =>
+  async (c: Context<{ Variables: TraceVariables }>): Promise<Response> => {
+    const { breaker, log } = options;
+    const traceId = c.get("traceId");
+    const unavailable = (why: string) =>
+      failureResponse(
+        c,
+        failure("UNAVAILABLE", `the central hub is unreachable (${why}); nothing was changed, retry later`, {
+          retryAfterSeconds: breaker.retryAfterSeconds(Date.now()),
+          dependency: "hub",
+        }),
+      );
+    if (!breaker.allow(Date.now())) return unavailable("circuit open");
+
+    const headers = new Headers({ "X-Trace-Id": traceId });
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const value = c.req.header(name);
+      if (value !== undefined) headers.set(name, value);
+    }
+    const url = new URL(c.req.url);
+    let response: Response;
+    try {
+      const body = await c.req.arrayBuffer();
+      response = await fetch(new URL(url.pathname + url.search, options.hubUrl), {
+        method: c.req.method,
+        headers,
+        body: body.byteLength > 0 ? body : undefined,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (err) {
+      breaker.failed(Date.now());
+      log.warn("write not forwarded: hub unreachable", { traceId, error: err instanceof Error ? err.message : String(err) });
+      return unavailable(err instanceof Error && err.name === "TimeoutError" ? "timed out" : "connection failed");
+    }
+    breaker.succeeded();
+    const returned = new Headers({ "X-Trace-Id": traceId });
+    for (const name of RETURNED_RESPONSE_HEADERS) {
+      const value = response.headers.get(name);
+      if (value !== null) returned.set(name, value);
+    }
+    return new Response(await response.arrayBuffer(), { status: response.status, headers: returned });
+  };

@@ -1,0 +1,47 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { brokerTopic, TOPICS } from "@inventory/shared";
+import { createKafka, createLogger, openReplicaStore, serveHttp, startReplicaFeed } from "@inventory/read-model";
+import { parseAgentEnv } from "./env.js";
+import { createCircuitBreaker } from "./circuit-breaker.js";
+import { createAgentApp } from "./app.js";
+
+const env = parseAgentEnv(process.env);
+const log = createLogger({ service: "edge-agent", storeId: env.STORE_ID }, { level: env.LOG_LEVEL });
+
+const replicaPath = env.AGENT_REPLICA_PATH ?? `.data/agent-${env.STORE_ID}.sqlite`;
+if (replicaPath !== ":memory:") mkdirSync(dirname(replicaPath), { recursive: true });
+const replica = openReplicaStore(replicaPath);
+const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-agent-${env.STORE_ID}` }, log);
+const feed = startReplicaFeed({ kafka, store: replica, topics: Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)), replicaId: `agent-${env.STORE_ID}`, log });
+const breaker = createCircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS });
+
+const app = createAgentApp({
+  replica,
+  freshness: feed.freshness,
+  hub: { hubUrl: env.HUB_URL, timeoutMs: env.HUB_TIMEOUT_MS, breaker, log },
+  maxBodyBytes: env.MAX_BODY_BYTES,
+  log,
+  readiness: async () => {
+    const status = feed.status();
+    return {
+      replica: { ok: status.caughtUp, required: true, detail: `lag ${status.lagMs} ms${status.lastError ? `; ${status.lastError}` : ""}` },
+      hub: { ok: breaker.state(Date.now()) === "CLOSED", required: false, detail: `writes circuit ${breaker.state(Date.now())}` },
+    };
+  },
+});
+
+const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info("edge agent stopping", { signal });
+  server.close();
+  await feed.stop();
+  replica.close();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Consumer, Kafka } from "kafkajs";
 import { projectEvent } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
@@ -33,7 +34,9 @@ export interface ReplicaFeed {
 
 /**
  * Feeds a replica from Kafka. Positions live in the replica file, written in the same SQLite transaction
- * as the rows; messages below the stored position are skipped, so a redelivery never applies twice.
+ * as the rows; the consumer seeks to them on joining, and skips anything below them, so a redelivery never
+ * applies twice. Kafka's own group offsets are not used: every run joins a fresh group, so a restarted
+ * process never waits for its crashed predecessor to leave the group.
  * Starts in the background and keeps retrying, so reads are served from the replica while Kafka is away.
  */
 export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
@@ -77,7 +80,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
 
   const run = async () => {
     const c = options.kafka.consumer({
-      groupId: `inventory-replica.${options.replicaId}.${store.epoch}`,
+      groupId: `inventory-replica.${options.replicaId}.${store.epoch.slice(0, 8)}.${randomUUID().slice(0, 8)}`,
       maxWaitTimeInMs: idleFetchMs,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
@@ -86,6 +89,14 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     });
     consumer = c;
     c.on(c.events.FETCH, () => freshness.fetched(Date.now()));
+    c.on(c.events.GROUP_JOIN, (e) => {
+      for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
+        for (const partition of partitions) {
+          const offset = nextOffsets.get(`${topic}/${partition}`);
+          if (offset !== undefined) c.seek({ topic, partition, offset: String(offset) });
+        }
+      }
+    });
     c.on(c.events.CRASH, (e) => {
       lastError = String(e.payload.error?.message ?? e.payload.error);
     });
@@ -93,7 +104,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     await c.connect();
     for (const topic of options.topics) await c.subscribe({ topic, fromBeginning: true });
     await c.run({
-      autoCommit: true,
+      autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         const key = `${batch.topic}/${batch.partition}`;

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Starts the whole local system: PostgreSQL, Kafka, the hub on :8080 (demo stores S1-S3 and SKUs
+# seeded into an empty database) and the edge agent for store S1 on :8081. Ctrl-C stops what it started.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$(pwd)
+
+bash deploy/setup.sh
+
+started=()
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo "dev: stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for s in "${started[@]}"; do bash "deploy/$s/stop.sh" || true; done
+}
+trap cleanup INT TERM EXIT
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open "${PGPORT:-5432}" || started+=(postgres)
+bash deploy/postgres/start.sh
+port_open "${KAFKA_PORT:-9092}" || started+=(kafka)
+bash deploy/kafka/start.sh
+
+mkdir -p .data
+wait_ready() {
+  for _ in $(seq 1 300); do
+    curl -fsS "$1/ready" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "dev: $1 did not become ready; see .data/*.log" >&2
+  return 1
+}
+
+SEED_DEMO=${SEED_DEMO:-true} PORT=${HUB_PORT:-8080} node hub/dist/main.js >>.data/hub.log 2>&1 &
+pids+=($!)
+wait_ready "http://127.0.0.1:${HUB_PORT:-8080}"
+STORE_ID=${STORE_ID:-S1} PORT=${AGENT_PORT:-8081} HUB_URL="http://127.0.0.1:${HUB_PORT:-8080}" \
+  node edge-agent/dist/main.js >>.data/agent.log 2>&1 &
+pids+=($!)
+wait_ready "http://127.0.0.1:${AGENT_PORT:-8081}"
+
+cat <<MSG
+dev: ready
+  hub        http://127.0.0.1:${HUB_PORT:-8080}   (logs: $root/.data/hub.log)
+  agent S1   http://127.0.0.1:${AGENT_PORT:-8081}   (logs: $root/.data/agent.log)
+  token      devtoken
+  try        curl 'http://127.0.0.1:${AGENT_PORT:-8081}/v1/availability?sku=A1'
+Ctrl-C stops everything this command started.
+MSG
+wait -n "${pids[@]}" || true
+echo "dev: a process exited; see .data/hub.log and .data/agent.log" >&2

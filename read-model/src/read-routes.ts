@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { etag } from "hono/etag";
+import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import {
   availabilityQuerySchema,
   availabilityResponse,
@@ -26,7 +26,7 @@ export const readRoutes = (store: ReplicaStore, freshness: Freshness) => {
     c.header(LAG_HEADER, String(freshness.lagMs(Date.now())));
     await next();
   });
-  app.on("GET", paths, etag());
+  app.on("GET", paths, etag({ retainedHeaders: [...RETAINED_304_HEADERS, LAG_HEADER.toLowerCase(), "x-trace-id"] }));
 
   const availability = (c: Context, sku: string, storeId?: string) => {
     if (storeId !== undefined && !store.storeExists(storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));

@@ -25,22 +25,28 @@ port_open "${KAFKA_PORT:-9092}" || started+=(kafka)
 bash deploy/kafka/start.sh
 
 mkdir -p .data
+# wait_ready URL PID LOG
 wait_ready() {
   for _ in $(seq 1 300); do
-    curl -fsS "$1/ready" >/dev/null 2>&1 && return 0
+    curl -fsS --max-time 2 "$1/ready" >/dev/null 2>&1 && return 0
+    if ! kill -0 "$2" 2>/dev/null; then
+      echo "dev: the process for $1 exited; last lines of $3:" >&2
+      tail -n 20 "$3" >&2
+      return 1
+    fi
     sleep 0.2
   done
-  echo "dev: $1 did not become ready; see .data/*.log" >&2
+  echo "dev: $1 did not become ready in 60 s; see $3" >&2
   return 1
 }
 
 SEED_DEMO=${SEED_DEMO:-true} PORT=${HUB_PORT:-8080} node hub/dist/main.js >>.data/hub.log 2>&1 &
 pids+=($!)
-wait_ready "http://127.0.0.1:${HUB_PORT:-8080}"
+wait_ready "http://127.0.0.1:${HUB_PORT:-8080}" "$!" .data/hub.log
 STORE_ID=${STORE_ID:-S1} PORT=${AGENT_PORT:-8081} HUB_URL="http://127.0.0.1:${HUB_PORT:-8080}" \
   node edge-agent/dist/main.js >>.data/agent.log 2>&1 &
 pids+=($!)
-wait_ready "http://127.0.0.1:${AGENT_PORT:-8081}"
+wait_ready "http://127.0.0.1:${AGENT_PORT:-8081}" "$!" .data/agent.log
 
 cat <<MSG
 dev: ready

@@ -167,7 +167,10 @@ export const openReplicaStore = (path: string): ReplicaStore => {
       return { items, total };
     },
     stores: () => db.select().from(stores).orderBy(asc(stores.storeId)).all(),
-    storeExists: (storeId) => db.select({ id: stores.storeId }).from(stores).where(eq(stores.storeId, storeId)).get() !== undefined,
+    // A store's stock can arrive before its registration (they travel on different partitions).
+    storeExists: (storeId) =>
+      db.select({ id: stores.storeId }).from(stores).where(eq(stores.storeId, storeId)).get() !== undefined ||
+      db.select({ id: stockItems.storeId }).from(stockItems).where(eq(stockItems.storeId, storeId)).limit(1).get() !== undefined,
     close: () => sqlite.close(),
   };
 };

@@ -19,6 +19,7 @@ import { requireBearerToken } from "./http/authenticate.js";
 import type { HubEnv } from "./http/command-endpoint.js";
 import { stockRoutes } from "./routes/stock-routes.js";
 import { catalogRoutes } from "./routes/catalog-routes.js";
+import { reservationRoutes } from "./routes/reservation-routes.js";
 
 export interface HubAppDeps {
   readonly execute: CommandExecutor;
@@ -43,6 +44,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   app.route("/", healthRoutes(deps.readiness));
   app.route("/", stockRoutes(deps.execute));
   app.route("/", catalogRoutes(deps.execute));
+  app.route("/", reservationRoutes(deps.execute));
   app.route("/", readRoutes(deps.replica, deps.freshness));
   app.notFound(notFound);
   app.onError(onError(deps.log));

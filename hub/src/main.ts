@@ -5,7 +5,8 @@ import { createKafka, createLogger, ensureTopics, openReplicaStore, serveHttp, s
 import { parseHubEnv } from "./env.js";
 import { createDatabase, createPool } from "./db/database.js";
 import { runMigrations } from "./db/migrate.js";
-import { createCommandExecutor } from "./commands/execute-command.js";
+import { createCommandExecutor, createSystemCommandRunner } from "./commands/execute-command.js";
+import { startReservationExpiry } from "./reservation-expiry.js";
 import { createKafkaPublisher } from "./outbox/event-publisher.js";
 import { startOutboxRelay } from "./outbox/outbox-relay.js";
 import { createHubApp } from "./app.js";
@@ -30,6 +31,7 @@ const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_
 const execute = createCommandExecutor({ db, log });
 if (env.SEED_DEMO && (await seedDemoData(db, execute))) log.info("seeded demo stores and products");
 
+const expiry = startReservationExpiry({ db, run: createSystemCommandRunner({ db, log }), log });
 const publisher = createKafkaPublisher(kafka);
 const relay = startOutboxRelay({
   pool,
@@ -64,6 +66,7 @@ const shutdown = async (signal: string) => {
   stopping = true;
   log.info("hub stopping", { signal });
   server.close();
+  await expiry.stop();
   await relay.stop();
   await feed.stop();
   await publisher.close();

@@ -6,7 +6,9 @@ import {
   failure,
   isFailure,
   productTotalsQuerySchema,
+  reservationIdSchema,
   skuSchema,
+  storeIdSchema,
 } from "@inventory/shared";
 import type { ReplicaStore } from "./replica-store.js";
 import type { Freshness } from "./freshness.js";
@@ -21,7 +23,14 @@ export const LAG_HEADER = "X-Projection-Lag-ms";
  */
 export const readRoutes = (store: ReplicaStore, freshness: Freshness) => {
   const app = new Hono();
-  const paths = ["/v1/availability", "/v1/items/:sku/availability", "/v1/products/totals", "/v1/stores"];
+  const paths = [
+    "/v1/availability",
+    "/v1/items/:sku/availability",
+    "/v1/products/totals",
+    "/v1/stores",
+    "/v1/stores/:storeId",
+    "/v1/reservations/:reservationId",
+  ];
   app.on("GET", paths, async (c, next) => {
     c.header(LAG_HEADER, String(freshness.lagMs(Date.now())));
     await next();
@@ -55,5 +64,19 @@ export const readRoutes = (store: ReplicaStore, freshness: Freshness) => {
   });
 
   app.get("/v1/stores", (c) => c.json({ items: store.stores() }));
+
+  app.get("/v1/stores/:storeId", (c) => {
+    const storeId = parseParam(c.req.param("storeId"), "storeId", storeIdSchema);
+    if (isFailure(storeId)) return failureResponse(c, storeId);
+    const found = store.store(storeId);
+    return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
+  });
+
+  app.get("/v1/reservations/:reservationId", (c) => {
+    const id = parseParam(c.req.param("reservationId"), "reservationId", reservationIdSchema);
+    if (isFailure(id)) return failureResponse(c, id);
+    const found = store.reservation(id);
+    return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown reservation ${id}`));
+  });
   return app;
 };

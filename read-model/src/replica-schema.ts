@@ -28,6 +28,18 @@ export const stores = sqliteTable("stores", {
   latencyMs: integer("latency_ms"),
 });
 
+export const reservations = sqliteTable("reservations", {
+  reservationId: text("reservation_id").primaryKey(),
+  storeId: text("store_id").notNull(),
+  status: text("status").notNull(),
+  lines: text("lines", { mode: "json" }).notNull().$type<{ sku: string; qty: number }[]>(),
+  customerId: text("customer_id"),
+  expiresAt: text("expires_at").notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  version: integer("version").notNull(),
+});
+
 /** Where the replica stands in each partition: the offset of the next message to apply. */
 export const positions = sqliteTable(
   "positions",
@@ -45,7 +57,7 @@ export const positions = sqliteTable(
  * The replica is disposable (it can always be rebuilt from Kafka), so its schema is created in place
  * rather than migrated: a file written by another schema version is discarded and replayed.
  */
-export const REPLICA_SCHEMA_VERSION = 1;
+export const REPLICA_SCHEMA_VERSION = 2;
 
 export const REPLICA_DDL = `
 CREATE TABLE IF NOT EXISTS stock_items (
@@ -55,6 +67,10 @@ CREATE TABLE IF NOT EXISTS stock_items (
 CREATE INDEX IF NOT EXISTS stock_items_store_idx ON stock_items (store_id);
 CREATE TABLE IF NOT EXISTS products (sku TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stores (store_id TEXT PRIMARY KEY, name TEXT NOT NULL, latency_ms INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reservations (
+  reservation_id TEXT PRIMARY KEY, store_id TEXT NOT NULL, status TEXT NOT NULL, lines TEXT NOT NULL, customer_id TEXT,
+  expires_at TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS replica_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS positions (
   topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,

@@ -2,8 +2,16 @@ import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { and, asc, eq, or, sql } from "drizzle-orm";
-import { available, type AvailabilityView, type ProductTotalView, type ReadModelChange, type StoreView } from "@inventory/shared";
-import { positions, products, replicaMeta, REPLICA_DDL, REPLICA_SCHEMA_VERSION, stockItems, stores } from "./replica-schema.js";
+import {
+  available,
+  type AvailabilityView,
+  type ProductTotalView,
+  type ReadModelChange,
+  type ReservationStatus,
+  type ReservationView,
+  type StoreView,
+} from "@inventory/shared";
+import { positions, products, replicaMeta, REPLICA_DDL, REPLICA_SCHEMA_VERSION, reservations, stockItems, stores } from "./replica-schema.js";
 
 export interface AppliedMessage {
   readonly offset: number;
@@ -29,6 +37,8 @@ export interface ReplicaStore {
   availability(sku: string, storeId?: string): AvailabilityView[] | undefined;
   productTotals(query: { q?: string; page: number; size: number }): { items: ProductTotalView[]; total: number };
   stores(): StoreView[];
+  store(storeId: string): StoreView | undefined;
+  reservation(reservationId: string): ReservationView | undefined;
   storeExists(storeId: string): boolean;
   close(): void;
 }
@@ -44,7 +54,7 @@ export const openReplicaStore = (path: string): ReplicaStore => {
   sqlite.pragma("busy_timeout = 5000");
   const userVersion = sqlite.pragma("user_version", { simple: true }) as number;
   if (userVersion !== REPLICA_SCHEMA_VERSION) {
-    sqlite.exec("DROP TABLE IF EXISTS stock_items; DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS stores; DROP TABLE IF EXISTS positions; DROP TABLE IF EXISTS replica_meta;");
+    sqlite.exec("DROP TABLE IF EXISTS stock_items; DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS stores; DROP TABLE IF EXISTS positions; DROP TABLE IF EXISTS replica_meta; DROP TABLE IF EXISTS reservations;");
     sqlite.pragma(`user_version = ${REPLICA_SCHEMA_VERSION}`);
   }
   sqlite.exec(REPLICA_DDL);
@@ -76,6 +86,20 @@ export const openReplicaStore = (path: string): ReplicaStore => {
             .onConflictDoUpdate({ target: stores.storeId, set: { name: change.name, latencyMs: change.latencyMs } })
             .run().changes > 0
         );
+      case "reservation": {
+        const { kind: _kind, ...row } = change;
+        return (
+          db
+            .insert(reservations)
+            .values(row)
+            .onConflictDoUpdate({
+              target: reservations.reservationId,
+              set: { status: row.status, updatedAt: row.updatedAt, version: row.version },
+              setWhere: sql`excluded.version > ${reservations.version}`,
+            })
+            .run().changes > 0
+        );
+      }
       case "product":
         return (
           db
@@ -167,6 +191,11 @@ export const openReplicaStore = (path: string): ReplicaStore => {
       return { items, total };
     },
     stores: () => db.select().from(stores).orderBy(asc(stores.storeId)).all(),
+    store: (storeId) => db.select().from(stores).where(eq(stores.storeId, storeId)).get(),
+    reservation: (reservationId) => {
+      const row = db.select().from(reservations).where(eq(reservations.reservationId, reservationId)).get();
+      return row ? { ...row, status: row.status as ReservationStatus } : undefined;
+    },
     // A store's stock can arrive before its registration (they travel on different partitions).
     storeExists: (storeId) =>
       db.select({ id: stores.storeId }).from(stores).where(eq(stores.storeId, storeId)).get() !== undefined ||

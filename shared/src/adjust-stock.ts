@@ -3,6 +3,7 @@ import type { EventDraft } from "./event-envelope.js";
 import { available, type StockItem } from "./stock-item.js";
 import { STOCK_EVENT_TYPES, stockItemEventDraft } from "./stock-events.js";
 import { checkExpectedVersion } from "./expected-version.js";
+import { MAX_QUANTITY } from "./identifiers.js";
 
 export interface AdjustStock {
   readonly delta: number;
@@ -15,7 +16,7 @@ export interface StockDecision {
   readonly events: readonly EventDraft[];
 }
 
-/** A relative change. Refused when it would leave fewer units available than zero. */
+/** A relative change. Refused when it would leave fewer units available than zero, or more on hand than MAX_QUANTITY. */
 export const adjustStock = (item: StockItem, command: AdjustStock): StockDecision | Failure => {
   const versionFailure = checkExpectedVersion(item, command.expectedVersion);
   if (versionFailure) return versionFailure;
@@ -26,6 +27,14 @@ export const adjustStock = (item: StockItem, command: AdjustStock): StockDecisio
       sku: item.sku,
       available: available(item),
       requested: -command.delta,
+    });
+  }
+  if (onHand > MAX_QUANTITY) {
+    return failure("QUANTITY_LIMIT_EXCEEDED", `${item.sku} at ${item.storeId} would hold ${onHand} units; the limit is ${MAX_QUANTITY}`, {
+      storeId: item.storeId,
+      sku: item.sku,
+      onHand: item.onHand,
+      limit: MAX_QUANTITY,
     });
   }
   const next: StockItem = { ...item, onHand, version: item.version + 1 };

@@ -2,6 +2,8 @@ import { eventEnvelopeSchema, type EventEnvelope } from "./event-envelope.js";
 import { CATALOG_EVENT_TYPES, productCreatedPayloadSchema, storeRegisteredPayloadSchema } from "./catalog-events.js";
 import { stockItemPayloadSchemas } from "./stock-events.js";
 import { STOCK_ITEM_AGGREGATE } from "./stock-item.js";
+import { RESERVATION_EVENT_TYPES, reservationPayloadSchema } from "./reservation-events.js";
+import type { ReservationView } from "./reservation.js";
 
 /** A read-model row change; a replica applies it only when `version` is newer than what it holds. */
 export type ReadModelChange =
@@ -15,7 +17,8 @@ export type ReadModelChange =
       readonly lastEventAt: string;
     }
   | { readonly kind: "store"; readonly storeId: string; readonly name: string; readonly latencyMs: number | null }
-  | { readonly kind: "product"; readonly sku: string; readonly name: string; readonly createdAt: string };
+  | { readonly kind: "product"; readonly sku: string; readonly name: string; readonly createdAt: string }
+  | ({ readonly kind: "reservation" } & ReservationView);
 
 /** The event types this build understands, with the newest eventVersion of each. */
 export const KNOWN_EVENT_VERSIONS: Readonly<Record<string, number>> = {
@@ -23,7 +26,16 @@ export const KNOWN_EVENT_VERSIONS: Readonly<Record<string, number>> = {
   [CATALOG_EVENT_TYPES.productCreated]: 1,
   StockAdjusted: 1,
   StockRecounted: 1,
+  StockReserved: 1,
+  StockReleased: 1,
+  StockSold: 1,
+  [RESERVATION_EVENT_TYPES.created]: 1,
+  [RESERVATION_EVENT_TYPES.confirmed]: 1,
+  [RESERVATION_EVENT_TYPES.cancelled]: 1,
+  [RESERVATION_EVENT_TYPES.expired]: 1,
 };
+
+const RESERVATION_TYPES = new Set<string>(Object.values(RESERVATION_EVENT_TYPES));
 
 export type Projection =
   | { readonly outcome: "changes"; readonly event: EventEnvelope; readonly changes: readonly ReadModelChange[] }
@@ -56,6 +68,10 @@ const toChange = (event: EventEnvelope): ReadModelChange | string => {
   if (event.eventType === CATALOG_EVENT_TYPES.productCreated) {
     const p = productCreatedPayloadSchema.safeParse(event.payload);
     return p.success ? { kind: "product", ...p.data, createdAt: event.occurredAt } : `bad ${event.eventType} payload`;
+  }
+  if (RESERVATION_TYPES.has(event.eventType)) {
+    const p = reservationPayloadSchema.safeParse(event.payload);
+    return p.success ? { kind: "reservation", ...p.data } : `bad ${event.eventType} payload`;
   }
   const schema = stockItemPayloadSchemas[event.eventType];
   const p = schema?.safeParse(event.payload);

@@ -32,14 +32,40 @@ export const stockRecountedPayloadSchema = z.object({
   countRef: z.string().nullable(),
 });
 
+/** Units held for a reservation: reserved grows, onHand stays. */
+export const stockReservedPayloadSchema = z.object({ ...stockItemStateFields, qty: z.number().int(), reservationId: z.string() });
+
+/** Held units given back, because the reservation was cancelled or expired. */
+export const stockReleasedPayloadSchema = z.object({
+  ...stockItemStateFields,
+  qty: z.number().int(),
+  reservationId: z.string(),
+  reason: z.enum(["cancelled", "expired"]),
+});
+
+/** Units sold: onHand drops; from a confirmed reservation (reserved drops too) or a purchase without one. */
+export const stockSoldPayloadSchema = z.object({
+  ...stockItemStateFields,
+  qty: z.number().int(),
+  reservationId: z.string().nullable(),
+  customerId: z.string().nullable(),
+  policy: z.string().nullable(),
+});
+
 export const STOCK_EVENT_TYPES = {
   adjusted: "StockAdjusted",
   recounted: "StockRecounted",
+  reserved: "StockReserved",
+  released: "StockReleased",
+  sold: "StockSold",
 } as const;
 
 export const stockItemPayloadSchemas: Record<string, z.ZodType<StockItemEventPayload>> = {
   [STOCK_EVENT_TYPES.adjusted]: stockAdjustedPayloadSchema,
   [STOCK_EVENT_TYPES.recounted]: stockRecountedPayloadSchema,
+  [STOCK_EVENT_TYPES.reserved]: stockReservedPayloadSchema,
+  [STOCK_EVENT_TYPES.released]: stockReleasedPayloadSchema,
+  [STOCK_EVENT_TYPES.sold]: stockSoldPayloadSchema,
 };
 
 export interface StockItemEventPayload {

@@ -3,6 +3,7 @@ import { itemKey } from "./identifiers.js";
 /** Kafka topics. Every topic keeps its events forever so a replica can be rebuilt from offset zero. */
 export const TOPICS = {
   stock: "stock.events",
+  reservation: "reservation.events",
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -62,6 +62,55 @@ class DecidedFailure extends Error {
 const MAX_ATTEMPTS = 3;
 
 /**
+ * Runs a handler inside the caller's transaction, under a savepoint: on success its events go to the outbox;
+ * on an expected failure every change it made is rolled back and the failure becomes the answer.
+ */
+const runHandler = async (
+  tx: Transaction,
+  handler: CommandHandler,
+  stamp: { at: Date; traceId: string; newId: () => string },
+): Promise<StoredReply> => {
+  try {
+    return await tx.transaction(async (savepoint) => {
+      const entries: OutboxEntry[] = [];
+      const ctx: CommandContext = {
+        tx: savepoint,
+        now: stamp.at,
+        emit: (draft) => {
+          const event = stampEvent(draft, { eventId: stamp.newId(), occurredAt: stamp.at.toISOString(), traceId: stamp.traceId });
+          entries.push({ topic: draft.topic, key: draft.key, event });
+          return event;
+        },
+      };
+      const outcome = await handler(ctx);
+      if (isFailure(outcome)) throw new DecidedFailure(outcome);
+      await appendToOutbox(savepoint, entries);
+      return { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} };
+    });
+  } catch (err) {
+    if (!(err instanceof DecidedFailure)) throw err;
+    return { status: failureStatus(err.failure), body: failureBody(err.failure), headers: {} };
+  }
+};
+
+/** Retries a transaction that lost a race; turns an unreachable or overloaded database into 503. */
+const withDatabaseRetry = async <T>(log: Logger, traceId: string, attempt: () => Promise<T>): Promise<T | Failure> => {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (isRetryableDatabaseError(err) && n < MAX_ATTEMPTS) continue;
+      const unavailable =
+        databaseUnavailable(err) ??
+        (isRetryableDatabaseError(err) ? failure("UNAVAILABLE", "too much contention; retry", { retryAfterSeconds: 1 }) : undefined);
+      if (!unavailable) throw err;
+      log.warn("command not executed: database unavailable", { traceId, error: String(err) });
+      return unavailable;
+    }
+  }
+};
+
+/**
  * Runs one command in one transaction with its idempotency record and its outbox events.
  * The decided outcome, success or expected failure, is stored under the key and replayed for retries;
  * a failure rolls back every change the command made but still records its answer.
@@ -89,30 +138,8 @@ export const createCommandExecutor = (deps: { db: Database; log: Logger; now?: (
         const stored = existing.response as StoredReply;
         return { status: existing.statusCode, body: stored.body, headers: stored.headers, replayed: true };
       }
-
       const at = now();
-      let reply: StoredReply;
-      try {
-        reply = await tx.transaction(async (savepoint) => {
-          const entries: OutboxEntry[] = [];
-          const ctx: CommandContext = {
-            tx: savepoint,
-            now: at,
-            emit: (draft) => {
-              const event = stampEvent(draft, { eventId: newId(), occurredAt: at.toISOString(), traceId: request.traceId });
-              entries.push({ topic: draft.topic, key: draft.key, event });
-              return event;
-            },
-          };
-          const outcome = await handler(ctx);
-          if (isFailure(outcome)) throw new DecidedFailure(outcome);
-          await appendToOutbox(savepoint, entries);
-          return { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} };
-        });
-      } catch (err) {
-        if (!(err instanceof DecidedFailure)) throw err;
-        reply = { status: failureStatus(err.failure), body: failureBody(err.failure), headers: {} };
-      }
+      const reply = await runHandler(tx, handler, { at, traceId: request.traceId, newId });
       await tx.insert(idempotencyRecords).values({
         scope: request.scope,
         key: request.idempotencyKey,
@@ -124,21 +151,21 @@ export const createCommandExecutor = (deps: { db: Database; log: Logger; now?: (
       return { ...reply, replayed: false };
     });
 
-  return async (request: CommandRequest, handler: CommandHandler): Promise<CommandReply | Failure> => {
-    for (let n = 1; ; n++) {
-      try {
-        return await attempt(request, handler);
-      } catch (err) {
-        if (isRetryableDatabaseError(err) && n < MAX_ATTEMPTS) continue;
-        const unavailable = databaseUnavailable(err) ?? (isRetryableDatabaseError(err) ? failure("UNAVAILABLE", "too much contention; retry", { retryAfterSeconds: 1 }) : undefined);
-        if (unavailable) {
-          deps.log.warn("command not executed: database unavailable", { traceId: request.traceId, error: String(err) });
-          return unavailable;
-        }
-        throw err;
-      }
-    }
-  };
+  return (request: CommandRequest, handler: CommandHandler): Promise<CommandReply | Failure> =>
+    withDatabaseRetry(deps.log, request.traceId, () => attempt(request, handler));
 };
 
 export type CommandExecutor = ReturnType<typeof createCommandExecutor>;
+
+/**
+ * Runs a command the hub itself decided on (a reservation expiring): the same transaction, savepoint and
+ * outbox as a client's command, without an idempotency key, since its own state check makes it run once.
+ */
+export const createSystemCommandRunner = (deps: { db: Database; log: Logger; now?: () => Date; newId?: () => string }) => {
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? randomUUID;
+  return (traceId: string, handler: CommandHandler): Promise<{ status: number; body: unknown } | Failure> =>
+    withDatabaseRetry(deps.log, traceId, () => deps.db.transaction((tx) => runHandler(tx, handler, { at: now(), traceId, newId })));
+};
+
+export type SystemCommandRunner = ReturnType<typeof createSystemCommandRunner>;

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, json, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigserial, index, integer, json, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const stores = pgTable("stores", {
   storeId: text("store_id").primaryKey(),
@@ -64,3 +64,27 @@ export const outbox = pgTable(
   },
   (t) => [index("outbox_unpublished_idx").on(t.id).where(sql`${t.publishedAt} IS NULL`)],
 );
+
+/** Reservations: units held at one store until confirmed, cancelled or expired. */
+export const reservations = pgTable(
+  "reservations",
+  {
+    reservationId: text("reservation_id").primaryKey(),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.storeId),
+    status: text("status").notNull(),
+    lines: jsonb("lines").notNull().$type<{ sku: string; qty: number }[]>(),
+    customerId: text("customer_id"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    version: integer("version").notNull(),
+    paymentRef: text("payment_ref"),
+    cancelReason: text("cancel_reason"),
+  },
+  (t) => [index("reservations_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'CREATED'`)],
+);
+
+/** Shared by every hub: the round-robin purchase policy's turn counter. */
+export const purchaseRoundRobin = pgSequence("purchase_round_robin", { startWith: 0, minValue: 0 });

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { failure, isFailure, type Failure } from "@inventory/shared";
-import { failureResponse, parseJsonBody, type TraceVariables } from "@inventory/read-model";
+import { failureResponse, parseJsonBody, TRACE_HEADER, type TraceVariables } from "@inventory/read-model";
 import type { CommandExecutor, CommandHandler } from "../commands/execute-command.js";
 import type { AuthVariables } from "./authenticate.js";
 import { requestFingerprint } from "./fingerprint.js";
@@ -43,12 +43,14 @@ export const commandEndpoint =
     const body = await parseJsonBody(c, schema);
     if (isFailure(body)) return failureResponse(c, body);
 
+    // A trace id may also travel in the body, as the design's examples send it; it is not part of the request's identity.
+    const { traceId: bodyTraceId, ...identity } = body as { traceId?: string };
     const reply = await execute(
       {
         scope: c.get("principal").subject,
         idempotencyKey,
-        fingerprint: requestFingerprint({ method: c.req.method, path: c.req.path, ifMatch, body }),
-        traceId: c.get("traceId"),
+        fingerprint: requestFingerprint({ method: c.req.method, path: c.req.path, ifMatch, body: identity }),
+        traceId: c.req.header(TRACE_HEADER) === undefined && bodyTraceId ? bodyTraceId : c.get("traceId"),
       },
       toHandler({ body, expectedVersion }),
     );

@@ -1,0 +1,89 @@
+import { eq, sql } from "drizzle-orm";
+import {
+  available,
+  failure,
+  isFailure,
+  orderStoresForPurchase,
+  sellStock,
+  type PurchaseRequest,
+  type StockItem,
+} from "@inventory/shared";
+import type { Transaction } from "../db/database.js";
+import { products, stockItems, stores } from "../db/schema.js";
+import type { CommandHandler } from "./execute-command.js";
+import { lockStockItem, saveStockItem } from "./stock-item-rows.js";
+
+class StoreCannotFill extends Error {}
+
+const candidates = async (tx: Transaction, sku: string) =>
+  tx
+    .select({ storeId: stockItems.storeId, onHand: stockItems.onHand, reserved: stockItems.reserved, latencyMs: stores.latencyMs })
+    .from(stockItems)
+    .innerJoin(stores, eq(stores.storeId, stockItems.storeId))
+    .where(eq(stockItems.sku, sku));
+
+/**
+ * Sells `qty` units of a SKU at a store the policy picks. Candidates are read without locks, then tried
+ * in policy order: each try locks one item under a savepoint and re-checks it, and a store emptied by a
+ * racing purchase is released and the next one tried. One item lock at a time, so purchases never deadlock.
+ */
+export const purchase =
+  (request: PurchaseRequest, nextTicket: (tx: Transaction) => Promise<number>): CommandHandler =>
+  async (ctx) => {
+    const [product] = await ctx.tx.select({ sku: products.sku }).from(products).where(eq(products.sku, request.sku));
+    if (!product) return failure("NOT_FOUND", `unknown sku ${request.sku}`, { sku: request.sku });
+    const rows = await candidates(ctx.tx, request.sku);
+    const ticket = request.policy === "round-robin" ? await nextTicket(ctx.tx) : 0;
+    const order = orderStoresForPurchase(
+      rows.map((r) => ({ storeId: r.storeId, available: available(r), latencyMs: r.latencyMs })),
+      request.qty,
+      request.policy,
+      ticket,
+    );
+    for (const storeId of order) {
+      let sold: StockItem | undefined;
+      let eventId: string | undefined;
+      try {
+        await ctx.tx.transaction(async (attempt) => {
+          const item = await lockStockItem(attempt, storeId, request.sku);
+          if (isFailure(item)) throw new StoreCannotFill();
+          const decision = sellStock(item, { qty: request.qty, customerId: request.customerId ?? null, policy: request.policy });
+          if (isFailure(decision)) throw new StoreCannotFill();
+          await saveStockItem(attempt, decision.next, ctx.now);
+          sold = decision.next;
+          eventId = decision.events.map(ctx.emit)[0]?.eventId;
+        });
+      } catch (err) {
+        if (err instanceof StoreCannotFill) continue;
+        throw err;
+      }
+      if (sold) {
+        return {
+          status: 202,
+          body: {
+            sku: request.sku,
+            qty: request.qty,
+            storeId,
+            policy: request.policy,
+            onHand: sold.onHand,
+            available: available(sold),
+            version: sold.version,
+            eventId,
+          },
+          headers: { ETag: `"${sold.version}"` },
+        };
+      }
+    }
+    const total = rows.reduce((sum, r) => sum + Math.max(available(r), 0), 0);
+    return failure("INSUFFICIENT_STOCK", `no store can sell ${request.qty} units of ${request.sku}`, {
+      sku: request.sku,
+      requested: request.qty,
+      totalAvailable: total,
+    });
+  };
+
+/** A counter shared by every hub, so round-robin rotates fairly across concurrent purchases. */
+export const nextRoundRobinTicket = async (tx: Transaction): Promise<number> => {
+  const result = await tx.execute<{ n: string }>(sql`SELECT nextval('purchase_round_robin') AS n`);
+  return Number(result.rows[0]?.n ?? 0);
+};

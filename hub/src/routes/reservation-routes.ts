@@ -1,0 +1,32 @@
+import { randomUUID } from "node:crypto";
+import { Hono } from "hono";
+import {
+  cancelReservationRequestSchema,
+  confirmReservationRequestSchema,
+  createReservationRequestSchema,
+  purchaseRequestSchema,
+} from "@inventory/shared";
+import type { CommandExecutor } from "../commands/execute-command.js";
+import { createReservation } from "../commands/create-reservation.js";
+import { cancelReservationCommand, confirmReservationCommand } from "../commands/transition-reservation.js";
+import { nextRoundRobinTicket, purchase } from "../commands/purchase.js";
+import { commandEndpoint, type HubEnv } from "../http/command-endpoint.js";
+
+/** `{id}:confirm` and `{id}:cancel` in one path segment, as the contract spells them. */
+const ACTION_PATH = "/v1/reservations/:target{[A-Za-z0-9][A-Za-z0-9._-]{0,63}:(?:confirm|cancel)}";
+const reservationIdOf = (target: string) => target.slice(0, target.lastIndexOf(":"));
+
+export const reservationRoutes = (execute: CommandExecutor) =>
+  new Hono<HubEnv>()
+    .post(
+      "/v1/reservations",
+      commandEndpoint(execute, createReservationRequestSchema, ({ body }) => createReservation(body, randomUUID())),
+    )
+    .post(ACTION_PATH, (c) => {
+      const target = c.req.param("target");
+      const id = reservationIdOf(target);
+      return target.endsWith(":confirm")
+        ? commandEndpoint(execute, confirmReservationRequestSchema, ({ body }) => confirmReservationCommand(id, body.paymentRef ?? null))(c)
+        : commandEndpoint(execute, cancelReservationRequestSchema, ({ body }) => cancelReservationCommand(id, body.reason ?? null))(c);
+    })
+    .post("/v1/purchase", commandEndpoint(execute, purchaseRequestSchema, ({ body }) => purchase(body, nextRoundRobinTicket)));

@@ -81,6 +81,27 @@ for _ in $(seq 1 50); do
 done
 assert "the read model shows version $version within 5 s" "$seen"
 
+name=reserve; call reserve POST /v1/reservations "{\"storeId\":\"$STORE\",\"lines\":[{\"sku\":\"$SKU\",\"qty\":1}],\"ttlSeconds\":120,\"customerId\":\"smoke\"}" -H "Idempotency-Key: $(uuid)"
+check "POST /v1/reservations" 202
+reservation=$(json "$tmp/reserve.body" b.reservationId)
+assert "the reservation is CREATED with a server-made id ($reservation)" "$([ -n "$reservation" ] && [ "$(json "$tmp/reserve.body" b.status)" = CREATED ] && echo true || echo false)"
+name=confirm; call confirm POST "/v1/reservations/$reservation:confirm" '{"paymentRef":"smoke-payment"}' -H "Idempotency-Key: $(uuid)"
+check "POST /v1/reservations/{id}:confirm with the id the server returned" 202
+name=reconfirm; call reconfirm POST "/v1/reservations/$reservation:confirm" '{}' -H "Idempotency-Key: $(uuid)"
+check "a second confirm is refused" 409
+seen=false
+for _ in $(seq 1 50); do
+  name=getres; call getres GET "/v1/reservations/$reservation"
+  if [ "$status" = 200 ] && [ "$(json "$tmp/getres.body" b.status)" = CONFIRMED ]; then seen=true; break; fi
+  sleep 0.1
+done
+assert "GET /v1/reservations/{id} shows CONFIRMED" "$seen"
+name=cancelme; call cancelme POST /v1/reservations "{\"storeId\":\"$STORE\",\"lines\":[{\"sku\":\"$SKU\",\"qty\":1}]}" -H "Idempotency-Key: $(uuid)"
+name=cancel; call cancel POST "/v1/reservations/$(json "$tmp/cancelme.body" b.reservationId):cancel" '{"reason":"smoke"}' -H "Idempotency-Key: $(uuid)"
+check "POST /v1/reservations/{id}:cancel" 202
+name=giveback; call giveback POST /v1/adjustments "{\"storeId\":\"$STORE\",\"sku\":\"$SKU\",\"delta\":1,\"reason\":\"return\"}" -H "Idempotency-Key: $(uuid)"
+check "return the unit the confirmed reservation sold" 202
+
 name=totals; call totals GET "/v1/products/totals?q=$SKU&page=0&size=10"; check "GET /v1/products/totals" 200
 name=items; call items GET "/v1/items/$SKU/availability"; check "GET /v1/items/$SKU/availability" 200
 name=unknown; call unknown GET "/v1/availability?sku=NO-SUCH-SKU-$RANDOM"; check "unknown SKU" 404

@@ -16,6 +16,7 @@ export const infra = {
   pgUrl: (database = "inventory") => `${required("TEST_PG_URL")}/${database}`,
   kafkaBrokers: () => required("TEST_KAFKA_BROKERS"),
   logDir: () => process.env.TEST_LOG_DIR ?? `${REPO_ROOT}.data/test/logs`,
+  dataDir: () => process.env.TEST_DATA_DIR ?? `${REPO_ROOT}.data/test`,
 };
 
 export const freePort = (): Promise<number> =>

@@ -42,7 +42,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<TestSyst
   await admin.end();
   const databaseUrl = infra.pgUrl(database);
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-  const replicaDir = `${REPO_ROOT}.data/test/replicas`;
+  const replicaDir = `${infra.dataDir()}/replicas`;
   mkdirSync(replicaDir, { recursive: true });
   const kafkaBrokers = infra.kafkaBrokers();
   const common = { KAFKA_BROKERS: kafkaBrokers, KAFKA_TOPIC_PREFIX: topicPrefix };

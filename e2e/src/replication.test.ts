@@ -76,7 +76,7 @@ describe("reads on hub and agent", () => {
       expect(page0.body).toMatchObject({ page: 0, size: 2, total: 3 });
       expect(page0.body.items.map((i: { sku: string }) => i.sku)).toEqual(["A1", "B2"]);
       const page1 = await system.agent("S1").get("/v1/products/totals?size=2&page=1");
-      expect(page1.body.items).toEqual([{ sku: "MUG-1", name: "Product MUG-1", totalOnHand: 3, totalReserved: 0, totalAvailable: 3 }]);
+      expect(page1.body.items).toEqual([{ sku: "MUG-1", name: "Product MUG-1", totalOnHand: 3, totalReserved: 0, totalAvailable: 3, totalInTransit: 0 }]);
       const search = await system.hub.get("/v1/products/totals?q=mug");
       expect(search.body.items.map((i: { sku: string }) => i.sku)).toEqual(["MUG-1"]);
       const wildcard = await system.hub.get("/v1/products/totals?q=%25");

@@ -20,9 +20,12 @@ import type { HubEnv } from "./http/command-endpoint.js";
 import { stockRoutes } from "./routes/stock-routes.js";
 import { catalogRoutes } from "./routes/catalog-routes.js";
 import { reservationRoutes } from "./routes/reservation-routes.js";
+import { backOfficeRoutes } from "./routes/back-office-routes.js";
+import type { Database } from "./db/database.js";
 
 export interface HubAppDeps {
   readonly execute: CommandExecutor;
+  readonly db: Database;
   readonly replica: ReplicaStore;
   readonly freshness: Freshness;
   readonly readiness: ReadinessProbe;
@@ -45,6 +48,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   app.route("/", stockRoutes(deps.execute));
   app.route("/", catalogRoutes(deps.execute));
   app.route("/", reservationRoutes(deps.execute));
+  app.route("/", backOfficeRoutes(deps.execute, deps.db));
   app.route("/", readRoutes(deps.replica, deps.freshness));
   app.notFound(notFound);
   app.onError(onError(deps.log));

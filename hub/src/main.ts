@@ -50,6 +50,7 @@ const feed = startReplicaFeed({ kafka, store: replica, topics, replicaId: env.HU
 
 const app = createHubApp({
   execute,
+  db,
   replica,
   freshness: feed.freshness,
   readiness: hubReadiness({ pool, feed, relay }),

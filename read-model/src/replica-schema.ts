@@ -7,6 +7,7 @@ export const stockItems = sqliteTable(
     storeId: text("store_id").notNull(),
     onHand: integer("on_hand").notNull(),
     reserved: integer("reserved").notNull(),
+    inTransit: integer("in_transit").notNull(),
     version: integer("version").notNull(),
     lastEventAt: text("last_event_at").notNull(),
   },
@@ -57,12 +58,12 @@ export const positions = sqliteTable(
  * The replica is disposable (it can always be rebuilt from Kafka), so its schema is created in place
  * rather than migrated: a file written by another schema version is discarded and replayed.
  */
-export const REPLICA_SCHEMA_VERSION = 2;
+export const REPLICA_SCHEMA_VERSION = 3;
 
 export const REPLICA_DDL = `
 CREATE TABLE IF NOT EXISTS stock_items (
   sku TEXT NOT NULL, store_id TEXT NOT NULL, on_hand INTEGER NOT NULL, reserved INTEGER NOT NULL,
-  version INTEGER NOT NULL, last_event_at TEXT NOT NULL, PRIMARY KEY (sku, store_id)
+  in_transit INTEGER NOT NULL, version INTEGER NOT NULL, last_event_at TEXT NOT NULL, PRIMARY KEY (sku, store_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS stock_items_store_idx ON stock_items (store_id);
 CREATE TABLE IF NOT EXISTS products (sku TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL) WITHOUT ROWID;

@@ -65,14 +65,19 @@ export const openReplicaStore = (path: string): ReplicaStore => {
   const applyChange = (change: ReadModelChange): boolean => {
     switch (change.kind) {
       case "stock-item": {
-        const row = { ...change } as Omit<typeof change, "kind"> & { kind?: string };
-        delete row.kind;
+        const { kind: _kind, ...row } = change;
         const result = db
           .insert(stockItems)
           .values(row)
           .onConflictDoUpdate({
             target: [stockItems.sku, stockItems.storeId],
-            set: { onHand: change.onHand, reserved: change.reserved, version: change.version, lastEventAt: change.lastEventAt },
+            set: {
+              onHand: change.onHand,
+              reserved: change.reserved,
+              inTransit: change.inTransit,
+              version: change.version,
+              lastEventAt: change.lastEventAt,
+            },
             setWhere: sql`excluded.version > ${stockItems.version}`,
           })
           .run();
@@ -145,6 +150,7 @@ export const openReplicaStore = (path: string): ReplicaStore => {
     onHand: row.onHand,
     reserved: row.reserved,
     available: available(row),
+    inTransit: row.inTransit,
     version: row.version,
     lastEventAt: row.lastEventAt,
   });
@@ -179,6 +185,7 @@ export const openReplicaStore = (path: string): ReplicaStore => {
           totalOnHand: sql<number>`coalesce(sum(${stockItems.onHand}), 0)`,
           totalReserved: sql<number>`coalesce(sum(${stockItems.reserved}), 0)`,
           totalAvailable: sql<number>`coalesce(sum(max(${stockItems.onHand} - ${stockItems.reserved}, 0)), 0)`,
+          totalInTransit: sql<number>`coalesce(sum(${stockItems.inTransit}), 0)`,
         })
         .from(products)
         .leftJoin(stockItems, eq(stockItems.sku, products.sku))

@@ -21,3 +21,5 @@ export * from "./reservation-transitions.js";
 export * from "./purchase-policy.js";
 export * from "./sell-stock.js";
 export * from "./requests/reservation-requests.js";
+export * from "./requests/reconciliation-requests.js";
+export * from "./requests/event-queries.js";

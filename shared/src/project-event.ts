@@ -13,6 +13,7 @@ export type ReadModelChange =
       readonly sku: string;
       readonly onHand: number;
       readonly reserved: number;
+      readonly inTransit: number;
       readonly version: number;
       readonly lastEventAt: string;
     }
@@ -29,6 +30,7 @@ export const KNOWN_EVENT_VERSIONS: Readonly<Record<string, number>> = {
   StockReserved: 1,
   StockReleased: 1,
   StockSold: 1,
+  StockTransferred: 1,
   [RESERVATION_EVENT_TYPES.created]: 1,
   [RESERVATION_EVENT_TYPES.confirmed]: 1,
   [RESERVATION_EVENT_TYPES.cancelled]: 1,
@@ -82,6 +84,7 @@ const toChange = (event: EventEnvelope): ReadModelChange | string => {
     sku: p.data.sku,
     onHand: p.data.onHand,
     reserved: p.data.reserved,
+    inTransit: p.data.inTransit,
     version: event.aggregate.version,
     lastEventAt: event.occurredAt,
   };

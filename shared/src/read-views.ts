@@ -7,6 +7,8 @@ export interface AvailabilityView {
   onHand: number;
   reserved: number;
   available: number;
+  /** Units on their way to this store from another. */
+  inTransit: number;
   version: number;
   lastEventAt: string;
 }
@@ -24,6 +26,7 @@ export interface ProductTotalView {
   totalOnHand: number;
   totalReserved: number;
   totalAvailable: number;
+  totalInTransit: number;
 }
 
 export interface StoreView {

@@ -8,6 +8,7 @@ export interface RecountStock {
   readonly onHand: number;
   readonly countRef: string | null;
   readonly expectedVersion?: number;
+  readonly reconciliationId?: string;
 }
 
 /**
@@ -27,6 +28,7 @@ export const recountStock = (item: StockItem, command: RecountStock): StockDecis
         previousOnHand: item.onHand,
         delta: command.onHand - item.onHand,
         countRef: command.countRef,
+        ...(command.reconciliationId ? { reconciliationId: command.reconciliationId } : {}),
       }),
     ],
   };

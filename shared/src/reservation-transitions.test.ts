@@ -5,7 +5,7 @@ import { mergeLines, type Reservation } from "./reservation.js";
 import { isFailure } from "./errors.js";
 import type { StockItem } from "./stock-item.js";
 
-const item = (sku: string, onHand: number, reserved = 0, version = 3): StockItem => ({ storeId: "S1", sku, onHand, reserved, version });
+const item = (sku: string, onHand: number, reserved = 0, version = 3): StockItem => ({ storeId: "S1", sku, onHand, reserved, inTransit: 0, version });
 const now = new Date("2026-01-01T10:00:00.000Z");
 const create = (items: StockItem[], lines: { sku: string; qty: number }[], ttlSeconds = 60) =>
   reserveStock(items, { reservationId: "r1", storeId: "S1", lines: mergeLines(lines), customerId: "c1", now, ttlSeconds });
@@ -41,6 +41,15 @@ describe("reservation transitions", () => {
     if (isFailure(decision)) throw new Error(decision.message);
     expect(decision.reservation).toMatchObject({ status: "CONFIRMED", version: 2 });
     expect(decision.items.map((i) => [i.sku, i.onHand, i.reserved])).toEqual([["A", 3, 0], ["B", 1, 0]]);
+  });
+
+  it("confirm is refused while a recount left fewer units on the shelf than the line holds", () => {
+    const { reservation, items } = created();
+    const recounted = items.map((i) => (i.sku === "A" ? { ...i, onHand: 1 } : i));
+    expect(confirmReservation(reservation, recounted, { now, paymentRef: null })).toMatchObject({
+      code: "INSUFFICIENT_STOCK",
+      details: { lines: [{ sku: "A", requested: 2, onHand: 1 }] },
+    });
   });
 
   it("cancel gives the held units back", () => {

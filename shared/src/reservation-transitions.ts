@@ -31,7 +31,9 @@ const transition = (r: Reservation, now: Date, changes: Partial<Reservation>): R
 
 /**
  * Confirm: the held units are sold — onHand and reserved both drop by each line's qty.
- * Refused once expiresAt has passed, even before the expiry sweep has released the units.
+ * Refused once expiresAt has passed, even before the expiry sweep has released the units; and refused while a
+ * recount has left fewer units on the shelf than the line holds, since those units cannot be handed over.
+ * The reservation then stays CREATED, to be confirmed after a restock or cancelled.
  */
 export const confirmReservation = (
   r: Reservation,
@@ -42,6 +44,15 @@ export const confirmReservation = (
   if (refused) return refused;
   if (hasExpired(r, command.now)) {
     return failure("RESERVATION_EXPIRED", `reservation ${r.reservationId} expired at ${r.expiresAt}`, { status: r.status, expiresAt: r.expiresAt });
+  }
+  const short = r.lines
+    .map((line) => ({ sku: line.sku, requested: line.qty, onHand: itemFor(items, line.sku).onHand }))
+    .filter((line) => line.onHand < line.requested);
+  if (short.length > 0) {
+    return failure("INSUFFICIENT_STOCK", `a recount left fewer units on the shelf than reservation ${r.reservationId} holds`, {
+      storeId: r.storeId,
+      lines: short,
+    });
   }
   const reservation = transition(r, command.now, { status: "CONFIRMED", paymentRef: command.paymentRef });
   const next = r.lines.map((line) => {

@@ -13,6 +13,8 @@ const stockItemStateFields = {
   sku: z.string(),
   onHand: z.number().int(),
   reserved: z.number().int(),
+  /** Added with transfers; events written before carry none, which means 0. */
+  inTransit: z.number().int().default(0),
 };
 
 export const ADJUSTMENT_REASONS = ["sale", "damage", "count", "manual", "restock", "return"] as const;
@@ -30,6 +32,8 @@ export const stockRecountedPayloadSchema = z.object({
   previousOnHand: z.number().int(),
   delta: z.number().int(),
   countRef: z.string().nullable(),
+  /** Set when the count came from a back-office reconciliation. */
+  reconciliationId: z.string().optional(),
 });
 
 /** Units held for a reservation: reserved grows, onHand stays. */
@@ -52,12 +56,21 @@ export const stockSoldPayloadSchema = z.object({
   policy: z.string().nullable(),
 });
 
+/** A transfer step at this item: units leaving (dispatched), arriving in transit, received, or returned. */
+export const stockTransferredPayloadSchema = z.object({
+  ...stockItemStateFields,
+  transferId: z.string(),
+  step: z.enum(["dispatched", "incoming", "received", "returned", "recalled"]),
+  qty: z.number().int(),
+});
+
 export const STOCK_EVENT_TYPES = {
   adjusted: "StockAdjusted",
   recounted: "StockRecounted",
   reserved: "StockReserved",
   released: "StockReleased",
   sold: "StockSold",
+  transferred: "StockTransferred",
 } as const;
 
 export const stockItemPayloadSchemas: Record<string, z.ZodType<StockItemEventPayload>> = {
@@ -66,6 +79,7 @@ export const stockItemPayloadSchemas: Record<string, z.ZodType<StockItemEventPay
   [STOCK_EVENT_TYPES.reserved]: stockReservedPayloadSchema,
   [STOCK_EVENT_TYPES.released]: stockReleasedPayloadSchema,
   [STOCK_EVENT_TYPES.sold]: stockSoldPayloadSchema,
+  [STOCK_EVENT_TYPES.transferred]: stockTransferredPayloadSchema,
 };
 
 export interface StockItemEventPayload {
@@ -73,6 +87,7 @@ export interface StockItemEventPayload {
   sku: string;
   onHand: number;
   reserved: number;
+  inTransit: number;
 }
 
 export const stockItemEventDraft = (
@@ -85,5 +100,5 @@ export const stockItemEventDraft = (
   eventType,
   eventVersion: 1,
   aggregate: { type: STOCK_ITEM_AGGREGATE, id: itemKey(next.storeId, next.sku), version: next.version },
-  payload: { storeId: next.storeId, sku: next.sku, onHand: next.onHand, reserved: next.reserved, ...change },
+  payload: { storeId: next.storeId, sku: next.sku, onHand: next.onHand, reserved: next.reserved, inTransit: next.inTransit, ...change },
 });

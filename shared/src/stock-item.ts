@@ -4,6 +4,8 @@ export interface StockItem {
   readonly sku: string;
   readonly onHand: number;
   readonly reserved: number;
+  /** Units dispatched to this store by a transfer and not yet received: counted nowhere else. */
+  readonly inTransit: number;
   /** Starts at 0 before the first event; +1 on every change. */
   readonly version: number;
 }
@@ -16,6 +18,7 @@ export const emptyStockItem = (storeId: string, sku: string): StockItem => ({
   sku,
   onHand: 0,
   reserved: 0,
+  inTransit: 0,
   version: 0,
 });
 

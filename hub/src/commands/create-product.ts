@@ -27,7 +27,7 @@ export const createProduct =
       GROUP BY s.store_id`);
     const storeId = chooseStoreForNewProduct(totals.rows.map((r) => ({ storeId: r.storeId, totalOnHand: Number(r.totalOnHand) })));
     if (storeId === undefined) return failure("NO_STORES", "register a store before creating products");
-    const item: StockItem = { storeId, sku: request.sku, onHand: request.initialOnHand, reserved: 0, version: 1 };
+    const item: StockItem = { storeId, sku: request.sku, onHand: request.initialOnHand, reserved: 0, inTransit: 0, version: 1 };
     await ctx.tx.insert(stockItems).values({ ...item, updatedAt: ctx.now });
     ctx.emit(productCreatedDraft({ sku: request.sku, name: request.name }));
     ctx.emit(stockItemEventDraft(item, STOCK_EVENT_TYPES.adjusted, { delta: request.initialOnHand, reason: "initial" }));

@@ -20,7 +20,7 @@ export const lockStockItem = async (tx: Transaction, storeId: string, sku: strin
     .from(stockItems)
     .where(and(eq(stockItems.storeId, storeId), eq(stockItems.sku, sku)))
     .for("update");
-  if (row) return { storeId, sku, onHand: row.onHand, reserved: row.reserved, version: row.version };
+  if (row) return { storeId, sku, onHand: row.onHand, reserved: row.reserved, inTransit: row.inTransit, version: row.version };
   const [store] = await tx.select({ id: stores.storeId }).from(stores).where(eq(stores.storeId, storeId));
   return store
     ? failure("NOT_FOUND", `unknown sku ${sku}`, { sku })
@@ -30,6 +30,6 @@ export const lockStockItem = async (tx: Transaction, storeId: string, sku: strin
 export const saveStockItem = async (tx: Transaction, item: StockItem, now: Date): Promise<void> => {
   await tx
     .update(stockItems)
-    .set({ onHand: item.onHand, reserved: item.reserved, version: item.version, updatedAt: now })
+    .set({ onHand: item.onHand, reserved: item.reserved, inTransit: item.inTransit, version: item.version, updatedAt: now })
     .where(and(eq(stockItems.storeId, item.storeId), eq(stockItems.sku, item.sku)));
 };

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, json, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, integer, json, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const stores = pgTable("stores", {
   storeId: text("store_id").primaryKey(),
@@ -26,6 +26,7 @@ export const stockItems = pgTable(
       .references(() => products.sku),
     onHand: integer("on_hand").notNull(),
     reserved: integer("reserved").notNull(),
+    inTransit: integer("in_transit").notNull().default(0),
     version: integer("version").notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -59,11 +60,24 @@ export const outbox = pgTable(
     topic: text("topic").notNull(),
     messageKey: text("message_key").notNull(),
     event: jsonb("event").notNull(),
+    /** The item an event concerns, when it concerns one: lets the timeline filter without reading every event. */
+    storeId: text("store_id"),
+    sku: text("sku"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     publishedAt: timestamp("published_at", { withTimezone: true }),
+    /**
+     * The event's place in the published log, given by the relay in publishing order. Unlike `id`, it never
+     * gains a smaller value later, so a timeline paged by it never skips a late-committing event.
+     */
+    logPosition: bigint("log_position", { mode: "number" }).unique(),
   },
-  (t) => [index("outbox_unpublished_idx").on(t.id).where(sql`${t.publishedAt} IS NULL`)],
+  (t) => [
+    index("outbox_unpublished_idx").on(t.id).where(sql`${t.publishedAt} IS NULL`),
+    index("outbox_item_idx").on(t.sku, t.storeId, t.logPosition),
+  ],
 );
+
+export const eventLogPosition = pgSequence("event_log_position", { startWith: 1, minValue: 1 });
 
 /** Reservations: units held at one store until confirmed, cancelled or expired. */
 export const reservations = pgTable(
@@ -88,3 +102,22 @@ export const reservations = pgTable(
 
 /** Shared by every hub: the round-robin purchase policy's turn counter. */
 export const purchaseRoundRobin = pgSequence("purchase_round_robin", { startWith: 0, minValue: 0 });
+
+/** Transfers between stores: a small saga, each step driven by the previous step's event. */
+export const transfers = pgTable(
+  "transfers",
+  {
+    transferId: text("transfer_id").primaryKey(),
+    fromStore: text("from_store").notNull(),
+    toStore: text("to_store").notNull(),
+    lines: jsonb("lines").notNull().$type<{ sku: string; qty: number }[]>(),
+    receipt: text("receipt").notNull(),
+    status: text("status").notNull(),
+    failureReason: text("failure_reason"),
+    history: jsonb("history").notNull().$type<{ status: string; at: string; reason?: string }[]>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [index("transfers_open_idx").on(t.updatedAt).where(sql`${t.status} NOT IN ('COMPLETED', 'FAILED')`)],
+);

@@ -45,12 +45,16 @@ export const commandEndpoint =
 
     // A trace id may also travel in the body, as the design's examples send it; it is not part of the request's identity.
     const { traceId: bodyTraceId, ...identity } = body as { traceId?: string };
+    if (c.req.header(TRACE_HEADER) === undefined && bodyTraceId) {
+      c.set("traceId", bodyTraceId);
+      c.header(TRACE_HEADER, bodyTraceId);
+    }
     const reply = await execute(
       {
         scope: c.get("principal").subject,
         idempotencyKey,
         fingerprint: requestFingerprint({ method: c.req.method, path: c.req.path, ifMatch, body: identity }),
-        traceId: c.req.header(TRACE_HEADER) === undefined && bodyTraceId ? bodyTraceId : c.get("traceId"),
+        traceId: c.get("traceId"),
       },
       toHandler({ body, expectedVersion }),
     );

@@ -17,9 +17,16 @@ export interface OutboxEntry {
  */
 export const appendToOutbox = async (tx: Transaction, entries: readonly OutboxEntry[]): Promise<void> => {
   if (entries.length === 0) return;
-  await tx
-    .insert(outbox)
-    .values(entries.map((e) => ({ eventId: e.event.eventId, topic: e.topic, messageKey: e.key, event: e.event })))
-    .onConflictDoNothing({ target: outbox.eventId });
+  // One statement with six array parameters, however many events: a reconciliation writes thousands.
+  const column = <T>(pick: (e: OutboxEntry) => T) => sql.param(entries.map(pick));
+  await tx.execute(sql`
+    INSERT INTO ${outbox} (event_id, topic, message_key, event, store_id, sku)
+    SELECT * FROM unnest(
+      ${column((e) => e.event.eventId)}::uuid[], ${column((e) => e.topic)}::text[], ${column((e) => e.key)}::text[],
+      ${column((e) => JSON.stringify(e.event))}::jsonb[], ${column((e) => text(e.event.payload.storeId))}::text[],
+      ${column((e) => text(e.event.payload.sku))}::text[])
+    ON CONFLICT (event_id) DO NOTHING`);
   await tx.execute(sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`);
 };
+
+const text = (value: unknown) => (typeof value === "string" ? value : null);

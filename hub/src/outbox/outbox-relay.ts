@@ -134,7 +134,15 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
         headers: { eventId: r.event.eventId, eventType: r.event.eventType, ...(r.event.traceId ? { traceId: r.event.traceId } : {}) },
       })),
     );
-    await pool.query("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [rows.map((r) => r.id)]);
+    // Log positions are handed out in id order within the batch, and only ever grow from batch to batch.
+    await pool.query(
+      `WITH drawn AS (SELECT nextval('event_log_position') AS position FROM generate_series(1, $2::int)),
+            positions AS (SELECT position, row_number() OVER (ORDER BY position) AS n FROM drawn),
+            ids AS (SELECT id, n FROM unnest($1::bigint[]) WITH ORDINALITY AS b(id, n))
+       UPDATE outbox o SET published_at = now(), log_position = positions.position
+       FROM ids JOIN positions USING (n) WHERE o.id = ids.id`,
+      [rows.map((r) => r.id), rows.length],
+    );
     published += rows.length;
     lastPublishedAt = new Date().toISOString();
     log.debug("outbox batch published", { count: rows.length, traceIds: [...new Set(rows.map((r) => r.event.traceId))].slice(0, 10) });

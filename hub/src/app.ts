@@ -21,6 +21,7 @@ import { stockRoutes } from "./routes/stock-routes.js";
 import { catalogRoutes } from "./routes/catalog-routes.js";
 import { reservationRoutes } from "./routes/reservation-routes.js";
 import { backOfficeRoutes } from "./routes/back-office-routes.js";
+import { transferRoutes } from "./routes/transfer-routes.js";
 import type { Database } from "./db/database.js";
 
 export interface HubAppDeps {
@@ -49,6 +50,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   app.route("/", catalogRoutes(deps.execute));
   app.route("/", reservationRoutes(deps.execute));
   app.route("/", backOfficeRoutes(deps.execute, deps.db));
+  app.route("/", transferRoutes(deps.execute));
   app.route("/", readRoutes(deps.replica, deps.freshness));
   app.notFound(notFound);
   app.onError(onError(deps.log));

@@ -7,6 +7,7 @@ import { createDatabase, createPool } from "./db/database.js";
 import { runMigrations } from "./db/migrate.js";
 import { createCommandExecutor, createSystemCommandRunner } from "./commands/execute-command.js";
 import { startReservationExpiry } from "./reservation-expiry.js";
+import { startTransferSaga } from "./transfer-saga.js";
 import { createKafkaPublisher } from "./outbox/event-publisher.js";
 import { startOutboxRelay } from "./outbox/outbox-relay.js";
 import { createHubApp } from "./app.js";
@@ -31,7 +32,15 @@ const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_
 const execute = createCommandExecutor({ db, log });
 if (env.SEED_DEMO && (await seedDemoData(db, execute))) log.info("seeded demo stores and products");
 
-const expiry = startReservationExpiry({ db, run: createSystemCommandRunner({ db, log }), log });
+const runSystemCommand = createSystemCommandRunner({ db, log });
+const expiry = startReservationExpiry({ db, run: runSystemCommand, log });
+const saga = startTransferSaga({
+  kafka,
+  topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.transfer),
+  groupId: `${env.KAFKA_TOPIC_PREFIX}inventory-transfer-saga`,
+  run: runSystemCommand,
+  log,
+});
 const publisher = createKafkaPublisher(kafka);
 const relay = startOutboxRelay({
   pool,
@@ -68,6 +77,7 @@ const shutdown = async (signal: string) => {
   log.info("hub stopping", { signal });
   server.close();
   await expiry.stop();
+  await saga.stop();
   await relay.stop();
   await feed.stop();
   await publisher.close();

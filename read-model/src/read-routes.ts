@@ -30,6 +30,7 @@ export const readRoutes = (store: ReplicaStore, freshness: Freshness) => {
     "/v1/stores",
     "/v1/stores/:storeId",
     "/v1/reservations/:reservationId",
+    "/v1/transfers/:transferId",
   ];
   app.on("GET", paths, async (c, next) => {
     c.header(LAG_HEADER, String(freshness.lagMs(Date.now())));
@@ -70,6 +71,13 @@ export const readRoutes = (store: ReplicaStore, freshness: Freshness) => {
     if (isFailure(storeId)) return failureResponse(c, storeId);
     const found = store.store(storeId);
     return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
+  });
+
+  app.get("/v1/transfers/:transferId", (c) => {
+    const id = parseParam(c.req.param("transferId"), "transferId", reservationIdSchema);
+    if (isFailure(id)) return failureResponse(c, id);
+    const found = store.transfer(id);
+    return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown transfer ${id}`));
   });
 
   app.get("/v1/reservations/:reservationId", (c) => {

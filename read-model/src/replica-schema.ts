@@ -41,6 +41,20 @@ export const reservations = sqliteTable("reservations", {
   version: integer("version").notNull(),
 });
 
+export const transfers = sqliteTable("transfers", {
+  transferId: text("transfer_id").primaryKey(),
+  fromStore: text("from_store").notNull(),
+  toStore: text("to_store").notNull(),
+  lines: text("lines", { mode: "json" }).notNull().$type<{ sku: string; qty: number }[]>(),
+  receipt: text("receipt").notNull(),
+  status: text("status").notNull(),
+  failureReason: text("failure_reason"),
+  history: text("history", { mode: "json" }).notNull().$type<{ status: string; at: string; reason?: string }[]>(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  version: integer("version").notNull(),
+});
+
 /** Where the replica stands in each partition: the offset of the next message to apply. */
 export const positions = sqliteTable(
   "positions",
@@ -58,7 +72,7 @@ export const positions = sqliteTable(
  * The replica is disposable (it can always be rebuilt from Kafka), so its schema is created in place
  * rather than migrated: a file written by another schema version is discarded and replayed.
  */
-export const REPLICA_SCHEMA_VERSION = 3;
+export const REPLICA_SCHEMA_VERSION = 4;
 
 export const REPLICA_DDL = `
 CREATE TABLE IF NOT EXISTS stock_items (
@@ -71,6 +85,11 @@ CREATE TABLE IF NOT EXISTS stores (store_id TEXT PRIMARY KEY, name TEXT NOT NULL
 CREATE TABLE IF NOT EXISTS reservations (
   reservation_id TEXT PRIMARY KEY, store_id TEXT NOT NULL, status TEXT NOT NULL, lines TEXT NOT NULL, customer_id TEXT,
   expires_at TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS transfers (
+  transfer_id TEXT PRIMARY KEY, from_store TEXT NOT NULL, to_store TEXT NOT NULL, lines TEXT NOT NULL, receipt TEXT NOT NULL,
+  status TEXT NOT NULL, failure_reason TEXT, history TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS replica_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS positions (

@@ -10,8 +10,9 @@ import {
   type ReservationStatus,
   type ReservationView,
   type StoreView,
+  type TransferView,
 } from "@inventory/shared";
-import { positions, products, replicaMeta, REPLICA_DDL, REPLICA_SCHEMA_VERSION, reservations, stockItems, stores } from "./replica-schema.js";
+import { positions, products, replicaMeta, REPLICA_DDL, REPLICA_SCHEMA_VERSION, reservations, stockItems, stores, transfers } from "./replica-schema.js";
 
 export interface AppliedMessage {
   readonly offset: number;
@@ -39,6 +40,7 @@ export interface ReplicaStore {
   stores(): StoreView[];
   store(storeId: string): StoreView | undefined;
   reservation(reservationId: string): ReservationView | undefined;
+  transfer(transferId: string): TransferView | undefined;
   storeExists(storeId: string): boolean;
   close(): void;
 }
@@ -54,7 +56,7 @@ export const openReplicaStore = (path: string): ReplicaStore => {
   sqlite.pragma("busy_timeout = 5000");
   const userVersion = sqlite.pragma("user_version", { simple: true }) as number;
   if (userVersion !== REPLICA_SCHEMA_VERSION) {
-    sqlite.exec("DROP TABLE IF EXISTS stock_items; DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS stores; DROP TABLE IF EXISTS positions; DROP TABLE IF EXISTS replica_meta; DROP TABLE IF EXISTS reservations;");
+    sqlite.exec("DROP TABLE IF EXISTS stock_items; DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS stores; DROP TABLE IF EXISTS positions; DROP TABLE IF EXISTS replica_meta; DROP TABLE IF EXISTS reservations; DROP TABLE IF EXISTS transfers;");
     sqlite.pragma(`user_version = ${REPLICA_SCHEMA_VERSION}`);
   }
   sqlite.exec(REPLICA_DDL);
@@ -101,6 +103,20 @@ export const openReplicaStore = (path: string): ReplicaStore => {
               target: reservations.reservationId,
               set: { status: row.status, updatedAt: row.updatedAt, version: row.version },
               setWhere: sql`excluded.version > ${reservations.version}`,
+            })
+            .run().changes > 0
+        );
+      }
+      case "transfer": {
+        const { kind: _kind, ...row } = change;
+        return (
+          db
+            .insert(transfers)
+            .values(row)
+            .onConflictDoUpdate({
+              target: transfers.transferId,
+              set: { status: row.status, failureReason: row.failureReason, history: row.history, updatedAt: row.updatedAt, version: row.version },
+              setWhere: sql`excluded.version > ${transfers.version}`,
             })
             .run().changes > 0
         );
@@ -199,6 +215,10 @@ export const openReplicaStore = (path: string): ReplicaStore => {
     },
     stores: () => db.select().from(stores).orderBy(asc(stores.storeId)).all(),
     store: (storeId) => db.select().from(stores).where(eq(stores.storeId, storeId)).get(),
+    transfer: (transferId) => {
+      const row = db.select().from(transfers).where(eq(transfers.transferId, transferId)).get();
+      return row ? (row as TransferView) : undefined;
+    },
     reservation: (reservationId) => {
       const row = db.select().from(reservations).where(eq(reservations.reservationId, reservationId)).get();
       return row ? { ...row, status: row.status as ReservationStatus } : undefined;

@@ -23,3 +23,7 @@ export * from "./sell-stock.js";
 export * from "./requests/reservation-requests.js";
 export * from "./requests/reconciliation-requests.js";
 export * from "./requests/event-queries.js";
+export * from "./transfer.js";
+export * from "./transfer-events.js";
+export * from "./transfer-steps.js";
+export * from "./requests/transfer-requests.js";

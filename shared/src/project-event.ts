@@ -4,6 +4,8 @@ import { stockItemPayloadSchemas } from "./stock-events.js";
 import { STOCK_ITEM_AGGREGATE } from "./stock-item.js";
 import { RESERVATION_EVENT_TYPES, reservationPayloadSchema } from "./reservation-events.js";
 import type { ReservationView } from "./reservation.js";
+import { TRANSFER_EVENT_TYPES, transferPayloadSchema } from "./transfer-events.js";
+import type { TransferView } from "./transfer.js";
 
 /** A read-model row change; a replica applies it only when `version` is newer than what it holds. */
 export type ReadModelChange =
@@ -19,7 +21,8 @@ export type ReadModelChange =
     }
   | { readonly kind: "store"; readonly storeId: string; readonly name: string; readonly latencyMs: number | null }
   | { readonly kind: "product"; readonly sku: string; readonly name: string; readonly createdAt: string }
-  | ({ readonly kind: "reservation" } & ReservationView);
+  | ({ readonly kind: "reservation" } & ReservationView)
+  | ({ readonly kind: "transfer" } & TransferView);
 
 /** The event types this build understands, with the newest eventVersion of each. */
 export const KNOWN_EVENT_VERSIONS: Readonly<Record<string, number>> = {
@@ -35,9 +38,11 @@ export const KNOWN_EVENT_VERSIONS: Readonly<Record<string, number>> = {
   [RESERVATION_EVENT_TYPES.confirmed]: 1,
   [RESERVATION_EVENT_TYPES.cancelled]: 1,
   [RESERVATION_EVENT_TYPES.expired]: 1,
+  ...Object.fromEntries(Object.values(TRANSFER_EVENT_TYPES).map((type) => [type, 1])),
 };
 
 const RESERVATION_TYPES = new Set<string>(Object.values(RESERVATION_EVENT_TYPES));
+const TRANSFER_TYPES = new Set<string>(Object.values(TRANSFER_EVENT_TYPES));
 
 export type Projection =
   | { readonly outcome: "changes"; readonly event: EventEnvelope; readonly changes: readonly ReadModelChange[] }
@@ -74,6 +79,10 @@ const toChange = (event: EventEnvelope): ReadModelChange | string => {
   if (RESERVATION_TYPES.has(event.eventType)) {
     const p = reservationPayloadSchema.safeParse(event.payload);
     return p.success ? { kind: "reservation", ...p.data } : `bad ${event.eventType} payload`;
+  }
+  if (TRANSFER_TYPES.has(event.eventType)) {
+    const p = transferPayloadSchema.safeParse(event.payload);
+    return p.success ? { kind: "transfer", ...p.data } : `bad ${event.eventType} payload`;
   }
   const schema = stockItemPayloadSchemas[event.eventType];
   const p = schema?.safeParse(event.payload);

@@ -4,6 +4,7 @@ import { itemKey } from "./identifiers.js";
 export const TOPICS = {
   stock: "stock.events",
   reservation: "reservation.events",
+  transfer: "transfer.events",
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -1,0 +1,71 @@
+import {
+  completeTransfer,
+  dispatchTransfer,
+  failTransfer,
+  isFailure,
+  mergeLines,
+  receiveTransfer,
+  requestTransfer,
+  transferView,
+  type CreateTransferRequest,
+  type StepOutcome,
+  type StockItem,
+  type Transfer,
+} from "@inventory/shared";
+import type { CommandHandler } from "./execute-command.js";
+import { saveStockItems } from "./reservation-rows.js";
+import { insertTransfer, lockTransfer, lockTransferItems, saveTransfer } from "./transfer-rows.js";
+
+/** Records the request; the saga takes it from there, driven by the transfer's own events. */
+export const createTransfer =
+  (request: CreateTransferRequest, transferId: string): CommandHandler =>
+  async (ctx) => {
+    const decision = requestTransfer({
+      transferId,
+      fromStore: request.fromStore,
+      toStore: request.toStore,
+      lines: mergeLines(request.lines),
+      receipt: request.receipt,
+      now: ctx.now,
+    });
+    await insertTransfer(ctx.tx, decision.transfer);
+    decision.events.forEach(ctx.emit);
+    return { status: 202, body: transferView(decision.transfer), headers: { Location: `/v1/transfers/${transferId}` } };
+  };
+
+type Step = (t: Transfer, items: readonly StockItem[], now: Date) => StepOutcome;
+
+/**
+ * One saga step in one transaction: the transfer row first, then its items. A step whose items cannot be
+ * found (unknown store or SKU) ends the transfer FAILED; a step in the wrong status answers INVALID_STATE
+ * and changes nothing, which is what makes a redelivered event harmless.
+ */
+const transferStep =
+  (transferId: string, decide: Step, options: { needsItems: boolean }): CommandHandler =>
+  async (ctx) => {
+    const transfer = await lockTransfer(ctx.tx, transferId);
+    if (isFailure(transfer)) return transfer;
+    let items: StockItem[] = [];
+    if (options.needsItems && (transfer.status === "REQUESTED" || transfer.status === "DISPATCHED")) {
+      const locked = await lockTransferItems(ctx.tx, transfer);
+      if (isFailure(locked)) {
+        if (transfer.status !== "REQUESTED") return locked;
+        const failed = failTransfer(transfer, ctx.now, locked.message);
+        await saveTransfer(ctx.tx, failed.transfer);
+        failed.events.forEach(ctx.emit);
+        return { status: 202, body: transferView(failed.transfer) };
+      }
+      items = locked;
+    }
+    const decision = decide(transfer, items, ctx.now);
+    if (isFailure(decision)) return decision;
+    await saveTransfer(ctx.tx, decision.transfer);
+    await saveStockItems(ctx.tx, decision.items, ctx.now);
+    decision.events.forEach(ctx.emit);
+    return { status: 202, body: transferView(decision.transfer) };
+  };
+
+export const dispatchTransferCommand = (transferId: string) => transferStep(transferId, dispatchTransfer, { needsItems: true });
+export const receiveTransferCommand = (transferId: string) => transferStep(transferId, receiveTransfer, { needsItems: true });
+export const completeTransferCommand = (transferId: string) =>
+  transferStep(transferId, (t, _items, now) => completeTransfer(t, now), { needsItems: false });

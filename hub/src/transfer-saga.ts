@@ -1,0 +1,80 @@
+import type { Kafka, Consumer } from "kafkajs";
+import { TRANSFER_EVENT_TYPES, transferPayloadSchema, eventEnvelopeSchema, isFailure } from "@inventory/shared";
+import type { Logger } from "@inventory/read-model";
+import type { SystemCommandRunner } from "./commands/execute-command.js";
+import { completeTransferCommand, dispatchTransferCommand, receiveTransferCommand } from "./commands/transfer-commands.js";
+
+export interface TransferSagaOptions {
+  readonly kafka: Kafka;
+  /** The broker's name for transfer.events. */
+  readonly topic: string;
+  /** Shared by every hub of a deployment, so each event drives its step once. */
+  readonly groupId: string;
+  readonly run: SystemCommandRunner;
+  readonly log: Logger;
+}
+
+/** Which step an event asks for next, if any. */
+const nextStep = (eventType: string, receipt: string) => {
+  if (eventType === TRANSFER_EVENT_TYPES.requested) return dispatchTransferCommand;
+  if (eventType === TRANSFER_EVENT_TYPES.dispatched && receipt === "auto") return receiveTransferCommand;
+  if (eventType === TRANSFER_EVENT_TYPES.received) return completeTransferCommand;
+  return undefined;
+};
+
+/**
+ * Drives transfers forward from their own events on transfer.events. The consumer commits an event's offset
+ * only after its step has committed, so a hub killed between dispatch and receipt leaves the dispatch event
+ * uncommitted and the next hub to join the group runs the receipt. Steps check the transfer's status under
+ * its row lock, so an event delivered twice moves nothing twice.
+ */
+export const startTransferSaga = (options: TransferSagaOptions) => {
+  let consumer: Consumer | undefined;
+  let stopped = false;
+  const start = async () => {
+    const c = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 500,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
+    });
+    consumer = c;
+    await c.connect();
+    await c.subscribe({ topic: options.topic, fromBeginning: true });
+    await c.run({
+      eachMessage: async ({ message }) => {
+        const envelope = eventEnvelopeSchema.safeParse(JSON.parse(message.value?.toString() ?? "null"));
+        const transfer = envelope.success ? transferPayloadSchema.safeParse(envelope.data.payload) : undefined;
+        if (!envelope.success || !transfer?.success) return;
+        const step = nextStep(envelope.data.eventType, transfer.data.receipt);
+        if (!step) return;
+        const traceId = envelope.data.traceId ?? `transfer-${transfer.data.transferId}`;
+        const outcome = await options.run(traceId, step(transfer.data.transferId));
+        // A database outage throws, so the offset is not committed and the step is retried.
+        if (isFailure(outcome)) throw new Error(`transfer step not run: ${outcome.message}`);
+        options.log.info("transfer step", { traceId, transferId: transfer.data.transferId, after: envelope.data.eventType, status: outcome.status });
+      },
+    });
+  };
+  const startWithRetry = async () => {
+    while (!stopped) {
+      try {
+        await start();
+        return;
+      } catch (err) {
+        options.log.warn("transfer saga cannot start yet; retrying", { error: String(err) });
+        await consumer?.disconnect().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  };
+  void startWithRetry();
+  return {
+    stop: async () => {
+      stopped = true;
+      await consumer?.disconnect().catch(() => undefined);
+    },
+  };
+};

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # End-to-end smoke test against a running system (hub or edge agent).
-#   BASE_URL=http://localhost:8080 TOKEN=devtoken SKU=A1 STORE=S1 ./smoke-tests.sh
-# It leaves the stock as it found it: every change it makes is undone by the next one.
+#   BASE_URL=http://localhost:8080 TOKEN=<admin token> SKU=A1 STORE=S1 ./smoke-tests.sh
+# Without TOKEN it signs a development admin token (npm run tokens), which a hub using the development
+# secret accepts. It leaves the stock as it found it: every change it makes is undone by the next one.
 set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
 
 BASE_URL=${BASE_URL:-http://localhost:8080}
-TOKEN=${TOKEN:-devtoken}
+if [ -z "${TOKEN:-}" ]; then
+  if [ -f hub/dist/print-dev-tokens.js ]; then TOKEN=$(node hub/dist/print-dev-tokens.js admin); else TOKEN=devtoken; fi
+fi
 SKU=${SKU:-A1}
 STORE=${STORE:-S1}
 

@@ -2,6 +2,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "./harness/infra.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
+import { tokenFor } from "./harness/tokens.js";
+
+const operator = { Authorization: `Bearer ${tokenFor("operator")}` };
 
 let system: TestSystem;
 
@@ -116,7 +119,7 @@ describe("events timeline", () => {
       events.length = 0;
       let cursor: string | null = null;
       for (let page = 0; page < 20; page++) {
-        const res: any = await system.hub.get(`/v1/events?storeId=S1&sku=B1&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+        const res: any = await system.hub.get(`/v1/events?storeId=S1&sku=B1&limit=2${cursor ? `&cursor=${cursor}` : ""}`, operator);
         expect(res.status).toBe(200);
         events.push(...res.body.items);
         cursor = res.body.nextCursor;
@@ -143,10 +146,10 @@ describe("events timeline", () => {
 
   it("filters by time and rejects a bad timestamp or cursor with 400", async () => {
     const future = new Date(Date.now() + 60_000).toISOString();
-    const none = await system.hub.get(`/v1/events?since=${future}`);
+    const none = await system.hub.get(`/v1/events?since=${future}`, operator);
     expect(none.body.items).toEqual([]);
-    expect((await system.hub.get("/v1/events?since=yesterday")).status).toBe(400);
-    expect((await system.hub.get("/v1/events?cursor=nonsense")).status).toBe(400);
-    expect((await system.hub.get("/v1/events?limit=0")).status).toBe(400);
+    expect((await system.hub.get("/v1/events?since=yesterday", operator)).status).toBe(400);
+    expect((await system.hub.get("/v1/events?cursor=nonsense", operator)).status).toBe(400);
+    expect((await system.hub.get("/v1/events?limit=0", operator)).status).toBe(400);
   });
 });

@@ -203,7 +203,7 @@ describe("idempotency", () => {
     const client = await system.db.connect();
     try {
       // Hold the key's lock exactly as an in-flight request does.
-      await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [`12:static-token:${key}`]);
+      await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [`9:dev-token:${key}`]);
       const res = await system.hub.post("/v1/adjustments", body, { key });
       expect(res.status).toBe(409);
       expect(res.body.code).toBe("IDEMPOTENCY_KEY_IN_USE");

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { failure } from "@inventory/shared";
 import {
+  authenticate,
   failureResponse,
   healthRoutes,
   notFound,
@@ -13,6 +14,7 @@ import {
   type Logger,
   type ReadinessProbe,
   type ReplicaStore,
+  type AuthenticateOptions,
   type TraceVariables,
 } from "@inventory/read-model";
 import { forwardToHub, type HubForwarderOptions } from "./hub-forwarder.js";
@@ -24,6 +26,8 @@ export interface AgentAppDeps {
   readonly hub: HubForwarderOptions;
   readonly maxBodyBytes: number;
   readonly log: Logger;
+  /** Set when reads must carry a valid token; writes are checked by the hub, to which they go unchanged. */
+  readonly readAuth?: AuthenticateOptions;
 }
 
 /** A store's agent: reads from its own replica, writes forwarded to the hub unchanged. */
@@ -32,6 +36,7 @@ export const createAgentApp = (deps: AgentAppDeps) => {
   app.use("*", traceId());
   app.use("*", requestLog(deps.log));
   app.route("/", healthRoutes(deps.readiness));
+  if (deps.readAuth) app.on("GET", "/v1/*", authenticate(deps.readAuth));
   app.route("/", readRoutes(deps.replica, deps.freshness));
   app.on(
     ["POST", "PUT", "PATCH", "DELETE"],

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { storeIdSchema } from "@inventory/shared";
+import { authEnvSchema } from "@inventory/read-model";
 
 const csv = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
 
@@ -23,7 +24,7 @@ export const agentEnvSchema = z.object({
   BREAKER_OPEN_MS: z.coerce.number().int().min(100).default(3000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-});
+}).extend(authEnvSchema.shape);
 
 export type AgentEnv = z.infer<typeof agentEnvSchema>;
 

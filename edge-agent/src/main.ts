@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { brokerTopic, TOPICS } from "@inventory/shared";
-import { createKafka, createLogger, openReplicaStore, serveHttp, startReplicaFeed } from "@inventory/read-model";
+import { createKafka, createLogger, loadAuthOptions, openReplicaStore, serveHttp, startReplicaFeed } from "@inventory/read-model";
 import { parseAgentEnv } from "./env.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
 import { createAgentApp } from "./app.js";
@@ -22,6 +22,7 @@ const app = createAgentApp({
   hub: { hubUrl: env.HUB_URL, timeoutMs: env.HUB_TIMEOUT_MS, breaker, log },
   maxBodyBytes: env.MAX_BODY_BYTES,
   log,
+  ...(env.READS_REQUIRE_TOKEN ? { readAuth: await loadAuthOptions(env) } : {}),
   readiness: async () => {
     const status = feed.status();
     return {

@@ -1,9 +1,13 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { failure } from "@inventory/shared";
+import { authorize, failure } from "@inventory/shared";
 import {
+  authenticate,
   failureResponse,
   healthRoutes,
+  rateLimitWrites,
+  type AuthenticateOptions,
+  type RateLimitOptions,
   notFound,
   onError,
   readRoutes,
@@ -15,7 +19,6 @@ import {
   type ReplicaStore,
 } from "@inventory/read-model";
 import type { CommandExecutor } from "./commands/execute-command.js";
-import { requireBearerToken } from "./http/authenticate.js";
 import type { HubEnv } from "./http/command-endpoint.js";
 import { stockRoutes } from "./routes/stock-routes.js";
 import { catalogRoutes } from "./routes/catalog-routes.js";
@@ -30,7 +33,9 @@ export interface HubAppDeps {
   readonly replica: ReplicaStore;
   readonly freshness: Freshness;
   readonly readiness: ReadinessProbe;
-  readonly token: string;
+  readonly auth: AuthenticateOptions;
+  readonly readsRequireToken: boolean;
+  readonly rateLimit: RateLimitOptions;
   readonly maxBodyBytes: number;
   readonly log: Logger;
 }
@@ -44,7 +49,13 @@ export const createHubApp = (deps: HubAppDeps) => {
     maxSize: deps.maxBodyBytes,
     onError: (c) => failureResponse(c, failure("PAYLOAD_TOO_LARGE", `bodies are limited to ${deps.maxBodyBytes} bytes`)),
   }));
-  app.on("POST", "/v1/*", requireBearerToken(deps.token));
+  app.on("POST", "/v1/*", authenticate(deps.auth), rateLimitWrites(deps.rateLimit));
+  // The event log is an operator's tool: always behind a token.
+  app.on("GET", "/v1/events", authenticate(deps.auth), async (c, next) => {
+    const notAllowed = authorize(c.get("principal"), "operations");
+    return notAllowed ? failureResponse(c, notAllowed) : next();
+  });
+  if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
   app.route("/", healthRoutes(deps.readiness));
   app.route("/", stockRoutes(deps.execute));
   app.route("/", catalogRoutes(deps.execute));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { authEnvSchema } from "@inventory/read-model";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const csv = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
@@ -13,8 +14,9 @@ export const hubEnvSchema = z.object({
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]{0,40}$/).default(""),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
-  /** Bearer token accepted on writes until signed tokens arrive. */
-  HUB_TOKEN: z.string().min(8).default("devtoken"),
+  /** Sustained writes per second per caller (token subject); 0 turns the limit off. */
+  RATE_LIMIT_WRITES_PER_SECOND: z.coerce.number().min(0).default(500),
+  RATE_LIMIT_WRITE_BURST: z.coerce.number().int().min(1).default(1000),
   /** Distinguishes hub processes sharing one database: names the replica and its consumer group. */
   HUB_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default("hub"),
   /** Where the hub keeps its read replica (a SQLite file), or :memory:. */
@@ -31,7 +33,7 @@ export const hubEnvSchema = z.object({
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-});
+}).extend(authEnvSchema.shape);
 
 export type HubEnv = z.infer<typeof hubEnvSchema>;
 

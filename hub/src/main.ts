@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { brokerTopic, TOPICS } from "@inventory/shared";
-import { createKafka, createLogger, ensureTopics, openReplicaStore, serveHttp, startReplicaFeed } from "@inventory/read-model";
+import { createKafka, createLogger, ensureTopics, loadAuthOptions, openReplicaStore, serveHttp, startReplicaFeed } from "@inventory/read-model";
 import { parseHubEnv } from "./env.js";
 import { createDatabase, createPool } from "./db/database.js";
 import { runMigrations } from "./db/migrate.js";
@@ -63,7 +63,9 @@ const app = createHubApp({
   replica,
   freshness: feed.freshness,
   readiness: hubReadiness({ pool, feed, relay }),
-  token: env.HUB_TOKEN,
+  auth: await loadAuthOptions(env),
+  readsRequireToken: env.READS_REQUIRE_TOKEN,
+  rateLimit: { perSecond: env.RATE_LIMIT_WRITES_PER_SECOND, burst: env.RATE_LIMIT_WRITE_BURST },
   maxBodyBytes: env.MAX_BODY_BYTES,
   log,
 });

@@ -3,7 +3,7 @@ import { count } from "drizzle-orm";
 import { adjustStock } from "@inventory/shared";
 import type { Database } from "./db/database.js";
 import { stores } from "./db/schema.js";
-import type { CommandExecutor, CommandHandler } from "./commands/execute-command.js";
+import { HUB_PRINCIPAL, type CommandExecutor, type CommandHandler } from "./commands/execute-command.js";
 import { createStore } from "./commands/create-store.js";
 import { createProduct } from "./commands/create-product.js";
 import { changeStockItem } from "./commands/change-stock-item.js";
@@ -29,7 +29,7 @@ export const seedDemoData = async (db: Database, execute: CommandExecutor): Prom
   const [row] = await db.select({ n: count() }).from(stores);
   if ((row?.n ?? 0) > 0) return false;
   const run = (handler: CommandHandler) =>
-    execute({ scope: "seed", idempotencyKey: randomUUID(), fingerprint: "seed", traceId: "seed-demo" }, handler);
+    execute({ scope: "seed", principal: HUB_PRINCIPAL, idempotencyKey: randomUUID(), fingerprint: "seed", traceId: "seed-demo" }, handler);
   for (const store of DEMO_STORES) await run(createStore(store));
   for (const [sku, name, perStore] of DEMO_PRODUCTS) {
     await run(createProduct({ sku, name, initialOnHand: 0 }));

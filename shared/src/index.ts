@@ -27,3 +27,5 @@ export * from "./transfer.js";
 export * from "./transfer-events.js";
 export * from "./transfer-steps.js";
 export * from "./requests/transfer-requests.js";
+export * from "./access-policy.js";
+export * from "./tokens/jwt.js";

@@ -54,6 +54,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<TestSyst
     hub = await startProcess("hub", `hub-${id}`, hubPort, {
       ...common,
       DATABASE_URL: databaseUrl,
+      ALLOW_DEV_TOKEN: "true",
       HUB_REPLICA_PATH: `${replicaDir}/hub-${id}.sqlite`,
       ...options.hubEnv,
     });

@@ -9,6 +9,7 @@ import {
   type EventDraft,
   type EventEnvelope,
   type Failure,
+  type Principal,
 } from "@inventory/shared";
 import type { Logger } from "@inventory/read-model";
 import type { Database, Transaction } from "../db/database.js";
@@ -19,6 +20,8 @@ import { databaseUnavailable, isRetryableDatabaseError } from "./database-failur
 export interface CommandContext {
   readonly tx: Transaction;
   readonly now: Date;
+  /** Who asked; commands that learn the store only once they load a row check access against it. */
+  readonly principal: Principal;
   /** Records an event to be committed to the outbox with this command; returns it stamped. */
   emit(draft: EventDraft): EventEnvelope;
 }
@@ -34,6 +37,7 @@ export type CommandHandler = (ctx: CommandContext) => Promise<CommandSuccess | F
 export interface CommandRequest {
   /** Whose key this is: keys are scoped to the caller. */
   readonly scope: string;
+  readonly principal: Principal;
   readonly idempotencyKey: string;
   /** Hash of what makes two requests "the same request". */
   readonly fingerprint: string;
@@ -61,6 +65,9 @@ class DecidedFailure extends Error {
 
 const MAX_ATTEMPTS = 3;
 
+/** The hub acting on its own behalf: expiring reservations, driving transfers, seeding demo data. */
+export const HUB_PRINCIPAL: Principal = { subject: "hub", roles: ["admin"], stores: [] };
+
 /**
  * Runs a handler inside the caller's transaction, under a savepoint: on success its events go to the outbox;
  * on an expected failure every change it made is rolled back and the failure becomes the answer.
@@ -68,7 +75,7 @@ const MAX_ATTEMPTS = 3;
 const runHandler = async (
   tx: Transaction,
   handler: CommandHandler,
-  stamp: { at: Date; traceId: string; newId: () => string },
+  stamp: { at: Date; traceId: string; newId: () => string; principal: Principal },
 ): Promise<StoredReply> => {
   try {
     return await tx.transaction(async (savepoint) => {
@@ -76,6 +83,7 @@ const runHandler = async (
       const ctx: CommandContext = {
         tx: savepoint,
         now: stamp.at,
+        principal: stamp.principal,
         emit: (draft) => {
           const event = stampEvent(draft, { eventId: stamp.newId(), occurredAt: stamp.at.toISOString(), traceId: stamp.traceId });
           entries.push({ topic: draft.topic, key: draft.key, event });
@@ -139,7 +147,7 @@ export const createCommandExecutor = (deps: { db: Database; log: Logger; now?: (
         return { status: existing.statusCode, body: stored.body, headers: stored.headers, replayed: true };
       }
       const at = now();
-      const reply = await runHandler(tx, handler, { at, traceId: request.traceId, newId });
+      const reply = await runHandler(tx, handler, { at, traceId: request.traceId, newId, principal: request.principal });
       await tx.insert(idempotencyRecords).values({
         scope: request.scope,
         key: request.idempotencyKey,
@@ -165,7 +173,9 @@ export const createSystemCommandRunner = (deps: { db: Database; log: Logger; now
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   return (traceId: string, handler: CommandHandler): Promise<{ status: number; body: unknown } | Failure> =>
-    withDatabaseRetry(deps.log, traceId, () => deps.db.transaction((tx) => runHandler(tx, handler, { at: now(), traceId, newId })));
+    withDatabaseRetry(deps.log, traceId, () =>
+      deps.db.transaction((tx) => runHandler(tx, handler, { at: now(), traceId, newId, principal: HUB_PRINCIPAL })),
+    );
 };
 
 export type SystemCommandRunner = ReturnType<typeof createSystemCommandRunner>;

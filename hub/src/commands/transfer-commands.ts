@@ -1,4 +1,5 @@
 import {
+  authorize,
   completeTransfer,
   dispatchTransfer,
   failTransfer,
@@ -11,6 +12,7 @@ import {
   type StepOutcome,
   type StockItem,
   type Transfer,
+  type Action,
 } from "@inventory/shared";
 import type { CommandHandler } from "./execute-command.js";
 import { saveStockItems } from "./reservation-rows.js";
@@ -41,10 +43,12 @@ type Step = (t: Transfer, items: readonly StockItem[], now: Date) => StepOutcome
  * and changes nothing, which is what makes a redelivered event harmless.
  */
 const transferStep =
-  (transferId: string, decide: Step, options: { needsItems: boolean }): CommandHandler =>
+  (transferId: string, decide: Step, options: { needsItems: boolean; access?: Action }): CommandHandler =>
   async (ctx) => {
     const transfer = await lockTransfer(ctx.tx, transferId);
     if (isFailure(transfer)) return transfer;
+    const notHere = options.access ? authorize(ctx.principal, options.access, transfer.toStore) : undefined;
+    if (notHere) return notHere;
     let items: StockItem[] = [];
     if (options.needsItems && (transfer.status === "REQUESTED" || transfer.status === "DISPATCHED")) {
       const locked = await lockTransferItems(ctx.tx, transfer);
@@ -66,6 +70,8 @@ const transferStep =
   };
 
 export const dispatchTransferCommand = (transferId: string) => transferStep(transferId, dispatchTransfer, { needsItems: true });
-export const receiveTransferCommand = (transferId: string) => transferStep(transferId, receiveTransfer, { needsItems: true });
+/** A clerk may receive only into their own store. */
+export const receiveTransferCommand = (transferId: string) =>
+  transferStep(transferId, receiveTransfer, { needsItems: true, access: "transfer:receive" });
 export const completeTransferCommand = (transferId: string) =>
   transferStep(transferId, (t, _items, now) => completeTransfer(t, now), { needsItems: false });

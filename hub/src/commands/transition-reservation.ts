@@ -1,4 +1,5 @@
 import {
+  authorize,
   confirmReservation,
   isFailure,
   releaseReservation,
@@ -22,6 +23,8 @@ const transitionReservation =
   async (ctx) => {
     const reservation = await lockReservation(ctx.tx, reservationId, options);
     if (isFailure(reservation)) return reservation;
+    const notHere = authorize(ctx.principal, "reservation:write", reservation.storeId);
+    if (notHere) return notHere;
     const items = await lockStockItems(ctx.tx, reservation.storeId, reservation.lines.map((l) => l.sku));
     if (isFailure(items)) return items;
     const decision = decide(reservation, items, ctx.now);

@@ -1,9 +1,8 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { failure, isFailure, type Failure } from "@inventory/shared";
-import { failureResponse, parseJsonBody, TRACE_HEADER, type TraceVariables } from "@inventory/read-model";
+import { authorize, failure, isFailure, type Action, type Failure, type Principal } from "@inventory/shared";
+import { failureResponse, parseJsonBody, TRACE_HEADER, type AuthVariables, type TraceVariables } from "@inventory/read-model";
 import type { CommandExecutor, CommandHandler } from "../commands/execute-command.js";
-import type { AuthVariables } from "./authenticate.js";
 import { requestFingerprint } from "./fingerprint.js";
 
 export type HubEnv = { Variables: TraceVariables & AuthVariables };
@@ -15,6 +14,13 @@ export interface CommandInput<T> {
   readonly body: T;
   /** The version named by If-Match, when the caller sent one. */
   readonly expectedVersion: number | undefined;
+  readonly principal: Principal;
+}
+
+/** What the caller must be allowed to do, and at which store when the body names one. */
+export interface CommandAccess<T> {
+  readonly action: Action;
+  readonly store?: (body: T) => string | undefined;
 }
 
 const parseIfMatch = (value: string | undefined): number | undefined | Failure => {
@@ -28,8 +34,16 @@ const parseIfMatch = (value: string | undefined): number | undefined | Failure =
  * then the command runs once per key and its first answer is replayed for retries.
  */
 export const commandEndpoint =
-  <S extends z.ZodType>(execute: CommandExecutor, schema: S, toHandler: (input: CommandInput<z.infer<S>>) => CommandHandler) =>
+  <S extends z.ZodType>(
+    execute: CommandExecutor,
+    schema: S,
+    access: CommandAccess<z.infer<S>>,
+    toHandler: (input: CommandInput<z.infer<S>>) => CommandHandler,
+  ) =>
   async (c: Context<HubEnv>) => {
+    const principal = c.get("principal");
+    const notAllowed = authorize(principal, access.action);
+    if (notAllowed) return failureResponse(c, notAllowed);
     const idempotencyKey = c.req.header("Idempotency-Key");
     if (idempotencyKey === undefined || idempotencyKey === "") {
       return failureResponse(c, failure("IDEMPOTENCY_KEY_REQUIRED", "send an Idempotency-Key header (a UUID) with every write"));
@@ -42,6 +56,8 @@ export const commandEndpoint =
     if (isFailure(expectedVersion)) return failureResponse(c, expectedVersion);
     const body = await parseJsonBody(c, schema);
     if (isFailure(body)) return failureResponse(c, body);
+    const notHere = authorize(principal, access.action, access.store?.(body));
+    if (notHere) return failureResponse(c, notHere);
 
     // A trace id may also travel in the body, as the design's examples send it; it is not part of the request's identity.
     const { traceId: bodyTraceId, ...identity } = body as { traceId?: string };
@@ -51,12 +67,13 @@ export const commandEndpoint =
     }
     const reply = await execute(
       {
-        scope: c.get("principal").subject,
+        scope: principal.subject,
+        principal,
         idempotencyKey,
         fingerprint: requestFingerprint({ method: c.req.method, path: c.req.path, ifMatch, body: identity }),
         traceId: c.get("traceId"),
       },
-      toHandler({ body, expectedVersion }),
+      toHandler({ body, expectedVersion, principal }),
     );
     if (isFailure(reply)) return failureResponse(c, reply);
     const headers: Record<string, string> = { ...reply.headers };

@@ -13,7 +13,7 @@ export const backOfficeRoutes = (execute: CommandExecutor, db: Database) =>
   new Hono<HubEnv>()
     .post(
       "/v1/reconciliations",
-      commandEndpoint(execute, reconciliationRequestSchema, ({ body }) => reconcileStore(body, randomUUID())),
+      commandEndpoint(execute, reconciliationRequestSchema, { action: "reconciliation" }, ({ body }) => reconcileStore(body, randomUUID())),
     )
     .get("/v1/events", async (c) => {
       const query = parseQuery(c, eventTimelineQuerySchema);

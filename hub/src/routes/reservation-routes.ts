@@ -20,13 +20,17 @@ export const reservationRoutes = (execute: CommandExecutor) =>
   new Hono<HubEnv>()
     .post(
       "/v1/reservations",
-      commandEndpoint(execute, createReservationRequestSchema, ({ body }) => createReservation(body, randomUUID())),
+      commandEndpoint(execute, createReservationRequestSchema, { action: "reservation:write", store: (b) => b.storeId }, ({ body }) => createReservation(body, randomUUID())),
     )
     .post(ACTION_PATH, (c) => {
       const target = c.req.param("target");
       const id = reservationIdOf(target);
       return target.endsWith(":confirm")
-        ? commandEndpoint(execute, confirmReservationRequestSchema, ({ body }) => confirmReservationCommand(id, body.paymentRef ?? null))(c)
-        : commandEndpoint(execute, cancelReservationRequestSchema, ({ body }) => cancelReservationCommand(id, body.reason ?? null))(c);
+        ? commandEndpoint(execute, confirmReservationRequestSchema, { action: "reservation:write" }, ({ body }) =>
+            confirmReservationCommand(id, body.paymentRef ?? null),
+          )(c)
+        : commandEndpoint(execute, cancelReservationRequestSchema, { action: "reservation:write" }, ({ body }) =>
+            cancelReservationCommand(id, body.reason ?? null),
+          )(c);
     })
-    .post("/v1/purchase", commandEndpoint(execute, purchaseRequestSchema, ({ body }) => purchase(body, nextRoundRobinTicket)));
+    .post("/v1/purchase", commandEndpoint(execute, purchaseRequestSchema, { action: "purchase" }, ({ body }) => purchase(body, nextRoundRobinTicket)));

@@ -1,0 +1,37 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import { failure, isFailure, verifyToken, type Principal, type TokenCheck } from "@inventory/shared";
+import { failureResponse } from "./error-response.js";
+
+export type AuthVariables = { principal: Principal };
+
+export interface AuthenticateOptions {
+  readonly check: TokenCheck;
+  /** A static development token that acts as an admin; set only when explicitly allowed. */
+  readonly devToken?: string;
+  readonly nowSeconds?: () => number;
+}
+
+export const DEV_TOKEN_PRINCIPAL: Principal = { subject: "dev-token", roles: ["admin"], stores: [] };
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/**
+ * Requires `Authorization: Bearer <token>`: a signed JWT (or the development token when allowed).
+ * A missing or invalid token is a 401 with WWW-Authenticate; the caller becomes `principal`.
+ */
+export const authenticate =
+  (options: AuthenticateOptions): MiddlewareHandler<{ Variables: AuthVariables }> =>
+  async (c, next) => {
+    const match = /^Bearer\s+(\S{1,8192})$/i.exec(c.req.header("Authorization") ?? "");
+    if (!match) return failureResponse(c, failure("UNAUTHORIZED", "send Authorization: Bearer <token>"));
+    const token = match[1]!;
+    if (options.devToken !== undefined && timingSafeEqual(digest(token), digest(options.devToken))) {
+      c.set("principal", DEV_TOKEN_PRINCIPAL);
+      return next();
+    }
+    const principal = verifyToken(token, options.check, (options.nowSeconds ?? (() => Date.now() / 1000))());
+    if (isFailure(principal)) return failureResponse(c, principal);
+    c.set("principal", principal);
+    await next();
+  };

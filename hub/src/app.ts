@@ -25,11 +25,13 @@ import { catalogRoutes } from "./routes/catalog-routes.js";
 import { reservationRoutes } from "./routes/reservation-routes.js";
 import { backOfficeRoutes } from "./routes/back-office-routes.js";
 import { transferRoutes } from "./routes/transfer-routes.js";
+import { operationsRoutes, type OperationsDeps } from "./routes/operations-routes.js";
 import type { Database } from "./db/database.js";
 
 export interface HubAppDeps {
   readonly execute: CommandExecutor;
   readonly db: Database;
+  readonly operations: OperationsDeps;
   readonly replica: ReplicaStore;
   readonly freshness: Freshness;
   readonly readiness: ReadinessProbe;
@@ -49,6 +51,8 @@ export const createHubApp = (deps: HubAppDeps) => {
     maxSize: deps.maxBodyBytes,
     onError: (c) => failureResponse(c, failure("PAYLOAD_TOO_LARGE", `bodies are limited to ${deps.maxBodyBytes} bytes`)),
   }));
+  // Operator endpoints first: their own authentication and role check, no write rate limit.
+  app.route("/", operationsRoutes(deps.operations));
   app.on("POST", "/v1/*", authenticate(deps.auth), rateLimitWrites(deps.rateLimit));
   // The event log is an operator's tool: always behind a token.
   app.on("GET", "/v1/events", authenticate(deps.auth), async (c, next) => {

@@ -1,7 +1,18 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { brokerTopic, TOPICS } from "@inventory/shared";
-import { createKafka, createLogger, ensureTopics, loadAuthOptions, openReplicaStore, serveHttp, startReplicaFeed } from "@inventory/read-model";
+import {
+  createKafka,
+  createKafkaDeadLetterSink,
+  createLogger,
+  deadLetterTopic,
+  ensureTopics,
+  loadAuthOptions,
+  openReplicaStore,
+  serveHttp,
+  startReplicaFeed,
+} from "@inventory/read-model";
+import { createDeadLetterQueue } from "./operations/dead-letter-queue.js";
 import { parseHubEnv } from "./env.js";
 import { createDatabase, createPool } from "./db/database.js";
 import { runMigrations } from "./db/migrate.js";
@@ -28,6 +39,7 @@ await runMigrations(pool);
 
 const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}` }, log);
 const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
+const deadLetters = createKafkaDeadLetterSink(kafka, `hub-${env.HUB_INSTANCE_ID}`, log);
 
 const execute = createCommandExecutor({ db, log });
 if (env.SEED_DEMO && (await seedDemoData(db, execute))) log.info("seeded demo stores and products");
@@ -40,6 +52,7 @@ const saga = startTransferSaga({
   groupId: `${env.KAFKA_TOPIC_PREFIX}inventory-transfer-saga`,
   run: runSystemCommand,
   log,
+  deadLetters,
 });
 const publisher = createKafkaPublisher(kafka);
 const relay = startOutboxRelay({
@@ -47,7 +60,12 @@ const relay = startOutboxRelay({
   listenerConfig: { connectionString: env.DATABASE_URL },
   publisher,
   brokerTopic: (topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic),
-  ensureTopics: () => ensureTopics(kafka, topics.map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS })), env.KAFKA_REPLICATION_FACTOR),
+  ensureTopics: () =>
+    ensureTopics(
+      kafka,
+      [...topics, ...topics.map(deadLetterTopic)].map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS })),
+      env.KAFKA_REPLICATION_FACTOR,
+    ),
   log,
   idlePollMs: env.RELAY_IDLE_POLL_MS,
   batchSize: env.RELAY_BATCH_SIZE,
@@ -55,15 +73,25 @@ const relay = startOutboxRelay({
 
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
 const replica = openReplicaStore(env.HUB_REPLICA_PATH);
-const feed = startReplicaFeed({ kafka, store: replica, topics, replicaId: env.HUB_INSTANCE_ID, log });
+const feed = startReplicaFeed({ kafka, store: replica, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters });
 
+const auth = await loadAuthOptions(env);
 const app = createHubApp({
   execute,
   db,
+  operations: {
+    db,
+    auth,
+    deadLetters: createDeadLetterQueue({ kafka, db, brokerTopic: (topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic) }),
+    replica,
+    feed,
+    relay,
+    instanceId: env.HUB_INSTANCE_ID,
+  },
   replica,
   freshness: feed.freshness,
   readiness: hubReadiness({ pool, feed, relay }),
-  auth: await loadAuthOptions(env),
+  auth,
   readsRequireToken: env.READS_REQUIRE_TOKEN,
   rateLimit: { perSecond: env.RATE_LIMIT_WRITES_PER_SECOND, burst: env.RATE_LIMIT_WRITE_BURST },
   maxBodyBytes: env.MAX_BODY_BYTES,
@@ -83,6 +111,7 @@ const shutdown = async (signal: string) => {
   await relay.stop();
   await feed.stop();
   await publisher.close();
+  await deadLetters.close();
   replica.close();
   await pool.end();
   process.exit(0);

@@ -1,6 +1,6 @@
 import type { Kafka, Consumer } from "kafkajs";
 import { TRANSFER_EVENT_TYPES, transferPayloadSchema, eventEnvelopeSchema, isFailure } from "@inventory/shared";
-import type { Logger } from "@inventory/read-model";
+import type { DeadLetterSink, Logger } from "@inventory/read-model";
 import type { SystemCommandRunner } from "./commands/execute-command.js";
 import { completeTransferCommand, dispatchTransferCommand, receiveTransferCommand } from "./commands/transfer-commands.js";
 
@@ -12,6 +12,10 @@ export interface TransferSagaOptions {
   readonly groupId: string;
   readonly run: SystemCommandRunner;
   readonly log: Logger;
+  /** Where an event goes whose step keeps failing for a reason other than an unavailable database. */
+  readonly deadLetters: DeadLetterSink;
+  /** Attempts before such an event is dead-lettered, so one bad event never stalls every transfer. Default 5. */
+  readonly maxAttempts?: number;
 }
 
 /** Which step an event asks for next, if any. */
@@ -31,6 +35,7 @@ const nextStep = (eventType: string, receipt: string) => {
 export const startTransferSaga = (options: TransferSagaOptions) => {
   let consumer: Consumer | undefined;
   let stopped = false;
+  const attempts = new Map<string, number>();
   const start = async () => {
     const c = options.kafka.consumer({
       groupId: options.groupId,
@@ -44,14 +49,29 @@ export const startTransferSaga = (options: TransferSagaOptions) => {
     await c.connect();
     await c.subscribe({ topic: options.topic, fromBeginning: true });
     await c.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
         const envelope = eventEnvelopeSchema.safeParse(JSON.parse(message.value?.toString() ?? "null"));
         const transfer = envelope.success ? transferPayloadSchema.safeParse(envelope.data.payload) : undefined;
         if (!envelope.success || !transfer?.success) return;
         const step = nextStep(envelope.data.eventType, transfer.data.receipt);
         if (!step) return;
         const traceId = envelope.data.traceId ?? `transfer-${transfer.data.transferId}`;
-        const outcome = await options.run(traceId, step(transfer.data.transferId));
+        const place = `${partition}/${message.offset}`;
+        let outcome;
+        try {
+          outcome = await options.run(traceId, step(transfer.data.transferId));
+          attempts.delete(place);
+        } catch (err) {
+          const tries = (attempts.get(place) ?? 0) + 1;
+          attempts.set(place, tries);
+          options.log.error("transfer step failed", { traceId, transferId: transfer.data.transferId, attempt: tries, err });
+          if (tries < (options.maxAttempts ?? 5)) throw err;
+          attempts.delete(place);
+          await options.deadLetters.send([
+            { topic: options.topic, partition, offset: Number(message.offset), key: message.key, value: message.value, error: String(err), attempts: tries },
+          ]);
+          return;
+        }
         // A database outage throws, so the offset is not committed and the step is retried.
         if (isFailure(outcome)) throw new Error(`transfer step not run: ${outcome.message}`);
         options.log.info("transfer step", { traceId, transferId: transfer.data.transferId, after: envelope.data.eventType, status: outcome.status });

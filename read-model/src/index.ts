@@ -1,5 +1,5 @@
 export { createLogger, silentLogger, type Logger, type LogLevel } from "./http/logger.js";
-export { traceId, TRACE_HEADER, type TraceVariables } from "./http/trace-id.js";
+export { traceId, TRACE_HEADER, TRACE_ID_PATTERN, type TraceVariables } from "./http/trace-id.js";
 export { failureResponse, onError, notFound } from "./http/error-response.js";
 export { parseJsonBody, parseParam, parseQuery } from "./http/validate.js";
 export { createKafka, type KafkaOptions } from "./kafka/create-kafka.js";
@@ -14,3 +14,5 @@ export { serveHttp, type ServeOptions } from "./http/serve-http.js";
 export { authenticate, DEV_TOKEN_PRINCIPAL, type AuthVariables, type AuthenticateOptions } from "./http/authenticate.js";
 export { authEnvSchema, loadAuthOptions, DEV_SIGNING_SECRET, type AuthEnv } from "./http/auth-config.js";
 export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";
+export { createKafkaDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
+export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";

@@ -6,7 +6,7 @@ import {
   failure,
   isFailure,
   productTotalsQuerySchema,
-  reservationIdSchema,
+  recordIdSchema,
   skuSchema,
   storeIdSchema,
 } from "@inventory/shared";
@@ -74,14 +74,14 @@ export const readRoutes = (store: ReplicaStore, freshness: Freshness) => {
   });
 
   app.get("/v1/transfers/:transferId", (c) => {
-    const id = parseParam(c.req.param("transferId"), "transferId", reservationIdSchema);
+    const id = parseParam(c.req.param("transferId"), "transferId", recordIdSchema);
     if (isFailure(id)) return failureResponse(c, id);
     const found = store.transfer(id);
     return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown transfer ${id}`));
   });
 
   app.get("/v1/reservations/:reservationId", (c) => {
-    const id = parseParam(c.req.param("reservationId"), "reservationId", reservationIdSchema);
+    const id = parseParam(c.req.param("reservationId"), "reservationId", recordIdSchema);
     if (isFailure(id)) return failureResponse(c, id);
     const found = store.reservation(id);
     return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown reservation ${id}`));

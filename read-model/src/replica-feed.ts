@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Consumer, Kafka } from "kafkajs";
 import { projectEvent } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
+import type { DeadLetter, DeadLetterSink } from "./dead-letters.js";
 import { createFreshness, type Freshness } from "./freshness.js";
 import type { Logger } from "./http/logger.js";
 
@@ -17,6 +18,8 @@ export interface ReplicaFeedOptions {
   readonly idleFetchMs?: number;
   /** Wait between attempts to (re)connect while Kafka is unreachable. Default 2000. */
   readonly reconnectDelayMs?: number;
+  /** Receives messages that can never be applied; without one they are logged and skipped. */
+  readonly deadLetters?: DeadLetterSink;
 }
 
 export interface ReplicaFeedStatus {
@@ -63,18 +66,17 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     }
   };
 
-  const toApplied = (offset: number, value: Buffer | null): AppliedMessage => {
+  /** What a message does to the replica, or why it never can: a poison message must not stall the replica. */
+  const toApplied = (offset: number, value: Buffer | null): AppliedMessage | { offset: number; rejected: string } => {
     let raw: unknown;
     try {
       raw = value === null ? null : JSON.parse(value.toString("utf8"));
     } catch {
-      raw = null;
+      return { offset, rejected: "not JSON" };
     }
     const projection = projectEvent(raw);
-    if (projection.outcome === "changes") {
-      return { offset, changes: projection.changes, occurredAt: projection.event.occurredAt };
-    }
-    if (projection.outcome === "rejected") log.warn("event skipped", { offset, reason: projection.reason });
+    if (projection.outcome === "changes") return { offset, changes: projection.changes, occurredAt: projection.event.occurredAt };
+    if (projection.outcome === "rejected") return { offset, rejected: projection.reason };
     return { offset, changes: null, occurredAt: null };
   };
 
@@ -109,9 +111,18 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         const key = `${batch.topic}/${batch.partition}`;
         const from = nextOffsets.get(key) ?? 0;
-        const messages = batch.messages
-          .filter((m) => Number(m.offset) >= from)
-          .map((m) => toApplied(Number(m.offset), m.value));
+        const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
+        const outcomes = fresh.map((m) => toApplied(Number(m.offset), m.value));
+        const letters: DeadLetter[] = [];
+        const messages: AppliedMessage[] = outcomes.map((o, i) => {
+          if (!("rejected" in o)) return o;
+          const m = fresh[i]!;
+          letters.push({ topic: batch.topic, partition: batch.partition, offset: o.offset, key: m.key, value: m.value, error: o.rejected, attempts: 1 });
+          return { offset: o.offset, changes: null, occurredAt: null };
+        });
+        // Dead letters go out before the position moves past them; if Kafka refuses, the batch is retried.
+        if (options.deadLetters) await options.deadLetters.send(letters);
+        else for (const l of letters) log.warn("event skipped", { topic: l.topic, offset: l.offset, reason: l.error });
         if (messages.length > 0) {
           const result = store.applyBatch(batch.topic, batch.partition, messages);
           nextOffsets.set(key, messages[messages.length - 1]!.offset + 1);

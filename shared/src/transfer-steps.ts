@@ -78,6 +78,11 @@ export const dispatchTransfer = (t: Transfer, items: readonly StockItem[], now: 
   if (short.length > 0) {
     return failTransfer(t, now, `not enough available at ${t.fromStore}: ${short.map((l) => l.sku).join(", ")}`);
   }
+  const over = t.lines.filter((l) => {
+    const destination = find(items, t.toStore, l.sku);
+    return destination.onHand + destination.inTransit + l.qty > MAX_QUANTITY;
+  });
+  if (over.length > 0) return failTransfer(t, now, `${t.toStore} cannot hold more of ${over.map((l) => l.sku).join(", ")}`);
   const transfer = step(t, "DISPATCHED", now);
   const moved: StockItem[] = [];
   const events: EventDraft[] = [transferEventDraft(transfer, TRANSFER_EVENT_TYPES.dispatched)];

@@ -13,6 +13,8 @@ import {
   type StockItem,
   type Transfer,
   type Action,
+  type TransferStatus,
+  failure,
 } from "@inventory/shared";
 import type { CommandHandler } from "./execute-command.js";
 import { saveStockItems } from "./reservation-rows.js";
@@ -43,14 +45,17 @@ type Step = (t: Transfer, items: readonly StockItem[], now: Date) => StepOutcome
  * and changes nothing, which is what makes a redelivered event harmless.
  */
 const transferStep =
-  (transferId: string, decide: Step, options: { needsItems: boolean; access?: Action }): CommandHandler =>
+  (transferId: string, decide: Step, options: { expects: TransferStatus; needsItems: boolean; access?: Action }): CommandHandler =>
   async (ctx) => {
     const transfer = await lockTransfer(ctx.tx, transferId);
     if (isFailure(transfer)) return transfer;
     const notHere = options.access ? authorize(ctx.principal, options.access, transfer.toStore) : undefined;
     if (notHere) return notHere;
+    if (transfer.status !== options.expects) {
+      return failure("INVALID_STATE", `transfer ${transferId} is ${transfer.status}, not ${options.expects}`, { status: transfer.status });
+    }
     let items: StockItem[] = [];
-    if (options.needsItems && (transfer.status === "REQUESTED" || transfer.status === "DISPATCHED")) {
+    if (options.needsItems) {
       const locked = await lockTransferItems(ctx.tx, transfer);
       if (isFailure(locked)) {
         if (transfer.status !== "REQUESTED") return locked;
@@ -69,9 +74,10 @@ const transferStep =
     return { status: 202, body: transferView(decision.transfer) };
   };
 
-export const dispatchTransferCommand = (transferId: string) => transferStep(transferId, dispatchTransfer, { needsItems: true });
+export const dispatchTransferCommand = (transferId: string) =>
+  transferStep(transferId, dispatchTransfer, { expects: "REQUESTED", needsItems: true });
 /** A clerk may receive only into their own store. */
 export const receiveTransferCommand = (transferId: string) =>
-  transferStep(transferId, receiveTransfer, { needsItems: true, access: "transfer:receive" });
+  transferStep(transferId, receiveTransfer, { expects: "DISPATCHED", needsItems: true, access: "transfer:receive" });
 export const completeTransferCommand = (transferId: string) =>
-  transferStep(transferId, (t, _items, now) => completeTransfer(t, now), { needsItems: false });
+  transferStep(transferId, (t, _items, now) => completeTransfer(t, now), { expects: "RECEIVED", needsItems: false });

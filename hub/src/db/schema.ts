@@ -121,3 +121,15 @@ export const transfers = pgTable(
   },
   (t) => [index("transfers_open_idx").on(t.updatedAt).where(sql`${t.status} NOT IN ('COMPLETED', 'FAILED')`)],
 );
+
+/** Dead letters an operator has sent back to their topic: they leave the dead-letter list. */
+export const deadLetterReplays = pgTable(
+  "dead_letter_replays",
+  {
+    topic: text("topic").notNull(),
+    messageId: text("message_id").notNull(),
+    replayedAt: timestamp("replayed_at", { withTimezone: true }).notNull().defaultNow(),
+    replayedBy: text("replayed_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.topic, t.messageId] })],
+);

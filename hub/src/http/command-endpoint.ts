@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { authorize, failure, isFailure, type Action, type Failure, type Principal } from "@inventory/shared";
-import { failureResponse, parseJsonBody, TRACE_HEADER, type AuthVariables, type TraceVariables } from "@inventory/read-model";
+import { failureResponse, parseJsonBody, TRACE_HEADER, TRACE_ID_PATTERN, type AuthVariables, type TraceVariables } from "@inventory/read-model";
 import type { CommandExecutor, CommandHandler } from "../commands/execute-command.js";
 import { requestFingerprint } from "./fingerprint.js";
 
@@ -61,7 +61,7 @@ export const commandEndpoint =
 
     // A trace id may also travel in the body, as the design's examples send it; it is not part of the request's identity.
     const { traceId: bodyTraceId, ...identity } = body as { traceId?: string };
-    if (c.req.header(TRACE_HEADER) === undefined && bodyTraceId) {
+    if (c.req.header(TRACE_HEADER) === undefined && bodyTraceId && TRACE_ID_PATTERN.test(bodyTraceId)) {
       c.set("traceId", bodyTraceId);
       c.header(TRACE_HEADER, bodyTraceId);
     }

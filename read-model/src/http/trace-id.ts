@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 
 export const TRACE_HEADER = "X-Trace-Id";
-const TRACE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+/** A trace id travels in headers, logs and events: a short ASCII token. */
+export const TRACE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export type TraceVariables = { traceId: string };
 

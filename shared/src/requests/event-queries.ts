@@ -11,7 +11,17 @@ export const decodeEventCursor = (cursor: string): number | undefined => {
 export const eventTimelineQuerySchema = z.object({
   storeId: storeIdSchema.optional(),
   sku: skuSchema.optional(),
-  since: z.iso.datetime({ offset: true, message: "must be an ISO 8601 timestamp, e.g. 2026-01-31T09:00:00Z" }).optional(),
+  since: z.iso
+    .datetime({ offset: true, message: "must be an ISO 8601 timestamp, e.g. 2026-01-31T09:00:00Z" })
+    .transform((value, ctx) => {
+      const at = new Date(value);
+      if (Number.isNaN(at.getTime()) || at.getUTCFullYear() < 1970 || at.getUTCFullYear() > 9999) {
+        ctx.addIssue({ code: "custom", message: "must be a time between 1970 and 9999" });
+        return z.NEVER;
+      }
+      return at.toISOString();
+    })
+    .optional(),
   limit: z
     .string()
     .regex(/^\d{1,4}$/, "must be an integer from 1 to 1000")

@@ -27,7 +27,8 @@ export const cancelReservationRequestSchema = z.strictObject({
   traceId: labelSchema(128).optional(),
 });
 
-export const reservationIdSchema = z.string().regex(IDENTIFIER_PATTERN, "not a reservation id");
+/** Server-made ids (reservations, transfers) share the identifier alphabet. */
+export const recordIdSchema = z.string().regex(IDENTIFIER_PATTERN, "not an id this API issues");
 
 export const purchaseRequestSchema = z.strictObject({
   sku: skuSchema,

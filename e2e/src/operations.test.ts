@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKafka, silentLogger } from "@inventory/read-model";
+import { eventually } from "./harness/infra.js";
+import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
+import { tokenFor } from "./harness/tokens.js";
+
+let system: TestSystem;
+const operator = { Authorization: `Bearer ${tokenFor("operator")}` };
+
+beforeAll(async () => {
+  system = await startSystem({ agents: ["S1"] });
+  await seedCatalog(system, ["S1"], [{ sku: "O1", perStore: { S1: 10 } }]);
+});
+afterAll(() => system?.close());
+
+const produce = async (topic: string, key: string, value: string) => {
+  const kafka = createKafka({ brokers: [system.kafkaBrokers], clientId: "e2e-injector" }, silentLogger);
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: `${system.topicPrefix}${topic}`, messages: [{ key, value }] });
+  await producer.disconnect();
+};
+const deadLetters = async () => (await system.hub.get("/v1/dlt?topic=stock.events", operator)).body.items as any[];
+
+describe("dead letters", () => {
+  it("a poison message lands in the DLT, the replicas stay current, and a replay after a fix applies it", async () => {
+    await produce("stock.events", "S1:O1", "{not json");
+    const after = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "O1", delta: 1, reason: "restock" });
+    await eventually(async () => {
+      const read = await system.agent("S1").get("/v1/availability?sku=O1&storeId=S1");
+      expect(read.body.perStore[0].version).toBe(after.body.version);
+    });
+    const letters = await eventually(async () => {
+      const items = await deadLetters();
+      expect(items.map((l) => l.replicaId).sort()).toEqual(["agent-S1", "hub-hub"]);
+      return items;
+    });
+    console.log(`poison message dead-lettered by: ${letters.map((l) => `${l.replicaId} (${l.error})`).join(", ")}`);
+    expect(letters[0]).toMatchObject({ topic: "stock.events", key: "S1:O1", error: "not JSON", attempts: 1 });
+
+    // A message an older replica could not apply: dead-lettered with a well-formed event inside.
+    const fixed = {
+      eventId: randomUUID(),
+      eventType: "StoreRegistered",
+      eventVersion: 1,
+      occurredAt: new Date().toISOString(),
+      aggregate: { type: "store", id: "REPLAYED", version: 1 },
+      payload: { storeId: "REPLAYED", name: "Applied after replay", latencyMs: null },
+      traceId: "dlt-replay",
+    };
+    await produce("stock.events.dlt", "REPLAYED", JSON.stringify(fixed));
+    const pending = await eventually(async () => {
+      const items = await deadLetters();
+      const found = items.find((l) => l.key === "REPLAYED");
+      expect(found).toBeDefined();
+      return found;
+    });
+    const replay = await system.hub.post("/v1/dlt/replay", { topic: "stock.events", messageIds: [pending.messageId, "0-999999"] }, { token: tokenFor("operator") });
+    expect(replay.status).toBe(202);
+    expect(replay.body).toEqual({ replayed: [pending.messageId], unknown: ["0-999999"] });
+    await eventually(async () => {
+      const stores = await system.agent("S1").get("/v1/stores");
+      expect(stores.body.items.map((s: { storeId: string }) => s.storeId)).toContain("REPLAYED");
+    });
+    expect((await deadLetters()).find((l) => l.key === "REPLAYED")).toBeUndefined();
+  });
+
+  it("is an operator's tool: others get 403, no token 401", async () => {
+    expect((await system.hub.get("/v1/dlt", { Authorization: `Bearer ${tokenFor("backoffice")}` })).status).toBe(403);
+    expect((await system.hub.get("/v1/dlt")).status).toBe(401);
+    expect((await system.hub.get("/v1/dlt?topic=nope", operator)).status).toBe(400);
+  });
+});
+
+describe("stored idempotent answers", () => {
+  it("shows the fingerprint, status, response and time of a key; 404 for an unknown one", async () => {
+    const key = randomUUID();
+    const admin = tokenFor("admin", { subject: "inspector" });
+    const res = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "O1", delta: 2, reason: "restock" }, { key, token: admin });
+    const stored = await system.hub.get(`/v1/idempotency/${key}`, { Authorization: `Bearer ${admin}` });
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ key, scope: "inspector", status: 202, response: res.body, fingerprint: expect.any(String) });
+    expect(Date.parse(stored.body.createdAt)).toBeGreaterThan(0);
+    const viaOperator = await system.hub.get(`/v1/idempotency/${key}?scope=inspector`, operator);
+    expect(viaOperator.body.response).toEqual(res.body);
+    expect((await system.hub.get(`/v1/idempotency/${randomUUID()}`, operator)).status).toBe(404);
+  });
+});
+
+describe("projection status", () => {
+  it("reports the hub's replica per partition, its lag and the outbox", async () => {
+    const status = await system.hub.get("/v1/projections/status", operator);
+    expect(status.status).toBe(200);
+    expect(status.body.projections[0]).toMatchObject({ projection: "hub:hub", state: "RUNNING", caughtUp: true });
+    expect(status.body.projections[0].partitions.length).toBeGreaterThan(0);
+    expect(status.body.outbox).toMatchObject({ leader: true, backlog: 0 });
+  });
+});

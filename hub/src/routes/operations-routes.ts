@@ -1,0 +1,107 @@
+import { Hono, type Context } from "hono";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { authorize, failure, isFailure, labelSchema, TOPICS, type Failure } from "@inventory/shared";
+import { authenticate, failureResponse, parseJsonBody, parseParam, parseQuery, type AuthenticateOptions, type ReplicaFeed, type ReplicaStore } from "@inventory/read-model";
+import type { Database } from "../db/database.js";
+import { idempotencyRecords } from "../db/schema.js";
+import type { HubEnv } from "../http/command-endpoint.js";
+import type { DeadLetterQueue } from "../operations/dead-letter-queue.js";
+import type { OutboxRelay } from "../outbox/outbox-relay.js";
+import { databaseUnavailable } from "../commands/database-failure.js";
+
+const topicSchema = z.enum(Object.values(TOPICS) as [string, ...string[]]);
+const dltQuerySchema = z.object({
+  topic: topicSchema.optional(),
+  limit: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().int().min(1).max(1000)).optional().transform((v) => v ?? 100),
+});
+const replaySchema = z.strictObject({ topic: topicSchema, messageIds: z.array(z.string().regex(/^\d{1,5}-\d{1,19}$/)).min(1).max(1000) });
+const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/);
+
+export interface OperationsDeps {
+  readonly db: Database;
+  readonly auth: AuthenticateOptions;
+  readonly deadLetters: DeadLetterQueue;
+  readonly replica: ReplicaStore;
+  readonly feed: ReplicaFeed;
+  readonly relay: OutboxRelay;
+  readonly instanceId: string;
+}
+
+/** The head-office operators' endpoints: dead letters, stored idempotent answers, projection status. */
+export const operationsRoutes = (deps: OperationsDeps) => {
+  const app = new Hono<HubEnv>();
+  for (const path of ["/v1/dlt", "/v1/dlt/*", "/v1/idempotency/*", "/v1/projections/*"]) {
+    app.use(path, authenticate(deps.auth), async (c, next) => {
+      const notAllowed = authorize(c.get("principal"), "operations");
+      return notAllowed ? failureResponse(c, notAllowed) : next();
+    });
+  }
+  const guarded = async (c: Context<HubEnv>, run: () => Promise<Response>) => {
+    try {
+      return await run();
+    } catch (err) {
+      const unavailable: Failure | undefined = databaseUnavailable(err);
+      if (unavailable) return failureResponse(c, unavailable);
+      return failureResponse(c, failure("UNAVAILABLE", `a dependency did not answer: ${err instanceof Error ? err.message : String(err)}`, { retryAfterSeconds: 2 }));
+    }
+  };
+
+  app.get("/v1/dlt", (c) => {
+    const query = parseQuery(c, dltQuerySchema);
+    if (isFailure(query)) return failureResponse(c, query);
+    return guarded(c, async () => c.json({ items: await deps.deadLetters.list(query.topic ? [query.topic] : Object.values(TOPICS), query.limit) }));
+  });
+
+  app.post("/v1/dlt/replay", async (c) => {
+    const body = await parseJsonBody(c, replaySchema);
+    if (isFailure(body)) return failureResponse(c, body);
+    return guarded(c, async () => c.json(await deps.deadLetters.replay(body.topic, body.messageIds, c.get("principal").subject), 202));
+  });
+
+  app.get("/v1/idempotency/:key", (c) => {
+    const key = parseParam(c.req.param("key"), "key", idempotencyKeySchema);
+    if (isFailure(key)) return failureResponse(c, key);
+    const scope = parseParam(c.req.query("scope") ?? c.get("principal").subject, "scope", labelSchema(200));
+    if (isFailure(scope)) return failureResponse(c, scope);
+    return guarded(c, async () => {
+      const [record] = await deps.db
+        .select()
+        .from(idempotencyRecords)
+        .where(and(eq(idempotencyRecords.scope, scope), eq(idempotencyRecords.key, key)));
+      if (!record) return failureResponse(c, failure("NOT_FOUND", `no stored answer for key ${key} of ${scope}`));
+      const stored = record.response as { body: unknown; headers: Record<string, string> };
+      return c.json({
+        key,
+        scope,
+        fingerprint: record.fingerprint,
+        status: record.statusCode,
+        response: stored.body,
+        headers: stored.headers,
+        createdAt: record.createdAt.toISOString(),
+      });
+    });
+  });
+
+  app.get("/v1/projections/status", (c) =>
+    guarded(c, async () => {
+      const feed = deps.feed.status();
+      const relay = deps.relay.status();
+      const backlog = await deps.relay.backlog().catch(() => undefined);
+      return c.json({
+        projections: [
+          {
+            projection: `hub:${deps.instanceId}`,
+            state: feed.state,
+            lagMs: feed.lagMs,
+            caughtUp: feed.caughtUp,
+            lastError: feed.lastError,
+            partitions: deps.replica.positions(),
+          },
+        ],
+        outbox: { ...relay, backlog: backlog?.size ?? null, oldestUnpublishedAgeMs: backlog?.oldestAgeMs ?? null },
+      });
+    }),
+  );
+  return app;
+};

@@ -1,0 +1,54 @@
+import type { IHeaders, Kafka } from "kafkajs";
+
+export interface TopicMessage {
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, string>;
+}
+
+const headerText = (headers: IHeaders | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString() : String(v ?? "")]));
+
+/**
+ * Reads a topic from offset zero up to the end it had when the call began, with a throwaway consumer group.
+ * For audits and the operators' dead-letter view, not for the hot path.
+ */
+export const readTopicToEnd = async (kafka: Kafka, topic: string, options: { timeoutMs?: number } = {}): Promise<TopicMessage[]> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  let ends: Map<number, number>;
+  try {
+    ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+  const remaining = new Set([...ends].filter(([, end]) => end > 0).map(([p]) => p));
+  const messages: TopicMessage[] = [];
+  if (remaining.size === 0) return messages;
+  const consumer = kafka.consumer({ groupId: `inventory-reader-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${topic} not read to its end in time`)), options.timeoutMs ?? 15_000);
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const offset = Number(message.offset);
+          const end = ends.get(partition) ?? 0;
+          if (offset < end) messages.push({ partition, offset, key: message.key, value: message.value, headers: headerText(message.headers) });
+          if (offset + 1 >= end) remaining.delete(partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+};

@@ -1,7 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { brokerTopic, TOPICS } from "@inventory/shared";
-import { createKafka, createLogger, loadAuthOptions, openReplicaStore, serveHttp, startReplicaFeed } from "@inventory/read-model";
+import {
+  createKafka,
+  createKafkaDeadLetterSink,
+  createLogger,
+  loadAuthOptions,
+  openReplicaStore,
+  serveHttp,
+  startReplicaFeed,
+} from "@inventory/read-model";
 import { parseAgentEnv } from "./env.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
 import { createAgentApp } from "./app.js";
@@ -13,7 +21,7 @@ const replicaPath = env.AGENT_REPLICA_PATH ?? `.data/agent-${env.STORE_ID}.sqlit
 if (replicaPath !== ":memory:") mkdirSync(dirname(replicaPath), { recursive: true });
 const replica = openReplicaStore(replicaPath);
 const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-agent-${env.STORE_ID}` }, log);
-const feed = startReplicaFeed({ kafka, store: replica, topics: Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)), replicaId: `agent-${env.STORE_ID}`, log });
+const feed = startReplicaFeed({ kafka, store: replica, topics: Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)), replicaId: `agent-${env.STORE_ID}`, log, deadLetters: createKafkaDeadLetterSink(kafka, `agent-${env.STORE_ID}`, log) });
 const breaker = createCircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS });
 
 const app = createAgentApp({

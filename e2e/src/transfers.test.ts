@@ -53,16 +53,31 @@ describe("transfers", () => {
   });
 
   it("compensates a dispatch whose receipt cannot happen: the units go back to the source", async () => {
-    await system.hub.post("/v1/items:set-absolute", { storeId: "S3", sku: "T1", onHand: 1_000_000_000 });
     const before = await unitsInSight("T1");
     const source = (await items("T1")).S1;
-    const res = await system.hub.post("/v1/transfers", { fromStore: "S1", toStore: "S3", lines: [{ sku: "T1", qty: 2 }] });
-    await settled(res.body.transferId, "FAILED");
+    const res = await system.hub.post("/v1/transfers", { fromStore: "S1", toStore: "S3", lines: [{ sku: "T1", qty: 2 }], receipt: "manual" });
+    await settled(res.body.transferId, "DISPATCHED");
+    const s3Before = (await items("T1")).S3?.[0] ?? 0;
+    // While the units are on the truck, a recount fills the destination up to the quantity limit.
+    await system.hub.post("/v1/items:set-absolute", { storeId: "S3", sku: "T1", onHand: 999_999_999 });
+    const received = await system.hub.post(`/v1/transfers/${res.body.transferId}:receive`, {});
+    expect(received.status).toBe(202);
+    expect(received.body.status).toBe("FAILED");
     const history = (await transferStatus(res.body.transferId)).history.map((h: { status: string }) => h.status);
     expect(history).toEqual(["REQUESTED", "DISPATCHED", "FAILED"]);
     expect((await items("T1")).S1).toEqual(source);
-    expect((await items("T1")).S3).toEqual([1_000_000_000, 0]);
-    expect(await unitsInSight("T1")).toBe(before);
+    expect((await items("T1")).S3).toEqual([999_999_999, 0]);
+    // Every unit is back in sight: only the recount changed the total.
+    expect(await unitsInSight("T1")).toBe(before - s3Before + 999_999_999);
+    await system.hub.post("/v1/items:set-absolute", { storeId: "S3", sku: "T1", onHand: 0 });
+  });
+
+  it("fails a transfer at dispatch, moving nothing, when the destination cannot hold the units", async () => {
+    await system.hub.post("/v1/items:set-absolute", { storeId: "S3", sku: "T1", onHand: 1_000_000_000 });
+    const source = (await items("T1")).S1;
+    const res = await system.hub.post("/v1/transfers", { fromStore: "S1", toStore: "S3", lines: [{ sku: "T1", qty: 1 }] });
+    await settled(res.body.transferId, "FAILED");
+    expect((await items("T1")).S1).toEqual(source);
     await system.hub.post("/v1/items:set-absolute", { storeId: "S3", sku: "T1", onHand: 0 });
   });
 

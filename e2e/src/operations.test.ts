@@ -97,3 +97,21 @@ describe("projection status", () => {
     expect(status.body.outbox).toMatchObject({ leader: true, backlog: 0 });
   });
 });
+
+describe("metrics", () => {
+  it("hub and agent expose Prometheus metrics: requests, command outcomes, outbox, projection", async () => {
+    await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "O1", delta: -1_000_000, reason: "sale" });
+    await system.agent("S1").get("/v1/availability?sku=O1");
+    const hub = await fetch(`${system.hubUrl}/metrics`).then((r) => r.text());
+    expect(hub).toMatch(/inventory_http_requests_total\{[^}]*route="\/v1\/adjustments"[^}]*\} \d+/);
+    expect(hub).toMatch(/inventory_command_outcomes_total\{[^}]*code="INSUFFICIENT_STOCK"[^}]*\} [1-9]/);
+    expect(hub).toMatch(/inventory_outbox_published_total\{[^}]*\} [1-9]/);
+    expect(hub).toMatch(/inventory_outbox_backlog\{[^}]*\} 0/);
+    expect(hub).toMatch(/inventory_dead_letters_total\{[^}]*topic="t[0-9a-f]+\.stock\.events"[^}]*\} [1-9]/);
+    const agent = await fetch(`${system.agentUrl("S1")}/metrics`).then((r) => r.text());
+    expect(agent).toMatch(/inventory_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/availability"/);
+    expect(agent).toMatch(/inventory_projection_events_total\{[^}]*outcome="applied"[^}]*\} [1-9]/);
+    expect(agent).toMatch(/inventory_consumer_lag_messages\{/);
+    expect(agent).toMatch(/inventory_process_resident_memory_bytes/);
+  });
+});

@@ -3,6 +3,9 @@ import { bodyLimit } from "hono/body-limit";
 import { failure } from "@inventory/shared";
 import {
   authenticate,
+  measureRequests,
+  metricsRoute,
+  type Metrics,
   failureResponse,
   healthRoutes,
   notFound,
@@ -28,6 +31,7 @@ export interface AgentAppDeps {
   readonly log: Logger;
   /** Set when reads must carry a valid token; writes are checked by the hub, to which they go unchanged. */
   readonly readAuth?: AuthenticateOptions;
+  readonly metrics: Metrics;
 }
 
 /** A store's agent: reads from its own replica, writes forwarded to the hub unchanged. */
@@ -35,6 +39,8 @@ export const createAgentApp = (deps: AgentAppDeps) => {
   const app = new Hono<{ Variables: TraceVariables }>();
   app.use("*", traceId());
   app.use("*", requestLog(deps.log));
+  app.use("*", measureRequests(deps.metrics));
+  app.route("/", metricsRoute(deps.metrics, () => deps.metrics.projectionLag.set(deps.freshness.lagMs(Date.now()))));
   app.route("/", healthRoutes(deps.readiness));
   if (deps.readAuth) app.on("GET", "/v1/*", authenticate(deps.readAuth));
   app.route("/", readRoutes(deps.replica, deps.freshness));

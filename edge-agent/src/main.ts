@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { brokerTopic, TOPICS } from "@inventory/shared";
 import {
   createKafka,
+  createMetrics,
   createKafkaDeadLetterSink,
   createLogger,
   loadAuthOptions,
@@ -16,12 +17,13 @@ import { createAgentApp } from "./app.js";
 
 const env = parseAgentEnv(process.env);
 const log = createLogger({ service: "edge-agent", storeId: env.STORE_ID }, { level: env.LOG_LEVEL });
+const metrics = createMetrics("edge-agent");
 
 const replicaPath = env.AGENT_REPLICA_PATH ?? `.data/agent-${env.STORE_ID}.sqlite`;
 if (replicaPath !== ":memory:") mkdirSync(dirname(replicaPath), { recursive: true });
 const replica = openReplicaStore(replicaPath);
 const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-agent-${env.STORE_ID}` }, log);
-const feed = startReplicaFeed({ kafka, store: replica, topics: Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)), replicaId: `agent-${env.STORE_ID}`, log, deadLetters: createKafkaDeadLetterSink(kafka, `agent-${env.STORE_ID}`, log) });
+const feed = startReplicaFeed({ kafka, store: replica, topics: Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)), replicaId: `agent-${env.STORE_ID}`, log, deadLetters: createKafkaDeadLetterSink(kafka, `agent-${env.STORE_ID}`, log), metrics });
 const breaker = createCircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS });
 
 const app = createAgentApp({
@@ -30,6 +32,7 @@ const app = createAgentApp({
   hub: { hubUrl: env.HUB_URL, timeoutMs: env.HUB_TIMEOUT_MS, breaker, log },
   maxBodyBytes: env.MAX_BODY_BYTES,
   log,
+  metrics,
   ...(env.READS_REQUIRE_TOKEN ? { readAuth: await loadAuthOptions(env) } : {}),
   readiness: async () => {
     const status = feed.status();

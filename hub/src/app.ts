@@ -1,9 +1,13 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { routePath } from "hono/route";
 import { authorize, failure } from "@inventory/shared";
 import {
   authenticate,
   failureResponse,
+  measureRequests,
+  metricsRoute,
+  type Metrics,
   healthRoutes,
   rateLimitWrites,
   type AuthenticateOptions,
@@ -32,6 +36,9 @@ export interface HubAppDeps {
   readonly execute: CommandExecutor;
   readonly db: Database;
   readonly operations: OperationsDeps;
+  readonly metrics: Metrics;
+  /** Refreshes gauges read from elsewhere (the outbox backlog) before each scrape. */
+  readonly beforeScrape: () => Promise<void>;
   readonly replica: ReplicaStore;
   readonly freshness: Freshness;
   readonly readiness: ReadinessProbe;
@@ -47,6 +54,13 @@ export const createHubApp = (deps: HubAppDeps) => {
   const app = new Hono<HubEnv>();
   app.use("*", traceId());
   app.use("*", requestLog(deps.log));
+  app.use("*", measureRequests(deps.metrics));
+  app.on("POST", "/v1/*", async (c, next) => {
+    await next();
+    const code = c.get("outcomeCode") ?? (c.res.status < 400 ? "OK" : `HTTP_${c.res.status}`);
+    deps.metrics.commandOutcomes.inc({ route: routePath(c, -1), code, replayed: String(c.get("replayed") ?? false) });
+  });
+  app.route("/", metricsRoute(deps.metrics, deps.beforeScrape));
   app.on("POST", "/v1/*", bodyLimit({
     maxSize: deps.maxBodyBytes,
     onError: (c) => failureResponse(c, failure("PAYLOAD_TOO_LARGE", `bodies are limited to ${deps.maxBodyBytes} bytes`)),

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { brokerTopic, TOPICS } from "@inventory/shared";
 import {
   createKafka,
+  createMetrics,
   createKafkaDeadLetterSink,
   createLogger,
   deadLetterTopic,
@@ -27,6 +28,7 @@ import { seedDemoData } from "./seed-demo.js";
 
 const env = parseHubEnv(process.env);
 const log = createLogger({ service: "hub", instance: env.HUB_INSTANCE_ID }, { level: env.LOG_LEVEL });
+const metrics = createMetrics("hub");
 
 const pool = createPool({
   url: env.DATABASE_URL,
@@ -45,7 +47,7 @@ const execute = createCommandExecutor({ db, log });
 if (env.SEED_DEMO && (await seedDemoData(db, execute))) log.info("seeded demo stores and products");
 
 const runSystemCommand = createSystemCommandRunner({ db, log });
-const expiry = startReservationExpiry({ db, run: runSystemCommand, log });
+const expiry = startReservationExpiry({ db, run: runSystemCommand, log, metrics });
 const saga = startTransferSaga({
   kafka,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.transfer),
@@ -68,15 +70,25 @@ const relay = startOutboxRelay({
     ),
   log,
   idlePollMs: env.RELAY_IDLE_POLL_MS,
+  metrics,
   batchSize: env.RELAY_BATCH_SIZE,
 });
 
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
 const replica = openReplicaStore(env.HUB_REPLICA_PATH);
-const feed = startReplicaFeed({ kafka, store: replica, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters });
+const feed = startReplicaFeed({ kafka, store: replica, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
 
 const auth = await loadAuthOptions(env);
 const app = createHubApp({
+  metrics,
+  beforeScrape: async () => {
+    metrics.projectionLag.set(feed.freshness.lagMs(Date.now()));
+    const backlog = await relay.backlog().catch(() => undefined);
+    if (backlog) {
+      metrics.outboxBacklog.set(backlog.size);
+      metrics.outboxOldestAge.set(backlog.oldestAgeMs / 1000);
+    }
+  },
   execute,
   db,
   operations: {

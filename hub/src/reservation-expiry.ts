@@ -1,4 +1,4 @@
-import type { Logger } from "@inventory/read-model";
+import type { Logger, Metrics } from "@inventory/read-model";
 import { isFailure } from "@inventory/shared";
 import type { Database } from "./db/database.js";
 import type { SystemCommandRunner } from "./commands/execute-command.js";
@@ -12,6 +12,7 @@ export interface ReservationExpiryOptions {
   /** How often to look for reservations whose time is up. Default 500. */
   readonly sweepIntervalMs?: number;
   readonly batchSize?: number;
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -33,6 +34,7 @@ export const startReservationExpiry = (options: ReservationExpiryOptions) => {
       const outcome = await options.run(`expiry-${reservationId}`, expireReservationCommand(reservationId));
       if (!isFailure(outcome) && outcome.status === 202) {
         expired += 1;
+        options.metrics?.reservationExpiries.inc();
         options.log.info("reservation expired", { reservationId, traceId: `expiry-${reservationId}` });
       }
     }

@@ -16,3 +16,4 @@ export { authEnvSchema, loadAuthOptions, DEV_SIGNING_SECRET, type AuthEnv } from
 export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";
 export { createKafkaDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
 export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";
+export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";

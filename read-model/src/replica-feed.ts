@@ -3,6 +3,7 @@ import type { Consumer, Kafka } from "kafkajs";
 import { projectEvent } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letters.js";
+import type { Metrics } from "./metrics.js";
 import { createFreshness, type Freshness } from "./freshness.js";
 import type { Logger } from "./http/logger.js";
 
@@ -20,6 +21,7 @@ export interface ReplicaFeedOptions {
   readonly reconnectDelayMs?: number;
   /** Receives messages that can never be applied; without one they are logged and skipped. */
   readonly deadLetters?: DeadLetterSink;
+  readonly metrics?: Metrics;
 }
 
 export interface ReplicaFeedStatus {
@@ -122,14 +124,23 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         });
         // Dead letters go out before the position moves past them; if Kafka refuses, the batch is retried.
         if (options.deadLetters) await options.deadLetters.send(letters);
+        if (letters.length > 0) options.metrics?.deadLetters.inc({ topic: batch.topic }, letters.length);
         else for (const l of letters) log.warn("event skipped", { topic: l.topic, offset: l.offset, reason: l.error });
         if (messages.length > 0) {
+          const started = performance.now();
           const result = store.applyBatch(batch.topic, batch.partition, messages);
+          options.metrics?.applyDuration.observe((performance.now() - started) / 1000);
+          options.metrics?.eventsApplied.inc({ topic: batch.topic, outcome: "applied" }, result.applied);
+          options.metrics?.eventsApplied.inc({ topic: batch.topic, outcome: "ignored" }, result.ignored);
           nextOffsets.set(key, messages[messages.length - 1]!.offset + 1);
           log.debug("batch applied", { topic: batch.topic, partition: batch.partition, ...result });
         }
         resolveOffset(batch.lastOffset());
         freshness.applied(key, nextOffsets.get(key) ?? from, Number(batch.highWatermark), Date.now());
+        options.metrics?.consumerLag.set(
+          { topic: batch.topic, partition: String(batch.partition) },
+          Math.max(0, Number(batch.highWatermark) - (nextOffsets.get(key) ?? from)),
+        );
         await heartbeat();
       },
     });

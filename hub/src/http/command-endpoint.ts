@@ -5,7 +5,7 @@ import { failureResponse, parseJsonBody, TRACE_HEADER, TRACE_ID_PATTERN, type Au
 import type { CommandExecutor, CommandHandler } from "../commands/execute-command.js";
 import { requestFingerprint } from "./fingerprint.js";
 
-export type HubEnv = { Variables: TraceVariables & AuthVariables };
+export type HubEnv = { Variables: TraceVariables & AuthVariables & { outcomeCode?: string; replayed?: boolean } };
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const IF_MATCH_PATTERN = /^(?:W\/)?"?(\d{1,9})"?$/;
@@ -78,5 +78,8 @@ export const commandEndpoint =
     if (isFailure(reply)) return failureResponse(c, reply);
     const headers: Record<string, string> = { ...reply.headers };
     if (reply.replayed) headers["Idempotent-Replayed"] = "true";
+    const code = (reply.body as { code?: unknown } | null)?.code;
+    c.set("outcomeCode", reply.status >= 400 && typeof code === "string" ? code : "OK");
+    c.set("replayed", reply.replayed);
     return c.json(reply.body as object, reply.status as 202, headers);
   };

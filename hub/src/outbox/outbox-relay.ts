@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Logger } from "@inventory/read-model";
+import type { Logger, Metrics } from "@inventory/read-model";
 import type { EventEnvelope } from "@inventory/shared";
 import { OUTBOX_CHANNEL } from "./append-to-outbox.js";
 import type { EventPublisher } from "./event-publisher.js";
@@ -19,6 +19,7 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Longest wait between attempts after a failure. Default 5000. */
   readonly maxBackoffMs?: number;
+  readonly metrics?: Metrics;
 }
 
 export interface OutboxRelayStatus {
@@ -126,6 +127,7 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       [batchSize],
     );
     if (rows.length === 0) return 0;
+    const started = performance.now();
     await publisher.publish(
       rows.map((r) => ({
         topic: options.brokerTopic(r.topic),
@@ -144,6 +146,8 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       [rows.map((r) => r.id), rows.length],
     );
     published += rows.length;
+    options.metrics?.outboxPublishDuration.observe((performance.now() - started) / 1000);
+    options.metrics?.outboxPublished.inc(rows.length);
     lastPublishedAt = new Date().toISOString();
     log.debug("outbox batch published", { count: rows.length, traceIds: [...new Set(rows.map((r) => r.event.traceId))].slice(0, 10) });
     return rows.length;

@@ -5,6 +5,7 @@ import type { Logger } from "./logger.js";
 
 /** The single place where an expected failure becomes an HTTP response. */
 export const failureResponse = (c: Context, f: Failure, headers: Record<string, string> = {}) => {
+  c.set("outcomeCode" as never, f.code as never);
   if (f.code === "UNAVAILABLE" && !headers["Retry-After"]) headers["Retry-After"] = String(f.details?.retryAfterSeconds ?? 1);
   if (f.code === "UNAUTHORIZED") headers["WWW-Authenticate"] = 'Bearer realm="inventory"';
   return c.json(failureBody(f), failureStatus(f) as 400, headers);

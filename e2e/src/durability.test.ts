@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, kafkaBroker, sleep } from "./harness/infra.js";
+import { eventually, kafkaBroker, postgresServer, sleep } from "./harness/infra.js";
 import { readWholeTopic } from "./harness/kafka-log.js";
+import { steadyWriteLoad, type Acknowledged } from "./harness/write-load.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 
 let system: TestSystem;
@@ -9,58 +9,74 @@ const STORES = ["S1", "S2", "S3"];
 const SKUS = Array.from({ length: 10 }, (_, i) => `D${i}`);
 
 beforeAll(async () => {
-  system = await startSystem({ agents: ["S1"] });
+  // A small outbox limit, so that a Kafka outage closes writes within a second or two.
+  system = await startSystem({ agents: ["S1"], hubEnv: { OUTBOX_MAX_BACKLOG: "300" } });
   await seedCatalog(system, STORES, SKUS.map((sku) => ({ sku, perStore: {} })));
 });
 afterAll(() => system?.close());
 
-interface Acknowledged {
-  storeId: string;
-  sku: string;
-  delta: number;
-  eventId: string;
-}
-
 /**
- * A till's behaviour: send each write with its own key, and on anything but an answer (503, a dropped
- * connection) retry the same key until the hub answers. Stops issuing new writes when `stop()` is called.
+ * Every acknowledged write exists exactly once in the database and its event log, nothing is missing or
+ * out of order on Kafka, and every replica matches the database.
  */
-const steadyWriteLoad = (workers: number) => {
-  const acknowledged: Acknowledged[] = [];
-  let retries = 0;
-  let running = true;
-  const worker = async (w: number) => {
-    for (let n = 0; running; n++) {
-      const storeId = STORES[(w + n) % STORES.length]!;
-      const sku = SKUS[(w * 7 + n) % SKUS.length]!;
-      const body = { storeId, sku, delta: 1 + (n % 3), reason: "restock" };
-      const key = randomUUID();
-      for (;;) {
-        const res = await system.hub.post("/v1/adjustments", body, { key }).catch(() => undefined);
-        if (res?.status === 202) {
-          acknowledged.push({ storeId, sku, delta: body.delta, eventId: res.body.eventId });
-          break;
-        }
-        if (res && res.status !== 503) throw new Error(`unexpected ${res.status} ${JSON.stringify(res.body)}`);
-        retries += 1;
-        await sleep(100);
-      }
+const auditEverything = async (acked: readonly Acknowledged[]) => {
+    // The source of truth: each acknowledged write has exactly one event, and the stock adds up.
+  const outbox = await system.db.query<{ event_id: string; n: string }>(
+    "SELECT event_id, count(*) AS n FROM outbox WHERE event->>'eventType' = 'StockAdjusted' AND event->'payload'->>'reason' = 'restock' GROUP BY event_id",
+  );
+  const inOutbox = new Set(outbox.rows.map((r) => r.event_id));
+  expect(acked.filter((a) => !inOutbox.has(a.eventId))).toEqual([]);
+  expect(inOutbox.size).toBe(acked.length);
+  const expected = new Map<string, number>();
+  for (const a of acked) expected.set(`${a.storeId}:${a.sku}`, (expected.get(`${a.storeId}:${a.sku}`) ?? 0) + a.delta);
+  const rows = await system.db.query<{ store_id: string; sku: string; on_hand: number; version: number }>(
+    "SELECT store_id, sku, on_hand, version FROM stock_items",
+  );
+  for (const row of rows.rows) expect(row.on_hand).toBe(expected.get(`${row.store_id}:${row.sku}`) ?? 0);
+
+  // The relay drains the backlog.
+  await eventually(async () => {
+    const pending = await system.db.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
+    expect(Number(pending.rows[0].n)).toBe(0);
+  }, 30_000, 200);
+
+  // The event log on Kafka: nothing missing, each item's versions in order.
+  const log = await readWholeTopic(system.kafkaBrokers, `${system.topicPrefix}stock.events`);
+  const allEvents = (await system.db.query<{ event_id: string }>("SELECT event_id FROM outbox")).rows.map((r) => r.event_id);
+  const onKafka = new Set(log.map((m) => m.event.eventId));
+  expect(allEvents.filter((id) => !onKafka.has(id))).toEqual([]);
+  const lastVersion = new Map<string, number>();
+  let redelivered = 0;
+  for (const m of log.sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
+    if (m.event.aggregate.id.includes(":") === false) continue;
+    const previous = lastVersion.get(m.key) ?? 0;
+    if (m.event.aggregate.version <= previous) {
+      redelivered += 1;
+      continue;
     }
-  };
-  const done = Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
-  return {
-    acknowledged,
-    retries: () => retries,
-    stop: async () => {
-      running = false;
-      await done;
-    },
-  };
+    expect(m.event.aggregate.version).toBe(previous + 1);
+    lastVersion.set(m.key, m.event.aggregate.version);
+  }
+  console.log(`Kafka holds ${log.length} messages for ${allEvents.length} events; ${redelivered} were republished after a crash and ignored by replicas`);
+
+  // Every replica converges on the database, having applied each event once.
+  for (const client of [system.hub, system.agent("S1")]) {
+    await eventually(async () => {
+      for (const sku of SKUS) {
+        const res = await client.get(`/v1/items/${sku}/availability`);
+        const got = Object.fromEntries(res.body.perStore.map((r: { storeId: string; onHand: number; version: number }) => [r.storeId, [r.onHand, r.version]]));
+        const want = Object.fromEntries(rows.rows.filter((r) => r.sku === sku).map((r) => [r.store_id, [r.on_hand, r.version]]));
+        expect(got).toEqual(want);
+      }
+    }, 30_000, 200);
+  }
 };
 
-describe("no event lost or duplicated across restarts", () => {
+const acked: Acknowledged[] = [];
+
+describe("no event lost or duplicated across crashes", () => {
   it("given a steady write load, when the hub is killed and Kafka restarted, then every acknowledged write exists exactly once everywhere", async () => {
-    const load = steadyWriteLoad(4);
+    const load = steadyWriteLoad(system, { workers: 4, stores: STORES, skus: SKUS });
     await sleep(1500);
     const beforeKill = load.acknowledged.length;
     await system.stopHub("SIGKILL");
@@ -69,66 +85,68 @@ describe("no event lost or duplicated across restarts", () => {
     await sleep(1500);
     const beforeKafka = load.acknowledged.length;
     await kafkaBroker.stop();
-    await sleep(1500);
+    await sleep(1000);
     const duringKafkaOutage = load.acknowledged.length - beforeKafka;
     await kafkaBroker.start();
     await sleep(2000);
     await load.stop();
-    const acked = load.acknowledged;
+    acked.push(...load.acknowledged);
     console.log(
-      `writes acknowledged: ${acked.length} (${beforeKill} before the hub kill, ${duringKafkaOutage} while Kafka was down); retried after 503 or a dropped connection: ${load.retries()}`,
+      `hub kill and Kafka restart: ${load.acknowledged.length} writes acknowledged (${beforeKill} before the hub kill, ${duringKafkaOutage} while Kafka was down); retried after 503 or a dropped connection: ${load.retries()}`,
     );
     expect(duringKafkaOutage).toBeGreaterThan(0);
+    await auditEverything(acked);
+  });
 
-    // The source of truth: each acknowledged write has exactly one event, and the stock adds up.
-    const outbox = await system.db.query<{ event_id: string; n: string }>(
-      "SELECT event_id, count(*) AS n FROM outbox WHERE event->>'eventType' = 'StockAdjusted' AND event->'payload'->>'reason' = 'restock' GROUP BY event_id",
+  it("given a steady write load, when PostgreSQL is killed -9, then writes answer 503 fast, reads keep answering, and writes resume by themselves", async () => {
+    const load = steadyWriteLoad(system, { workers: 4, stores: STORES, skus: SKUS });
+    await sleep(1000);
+    await postgresServer.kill();
+    const killedAt = Date.now();
+    await sleep(2500);
+    const refusedWhileDown = load.refusals.filter((r) => r.at >= killedAt && r.status === 503);
+    const read = await system.agent("S1").get("/v1/items/D0/availability");
+    const hubRead = await system.hub.get("/v1/items/D0/availability");
+    const ready = await system.hub.get("/ready");
+    await postgresServer.start();
+    await eventually(async () => expect((await system.hub.get("/ready")).status).toBe(200), 30_000, 200);
+    const resumedAfter = load.acknowledged.length;
+    await sleep(1000);
+    await load.stop();
+    acked.push(...load.acknowledged);
+    const slowest = Math.max(...refusedWhileDown.map((r) => r.ms));
+    console.log(
+      `PostgreSQL kill -9: ${refusedWhileDown.length} writes refused 503 while it was down (slowest ${slowest.toFixed(0)} ms); reads at hub and agent: ${hubRead.status}, ${read.status}; /ready: ${ready.status} ${JSON.stringify(ready.body.down)}; ${load.acknowledged.length - resumedAfter} writes acknowledged in the second after it came back`,
     );
-    const inOutbox = new Set(outbox.rows.map((r) => r.event_id));
-    expect(acked.filter((a) => !inOutbox.has(a.eventId))).toEqual([]);
-    expect(inOutbox.size).toBe(acked.length);
-    const expected = new Map<string, number>();
-    for (const a of acked) expected.set(`${a.storeId}:${a.sku}`, (expected.get(`${a.storeId}:${a.sku}`) ?? 0) + a.delta);
-    const rows = await system.db.query<{ store_id: string; sku: string; on_hand: number; version: number }>(
-      "SELECT store_id, sku, on_hand, version FROM stock_items",
+    expect(refusedWhileDown.length).toBeGreaterThan(0);
+    expect(slowest).toBeLessThan(5000);
+    expect([read.status, hubRead.status]).toEqual([200, 200]);
+    expect(ready.status).toBe(503);
+    expect(ready.body.down).toContain("postgres");
+    expect(load.acknowledged.length).toBeGreaterThan(resumedAfter);
+    await auditEverything(acked);
+  });
+
+  it("given a steady write load, when Kafka is killed -9, then commands commit until the outbox limit, then 503, and the backlog drains in order", async () => {
+    const load = steadyWriteLoad(system, { workers: 4, stores: STORES, skus: SKUS });
+    await sleep(1000);
+    const before = load.acknowledged.length;
+    await kafkaBroker.kill();
+    const killedAt = Date.now();
+    await eventually(() => expect(load.refusals.filter((r) => r.at >= killedAt).length).toBeGreaterThan(0), 20_000, 100);
+    const committedWhileDown = load.acknowledged.length - before;
+    const gate = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "D0", delta: 1, reason: "restock" });
+    await kafkaBroker.start();
+    await eventually(async () => expect(load.acknowledged.length).toBeGreaterThan(before + committedWhileDown + 10), 60_000, 200);
+    await load.stop();
+    acked.push(...load.acknowledged);
+    console.log(
+      `Kafka kill -9: ${committedWhileDown} writes committed into the outbox while it was down before writes closed; then ${gate.status} ${gate.body.code} (${gate.body.message})`,
     );
-    for (const row of rows.rows) expect(row.on_hand).toBe(expected.get(`${row.store_id}:${row.sku}`) ?? 0);
-
-    // The relay drains the backlog.
-    await eventually(async () => {
-      const pending = await system.db.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
-      expect(Number(pending.rows[0].n)).toBe(0);
-    }, 30_000, 200);
-
-    // The event log on Kafka: nothing missing, each item's versions in order.
-    const log = await readWholeTopic(system.kafkaBrokers, `${system.topicPrefix}stock.events`);
-    const allEvents = (await system.db.query<{ event_id: string }>("SELECT event_id FROM outbox")).rows.map((r) => r.event_id);
-    const onKafka = new Set(log.map((m) => m.event.eventId));
-    expect(allEvents.filter((id) => !onKafka.has(id))).toEqual([]);
-    const lastVersion = new Map<string, number>();
-    let redelivered = 0;
-    for (const m of log.sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
-      if (m.event.aggregate.id.includes(":") === false) continue;
-      const previous = lastVersion.get(m.key) ?? 0;
-      if (m.event.aggregate.version <= previous) {
-        redelivered += 1;
-        continue;
-      }
-      expect(m.event.aggregate.version).toBe(previous + 1);
-      lastVersion.set(m.key, m.event.aggregate.version);
-    }
-    console.log(`Kafka holds ${log.length} messages for ${allEvents.length} events; ${redelivered} were republished after the hub kill and ignored by replicas`);
-
-    // Every replica converges on the database, having applied each event once.
-    for (const client of [system.hub, system.agent("S1")]) {
-      await eventually(async () => {
-        for (const sku of SKUS) {
-          const res = await client.get(`/v1/items/${sku}/availability`);
-          const got = Object.fromEntries(res.body.perStore.map((r: { storeId: string; onHand: number; version: number }) => [r.storeId, [r.onHand, r.version]]));
-          const want = Object.fromEntries(rows.rows.filter((r) => r.sku === sku).map((r) => [r.store_id, [r.on_hand, r.version]]));
-          expect(got).toEqual(want);
-        }
-      }, 30_000, 200);
-    }
+    expect(committedWhileDown).toBeGreaterThan(0);
+    expect(gate.status).toBe(503);
+    expect(gate.body.dependency).toBe("kafka");
+    expect(Number(gate.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    await auditEverything(acked);
   });
 });

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { routePath } from "hono/route";
-import { authorize, failure } from "@inventory/shared";
+import { authorize, failure, type Failure } from "@inventory/shared";
 import {
   authenticate,
   failureResponse,
@@ -39,6 +39,8 @@ export interface HubAppDeps {
   readonly metrics: Metrics;
   /** Refreshes gauges read from elsewhere (the outbox backlog) before each scrape. */
   readonly beforeScrape: () => Promise<void>;
+  /** Why writes must be refused right now (the outbox cannot drain), or undefined. */
+  readonly writeGate: () => Failure | undefined;
   readonly replica: ReplicaStore;
   readonly freshness: Freshness;
   readonly readiness: ReadinessProbe;
@@ -67,7 +69,10 @@ export const createHubApp = (deps: HubAppDeps) => {
   }));
   // Operator endpoints first: their own authentication and role check, no write rate limit.
   app.route("/", operationsRoutes(deps.operations));
-  app.on("POST", "/v1/*", authenticate(deps.auth), rateLimitWrites(deps.rateLimit));
+  app.on("POST", "/v1/*", authenticate(deps.auth), rateLimitWrites(deps.rateLimit), async (c, next) => {
+    const closed = deps.writeGate();
+    return closed ? failureResponse(c, closed) : next();
+  });
   // The event log is an operator's tool: always behind a token.
   app.on("GET", "/v1/events", authenticate(deps.auth), async (c, next) => {
     const notAllowed = authorize(c.get("principal"), "operations");

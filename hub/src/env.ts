@@ -31,6 +31,12 @@ export const hubEnvSchema = z.object({
   /** The relay's fallback poll, for a missed notification; commits wake it at once. */
   RELAY_IDLE_POLL_MS: z.coerce.number().int().min(10).default(1000),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  /**
+   * While Kafka cannot take events, commands still commit into the outbox; past either limit the hub
+   * stops accepting writes (503) rather than let the stores' replicas fall further behind.
+   */
+  OUTBOX_MAX_BACKLOG: z.coerce.number().int().min(1).default(100_000),
+  OUTBOX_MAX_BACKLOG_AGE_MS: z.coerce.number().int().min(100).default(60_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 }).extend(authEnvSchema.shape);

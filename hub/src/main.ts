@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { brokerTopic, TOPICS } from "@inventory/shared";
+import { brokerTopic, failure, TOPICS } from "@inventory/shared";
 import {
   createKafka,
   createMetrics,
@@ -81,6 +81,14 @@ const feed = startReplicaFeed({ kafka, store: replica, topics, replicaId: env.HU
 const auth = await loadAuthOptions(env);
 const app = createHubApp({
   metrics,
+  writeGate: () => {
+    const backlog = relay.lastBacklog();
+    if (backlog.size < env.OUTBOX_MAX_BACKLOG && backlog.oldestAgeMs < env.OUTBOX_MAX_BACKLOG_AGE_MS) return undefined;
+    return failure("UNAVAILABLE", `events are not reaching Kafka (${backlog.size} waiting, oldest ${Math.round(backlog.oldestAgeMs / 1000)} s); writes resume once they drain`, {
+      retryAfterSeconds: 5,
+      dependency: "kafka",
+    });
+  },
   beforeScrape: async () => {
     metrics.projectionLag.set(feed.freshness.lagMs(Date.now()));
     const backlog = await relay.backlog().catch(() => undefined);

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -32,10 +33,41 @@ export const freePort = (): Promise<number> =>
 
 const run = promisify(execFile);
 
-/** Stops or starts the suite's Kafka broker with the project's own scripts (same ports and data as test.sh). */
+const killFromPidFile = async (pidFile: string) => {
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  process.kill(pid, "SIGKILL");
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return pid;
+    }
+    await sleep(50);
+  }
+  throw new Error(`process ${pid} still alive after SIGKILL`);
+};
+
+/** Stops, kills or starts the suite's Kafka broker with the project's own scripts (same ports and data as test.sh). */
 export const kafkaBroker = {
   stop: () => run("bash", [`${REPO_ROOT}deploy/kafka/stop.sh`], { env: process.env }),
   start: () => run("bash", [`${REPO_ROOT}deploy/kafka/start.sh`], { env: process.env }),
+  kill: () => killFromPidFile(`${process.env.KAFKA_DATA_DIR}/kafka.pid`),
+};
+
+/** The same for the suite's PostgreSQL server. `kill` is a crash: SIGKILL to the postmaster. */
+export const postgresServer = {
+  /** Retries while the killed server's orphaned backends are still exiting and holding its shared memory. */
+  start: async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run("bash", [`${REPO_ROOT}deploy/postgres/start.sh`], { env: process.env });
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        await sleep(500);
+      }
+    }
+  },
+  kill: () => killFromPidFile(`${process.env.PG_DATA_DIR}/postmaster.pid`),
 };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -42,6 +42,9 @@ export const startSystem = async (options: SystemOptions = {}): Promise<TestSyst
   await admin.end();
   const databaseUrl = infra.pgUrl(database);
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  // Fault tests stop the server under this pool too.
+  db.on("error", () => undefined);
+  db.on("connect", (client) => client.on("error", () => undefined));
   const replicaDir = `${infra.dataDir()}/replicas`;
   mkdirSync(replicaDir, { recursive: true });
   const kafkaBrokers = infra.kafkaBrokers();

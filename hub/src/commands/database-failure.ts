@@ -10,7 +10,14 @@ const codeOf = (err: unknown): string | undefined => {
   return e && e.cause ? codeOf(e.cause) : undefined;
 };
 
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+/** Messages along the cause chain: drizzle wraps the driver's error ("Failed query: ...", cause: the real one). */
+const messageOf = (err: unknown): string => {
+  const messages: string[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    messages.push(e instanceof Error ? e.message : String(e));
+  }
+  return messages.join(" <- ");
+};
 
 /** A transaction that lost a race (serialization failure, deadlock) and may simply be run again. */
 export const isRetryableDatabaseError = (err: unknown): boolean => RETRYABLE_SQLSTATES.has(codeOf(err) ?? "");
@@ -24,7 +31,7 @@ export const databaseUnavailable = (err: unknown): Failure | undefined => {
   const message = messageOf(err);
   const unreachable =
     (code !== undefined && (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith("08") || CONNECTION_ERRNOS.has(code))) ||
-    /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error|connection.*(closed|ended)/i.test(
+    /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error|connection.*(closed|ended)|Client was closed|not queryable|terminating connection/i.test(
       message,
     );
   return unreachable

@@ -25,7 +25,10 @@ export const createPool = (options: DatabaseOptions): pg.Pool => {
     keepAlive: true,
     application_name: "inventory-hub",
   });
+  // A server that dies mid-session errors every open connection; idle ones are reported here and
+  // checked-out ones to their own listener. Without the latter, Node would end the whole process.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 };
 

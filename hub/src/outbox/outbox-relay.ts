@@ -32,6 +32,8 @@ export interface OutboxRelayStatus {
 
 export interface OutboxRelay {
   status(): OutboxRelayStatus;
+  /** The backlog as last measured (about once a second), without a query. */
+  lastBacklog(): { size: number; oldestAgeMs: number };
   /** Unpublished rows and the age of the oldest, read from the database. */
   backlog(): Promise<{ size: number; oldestAgeMs: number }>;
   stop(): Promise<void>;
@@ -180,17 +182,24 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   };
   const done = loop();
 
+  let measured = { size: 0, oldestAgeMs: 0 };
+  const measure = async () => {
+    const { rows } = await pool.query<{ size: string; oldest: Date | null }>(
+      "SELECT count(*) AS size, min(created_at) AS oldest FROM outbox WHERE published_at IS NULL",
+    );
+    const oldest = rows[0]?.oldest;
+    measured = { size: Number(rows[0]?.size ?? 0), oldestAgeMs: oldest ? Math.max(0, Date.now() - oldest.getTime()) : 0 };
+    return measured;
+  };
+  const measuring = setInterval(() => void measure().catch(() => undefined), 1000);
+
   return {
     status: () => ({ leader, published, lastPublishedAt, lastError, lastErrorAt }),
-    backlog: async () => {
-      const { rows } = await pool.query<{ size: string; oldest: Date | null }>(
-        "SELECT count(*) AS size, min(created_at) AS oldest FROM outbox WHERE published_at IS NULL",
-      );
-      const oldest = rows[0]?.oldest;
-      return { size: Number(rows[0]?.size ?? 0), oldestAgeMs: oldest ? Math.max(0, Date.now() - oldest.getTime()) : 0 };
-    },
+    backlog: measure,
+    lastBacklog: () => measured,
     stop: async () => {
       running = false;
+      clearInterval(measuring);
       wake?.();
       await done;
       await dropListener();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, kafkaBroker, postgresServer, sleep } from "./harness/infra.js";
 import { readWholeTopic } from "./harness/kafka-log.js";
 import { steadyWriteLoad, type Acknowledged } from "./harness/write-load.js";
+import { tokenFor } from "./harness/tokens.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 
 let system: TestSystem;
@@ -148,5 +149,20 @@ describe("no event lost or duplicated across crashes", () => {
     expect(gate.body.dependency).toBe("kafka");
     expect(Number(gate.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     await auditEverything(acked);
+  });
+
+  it("after all the crashes, no replica differs from one rebuilt from offset zero", async () => {
+    const operator = tokenFor("operator");
+    for (const client of [system.hub, system.agent("S1")]) {
+      const before = await Promise.all(SKUS.map((sku) => client.get(`/v1/items/${sku}/availability`)));
+      expect((await client.post("/v1/projections/rebuild", {}, { token: operator })).status).toBe(202);
+      await eventually(async () => {
+        const status = await client.get("/v1/projections/status", { Authorization: `Bearer ${operator}` });
+        expect(status.body.projections[0].rebuild.state).toBe("IDLE");
+        expect(status.body.projections[0].rebuild.finishedAt).not.toBeNull();
+      }, 60_000, 200);
+      const after = await Promise.all(SKUS.map((sku) => client.get(`/v1/items/${sku}/availability`)));
+      expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
+    }
   });
 });

@@ -115,3 +115,27 @@ describe("metrics", () => {
     expect(agent).toMatch(/inventory_process_resident_memory_bytes/);
   });
 });
+
+describe("rebuild", () => {
+  it("replays a replica from offset zero while the old one serves, then every read answers as before", async () => {
+    const reads = ["/v1/items/O1/availability", "/v1/products/totals", "/v1/stores"];
+    for (const [name, client] of [["agent", system.agent("S1")], ["hub", system.hub]] as const) {
+      const before = await Promise.all(reads.map((path) => client.get(path)));
+      const started = await client.post("/v1/projections/rebuild", {}, { token: tokenFor("operator") });
+      expect(started.status).toBe(202);
+      expect(started.body).toMatchObject({ state: "REBUILDING" });
+      const during = await client.get("/v1/items/O1/availability");
+      expect(during.status).toBe(200);
+      await eventually(async () => {
+        const status = await client.get("/v1/projections/status", operator);
+        expect(status.body.projections[0].rebuild).toMatchObject({ state: "IDLE", finishedAt: expect.any(String) });
+      }, 30_000, 200);
+      const after = await Promise.all(reads.map((path) => client.get(path)));
+      for (let i = 0; i < reads.length; i++) {
+        expect([name, reads[i], after[i]!.body]).toEqual([name, reads[i], before[i]!.body]);
+        expect(after[i]!.headers.get("etag")).toBe(before[i]!.headers.get("etag"));
+      }
+    }
+    expect((await system.agent("S1").post("/v1/projections/rebuild", {}, { token: tokenFor("clerk", { stores: ["S1"] }) })).status).toBe(403);
+  });
+});

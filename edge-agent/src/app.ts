@@ -13,24 +13,26 @@ import {
   readRoutes,
   requestLog,
   traceId,
-  type Freshness,
   type Logger,
   type ReadinessProbe,
-  type ReplicaStore,
+  projectionRoutes,
+  type ReplicaHandle,
   type AuthenticateOptions,
   type TraceVariables,
 } from "@inventory/read-model";
 import { forwardToHub, type HubForwarderOptions } from "./hub-forwarder.js";
 
 export interface AgentAppDeps {
-  readonly replica: ReplicaStore;
-  readonly freshness: Freshness;
+  readonly replica: ReplicaHandle;
   readonly readiness: ReadinessProbe;
   readonly hub: HubForwarderOptions;
   readonly maxBodyBytes: number;
   readonly log: Logger;
-  /** Set when reads must carry a valid token; writes are checked by the hub, to which they go unchanged. */
-  readonly readAuth?: AuthenticateOptions;
+  /** How tokens are checked here: for the operator endpoints, and for reads when they require one. */
+  readonly auth: AuthenticateOptions;
+  /** Writes are checked by the hub, to which they go unchanged. */
+  readonly readsRequireToken: boolean;
+  readonly projectionName: string;
   readonly metrics: Metrics;
 }
 
@@ -40,10 +42,11 @@ export const createAgentApp = (deps: AgentAppDeps) => {
   app.use("*", traceId());
   app.use("*", requestLog(deps.log));
   app.use("*", measureRequests(deps.metrics));
-  app.route("/", metricsRoute(deps.metrics, () => deps.metrics.projectionLag.set(deps.freshness.lagMs(Date.now()))));
+  app.route("/", metricsRoute(deps.metrics, () => deps.metrics.projectionLag.set(deps.replica.freshness().lagMs(Date.now()))));
   app.route("/", healthRoutes(deps.readiness));
-  if (deps.readAuth) app.on("GET", "/v1/*", authenticate(deps.readAuth));
-  app.route("/", readRoutes(deps.replica, deps.freshness));
+  app.route("/", projectionRoutes(deps.replica, { auth: deps.auth, name: deps.projectionName, statusRoute: true }));
+  if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
+  app.route("/", readRoutes(deps.replica));
   app.on(
     ["POST", "PUT", "PATCH", "DELETE"],
     "/v1/*",

@@ -7,9 +7,8 @@ import {
   createKafkaDeadLetterSink,
   createLogger,
   loadAuthOptions,
-  openReplicaStore,
+  openReplicaHandle,
   serveHttp,
-  startReplicaFeed,
 } from "@inventory/read-model";
 import { parseAgentEnv } from "./env.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
@@ -21,21 +20,29 @@ const metrics = createMetrics("edge-agent");
 
 const replicaPath = env.AGENT_REPLICA_PATH ?? `.data/agent-${env.STORE_ID}.sqlite`;
 if (replicaPath !== ":memory:") mkdirSync(dirname(replicaPath), { recursive: true });
-const replica = openReplicaStore(replicaPath);
 const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-agent-${env.STORE_ID}` }, log);
-const feed = startReplicaFeed({ kafka, store: replica, topics: Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)), replicaId: `agent-${env.STORE_ID}`, log, deadLetters: createKafkaDeadLetterSink(kafka, `agent-${env.STORE_ID}`, log), metrics });
+const replica = openReplicaHandle({
+  path: replicaPath,
+  kafka,
+  topics: Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)),
+  replicaId: `agent-${env.STORE_ID}`,
+  log,
+  deadLetters: createKafkaDeadLetterSink(kafka, `agent-${env.STORE_ID}`, log),
+  metrics,
+});
 const breaker = createCircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS });
 
 const app = createAgentApp({
   replica,
-  freshness: feed.freshness,
+  auth: await loadAuthOptions(env),
   hub: { hubUrl: env.HUB_URL, timeoutMs: env.HUB_TIMEOUT_MS, breaker, log },
   maxBodyBytes: env.MAX_BODY_BYTES,
   log,
   metrics,
-  ...(env.READS_REQUIRE_TOKEN ? { readAuth: await loadAuthOptions(env) } : {}),
+  readsRequireToken: env.READS_REQUIRE_TOKEN,
+  projectionName: `agent-${env.STORE_ID}`,
   readiness: async () => {
-    const status = feed.status();
+    const status = replica.status();
     return {
       replica: { ok: status.caughtUp, required: true, detail: `lag ${status.lagMs} ms${status.lastError ? `; ${status.lastError}` : ""}` },
       hub: { ok: breaker.state(Date.now()) === "CLOSED", required: false, detail: `writes circuit ${breaker.state(Date.now())}` },
@@ -51,8 +58,7 @@ const shutdown = async (signal: string) => {
   stopping = true;
   log.info("edge agent stopping", { signal });
   server.close();
-  await feed.stop();
-  replica.close();
+  await replica.close();
   process.exit(0);
 };
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

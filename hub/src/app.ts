@@ -17,10 +17,10 @@ import {
   readRoutes,
   requestLog,
   traceId,
-  type Freshness,
   type Logger,
   type ReadinessProbe,
-  type ReplicaStore,
+  projectionRoutes,
+  type ReplicaHandle,
 } from "@inventory/read-model";
 import type { CommandExecutor } from "./commands/execute-command.js";
 import type { HubEnv } from "./http/command-endpoint.js";
@@ -41,8 +41,7 @@ export interface HubAppDeps {
   readonly beforeScrape: () => Promise<void>;
   /** Why writes must be refused right now (the outbox cannot drain), or undefined. */
   readonly writeGate: () => Failure | undefined;
-  readonly replica: ReplicaStore;
-  readonly freshness: Freshness;
+  readonly replica: ReplicaHandle;
   readonly readiness: ReadinessProbe;
   readonly auth: AuthenticateOptions;
   readonly readsRequireToken: boolean;
@@ -69,6 +68,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   }));
   // Operator endpoints first: their own authentication and role check, no write rate limit.
   app.route("/", operationsRoutes(deps.operations));
+  app.route("/", projectionRoutes(deps.replica, { auth: deps.auth, name: `hub:${deps.operations.instanceId}`, statusRoute: false }));
   app.on("POST", "/v1/*", authenticate(deps.auth), rateLimitWrites(deps.rateLimit), async (c, next) => {
     const closed = deps.writeGate();
     return closed ? failureResponse(c, closed) : next();
@@ -85,7 +85,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   app.route("/", reservationRoutes(deps.execute));
   app.route("/", backOfficeRoutes(deps.execute, deps.db));
   app.route("/", transferRoutes(deps.execute));
-  app.route("/", readRoutes(deps.replica, deps.freshness));
+  app.route("/", readRoutes(deps.replica));
   app.notFound(notFound);
   app.onError(onError(deps.log));
   return app;

@@ -1,16 +1,16 @@
 import type pg from "pg";
-import type { ReadinessProbe, ReplicaFeed } from "@inventory/read-model";
+import type { ReadinessProbe, ReplicaHandle } from "@inventory/read-model";
 import type { OutboxRelay } from "./outbox/outbox-relay.js";
 
 /** The hub is ready when it can write (PostgreSQL answers) and its replica is fed (Kafka answers). */
 export const hubReadiness =
-  (deps: { pool: pg.Pool; feed: ReplicaFeed; relay: OutboxRelay }): ReadinessProbe =>
+  (deps: { pool: pg.Pool; replica: ReplicaHandle; relay: OutboxRelay }): ReadinessProbe =>
   async () => {
     const postgres = await deps.pool.query("SELECT 1").then(
       () => ({ ok: true, required: true }),
       (err: Error) => ({ ok: false, required: true, detail: err.message }),
     );
-    const feed = deps.feed.status();
+    const feed = deps.replica.status();
     const relay = deps.relay.status();
     return {
       postgres,

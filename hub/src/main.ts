@@ -9,9 +9,8 @@ import {
   deadLetterTopic,
   ensureTopics,
   loadAuthOptions,
-  openReplicaStore,
+  openReplicaHandle,
   serveHttp,
-  startReplicaFeed,
 } from "@inventory/read-model";
 import { createDeadLetterQueue } from "./operations/dead-letter-queue.js";
 import { parseHubEnv } from "./env.js";
@@ -75,8 +74,7 @@ const relay = startOutboxRelay({
 });
 
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
-const replica = openReplicaStore(env.HUB_REPLICA_PATH);
-const feed = startReplicaFeed({ kafka, store: replica, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
+const replica = openReplicaHandle({ path: env.HUB_REPLICA_PATH, kafka, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
 
 const auth = await loadAuthOptions(env);
 const app = createHubApp({
@@ -90,7 +88,7 @@ const app = createHubApp({
     });
   },
   beforeScrape: async () => {
-    metrics.projectionLag.set(feed.freshness.lagMs(Date.now()));
+    metrics.projectionLag.set(replica.freshness().lagMs(Date.now()));
     const backlog = await relay.backlog().catch(() => undefined);
     if (backlog) {
       metrics.outboxBacklog.set(backlog.size);
@@ -104,13 +102,11 @@ const app = createHubApp({
     auth,
     deadLetters: createDeadLetterQueue({ kafka, db, brokerTopic: (topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic) }),
     replica,
-    feed,
     relay,
     instanceId: env.HUB_INSTANCE_ID,
   },
   replica,
-  freshness: feed.freshness,
-  readiness: hubReadiness({ pool, feed, relay }),
+  readiness: hubReadiness({ pool, replica, relay }),
   auth,
   readsRequireToken: env.READS_REQUIRE_TOKEN,
   rateLimit: { perSecond: env.RATE_LIMIT_WRITES_PER_SECOND, burst: env.RATE_LIMIT_WRITE_BURST },
@@ -129,10 +125,9 @@ const shutdown = async (signal: string) => {
   await expiry.stop();
   await saga.stop();
   await relay.stop();
-  await feed.stop();
+  await replica.close();
   await publisher.close();
   await deadLetters.close();
-  replica.close();
   await pool.end();
   process.exit(0);
 };

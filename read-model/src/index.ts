@@ -17,3 +17,5 @@ export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";
 export { createKafkaDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
 export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";
 export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
+export { openReplicaHandle, type ReplicaHandle, type RebuildStatus } from "./replica-handle.js";
+export { projectionRoutes } from "./projection-routes.js";

@@ -21,7 +21,7 @@ export const LAG_HEADER = "X-Projection-Lag-ms";
  * The read API, identical on the hub and on every store agent, answered from the local replica only.
  * Every answer says how stale it may be (X-Projection-Lag-ms) and carries an ETag of its body.
  */
-export const readRoutes = (store: ReplicaStore, freshness: Freshness) => {
+export const readRoutes = (replica: { store(): ReplicaStore; freshness(): Freshness }) => {
   const app = new Hono();
   const paths = [
     "/v1/availability",
@@ -33,14 +33,14 @@ export const readRoutes = (store: ReplicaStore, freshness: Freshness) => {
     "/v1/transfers/:transferId",
   ];
   app.on("GET", paths, async (c, next) => {
-    c.header(LAG_HEADER, String(freshness.lagMs(Date.now())));
+    c.header(LAG_HEADER, String(replica.freshness().lagMs(Date.now())));
     await next();
   });
   app.on("GET", paths, etag({ retainedHeaders: [...RETAINED_304_HEADERS, LAG_HEADER.toLowerCase(), "x-trace-id"] }));
 
   const availability = (c: Context, sku: string, storeId?: string) => {
-    if (storeId !== undefined && !store.storeExists(storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
-    const rows = store.availability(sku, storeId);
+    if (storeId !== undefined && !replica.store().storeExists(storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
+    const rows = replica.store().availability(sku, storeId);
     if (rows === undefined) return failureResponse(c, failure("NOT_FOUND", `unknown sku ${sku}`));
     return c.json(availabilityResponse(sku, rows));
   };
@@ -60,30 +60,30 @@ export const readRoutes = (store: ReplicaStore, freshness: Freshness) => {
   app.get("/v1/products/totals", (c) => {
     const query = parseQuery(c, productTotalsQuerySchema);
     if (isFailure(query)) return failureResponse(c, query);
-    const { items, total } = store.productTotals(query);
+    const { items, total } = replica.store().productTotals(query);
     return c.json({ items, page: query.page, size: query.size, total });
   });
 
-  app.get("/v1/stores", (c) => c.json({ items: store.stores() }));
+  app.get("/v1/stores", (c) => c.json({ items: replica.store().stores() }));
 
   app.get("/v1/stores/:storeId", (c) => {
     const storeId = parseParam(c.req.param("storeId"), "storeId", storeIdSchema);
     if (isFailure(storeId)) return failureResponse(c, storeId);
-    const found = store.store(storeId);
+    const found = replica.store().store(storeId);
     return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
   });
 
   app.get("/v1/transfers/:transferId", (c) => {
     const id = parseParam(c.req.param("transferId"), "transferId", recordIdSchema);
     if (isFailure(id)) return failureResponse(c, id);
-    const found = store.transfer(id);
+    const found = replica.store().transfer(id);
     return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown transfer ${id}`));
   });
 
   app.get("/v1/reservations/:reservationId", (c) => {
     const id = parseParam(c.req.param("reservationId"), "reservationId", recordIdSchema);
     if (isFailure(id)) return failureResponse(c, id);
-    const found = store.reservation(id);
+    const found = replica.store().reservation(id);
     return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown reservation ${id}`));
   });
   return app;

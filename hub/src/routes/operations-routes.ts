@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { authorize, failure, isFailure, labelSchema, TOPICS, type Failure } from "@inventory/shared";
-import { authenticate, failureResponse, parseJsonBody, parseParam, parseQuery, type AuthenticateOptions, type ReplicaFeed, type ReplicaStore } from "@inventory/read-model";
+import { authenticate, failureResponse, parseJsonBody, parseParam, parseQuery, type AuthenticateOptions, type ReplicaHandle } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
 import type { HubEnv } from "../http/command-endpoint.js";
@@ -22,8 +22,7 @@ export interface OperationsDeps {
   readonly db: Database;
   readonly auth: AuthenticateOptions;
   readonly deadLetters: DeadLetterQueue;
-  readonly replica: ReplicaStore;
-  readonly feed: ReplicaFeed;
+  readonly replica: ReplicaHandle;
   readonly relay: OutboxRelay;
   readonly instanceId: string;
 }
@@ -31,7 +30,7 @@ export interface OperationsDeps {
 /** The head-office operators' endpoints: dead letters, stored idempotent answers, projection status. */
 export const operationsRoutes = (deps: OperationsDeps) => {
   const app = new Hono<HubEnv>();
-  for (const path of ["/v1/dlt", "/v1/dlt/*", "/v1/idempotency/*", "/v1/projections/*"]) {
+  for (const path of ["/v1/dlt", "/v1/dlt/*", "/v1/idempotency/*", "/v1/projections/status"]) {
     app.use(path, authenticate(deps.auth), async (c, next) => {
       const notAllowed = authorize(c.get("principal"), "operations");
       return notAllowed ? failureResponse(c, notAllowed) : next();
@@ -85,18 +84,19 @@ export const operationsRoutes = (deps: OperationsDeps) => {
 
   app.get("/v1/projections/status", (c) =>
     guarded(c, async () => {
-      const feed = deps.feed.status();
+      const feed = deps.replica.status();
       const relay = deps.relay.status();
       const backlog = await deps.relay.backlog().catch(() => undefined);
       return c.json({
         projections: [
           {
             projection: `hub:${deps.instanceId}`,
-            state: feed.state,
+            state: feed.rebuild.state === "REBUILDING" ? "REBUILDING" : feed.state,
+            rebuild: feed.rebuild,
             lagMs: feed.lagMs,
             caughtUp: feed.caughtUp,
             lastError: feed.lastError,
-            partitions: deps.replica.positions(),
+            partitions: deps.replica.store().positions(),
           },
         ],
         outbox: { ...relay, backlog: backlog?.size ?? null, oldestUnpublishedAgeMs: backlog?.oldestAgeMs ?? null },

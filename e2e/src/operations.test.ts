@@ -139,3 +139,21 @@ describe("rebuild", () => {
     expect((await system.agent("S1").post("/v1/projections/rebuild", {}, { token: tokenFor("clerk", { stores: ["S1"] }) })).status).toBe(403);
   });
 });
+
+describe("agents reporting in", () => {
+  it("the hub's projection status lists each agent's replica, reported with the agent's own credential", async () => {
+    await eventually(async () => {
+      const status = await system.hub.get("/v1/projections/status", operator);
+      const agent = status.body.projections.find((p: { projection: string }) => p.projection === "agent-S1");
+      expect(agent).toMatchObject({ storeId: "S1", state: "RUNNING", caughtUp: true, lagMs: 0 });
+      expect(agent.partitions.length).toBeGreaterThan(0);
+      expect(agent.eventsApplied).toBeGreaterThan(0);
+    });
+    const forged = await system.hub.post(
+      "/v1/projections/report",
+      { projection: "agent-S2", storeId: "S2", state: "RUNNING", lagMs: 0, caughtUp: true, lastError: null, eventsApplied: 0, rebuild: { state: "IDLE" }, partitions: [] },
+      { token: tokenFor("agent", { stores: ["S1"] }) },
+    );
+    expect(forged.status).toBe(403);
+  });
+});

@@ -13,6 +13,7 @@ import {
 import { parseAgentEnv } from "./env.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
 import { createAgentApp } from "./app.js";
+import { startStatusReporter } from "./status-reporter.js";
 
 const env = parseAgentEnv(process.env);
 const log = createLogger({ service: "edge-agent", storeId: env.STORE_ID }, { level: env.LOG_LEVEL });
@@ -50,6 +51,19 @@ const app = createAgentApp({
   },
 });
 
+const reporter = env.AGENT_TOKEN
+  ? startStatusReporter({
+      hubUrl: env.HUB_URL,
+      token: env.AGENT_TOKEN,
+      storeId: env.STORE_ID,
+      projection: `agent-${env.STORE_ID}`,
+      replica,
+      intervalMs: env.STATUS_REPORT_INTERVAL_MS,
+      log,
+    })
+  : undefined;
+if (!reporter) log.info("AGENT_TOKEN not set: this agent does not report its status to the hub");
+
 const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);
 
 let stopping = false;
@@ -58,6 +72,7 @@ const shutdown = async (signal: string) => {
   stopping = true;
   log.info("edge agent stopping", { signal });
   server.close();
+  reporter?.stop();
   await replica.close();
   process.exit(0);
 };

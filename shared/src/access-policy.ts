@@ -1,6 +1,6 @@
 import { failure, type Failure } from "./errors.js";
 
-export const ROLES = ["clerk", "ecommerce", "backoffice", "operator", "admin"] as const;
+export const ROLES = ["clerk", "ecommerce", "backoffice", "operator", "admin", "agent"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling, as their token says. `stores` limits a clerk to the stores they work in. */
@@ -20,7 +20,8 @@ export type Action =
   | "reconciliation"
   | "transfer:create"
   | "transfer:receive"
-  | "operations";
+  | "operations"
+  | "projection:report";
 
 /**
  * Which roles may do what. Roles marked `own-stores` may act only on the stores in their token.
@@ -28,7 +29,8 @@ export type Action =
  * - ecommerce: reservations and purchases at any store, no recounts;
  * - backoffice: recounts, reconciliations, transfers, stores and products;
  * - operator: the operations endpoints;
- * - admin: everything.
+ * - admin: everything;
+ * - agent: a store's edge agent reporting its replica's status (a machine credential, nothing else).
  */
 const GRANTS: Record<Action, Partial<Record<Role, "any-store" | "own-stores">>> = {
   "stock:adjust": { clerk: "own-stores", backoffice: "any-store" },
@@ -40,6 +42,7 @@ const GRANTS: Record<Action, Partial<Record<Role, "any-store" | "own-stores">>> 
   "transfer:create": { backoffice: "any-store" },
   "transfer:receive": { clerk: "own-stores", backoffice: "any-store" },
   operations: { operator: "any-store" },
+  "projection:report": { agent: "own-stores" },
 };
 
 /**

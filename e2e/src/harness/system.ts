@@ -4,6 +4,7 @@ import pg from "pg";
 import { apiClient, type ApiClient } from "./http-client.js";
 import { REPO_ROOT, freePort, infra } from "./infra.js";
 import { startProcess, type ManagedProcess } from "./processes.js";
+import { tokenFor } from "./tokens.js";
 
 export interface TestSystem {
   readonly hubUrl: string;
@@ -76,6 +77,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<TestSyst
         ...common,
         STORE_ID: storeId,
         HUB_URL: hubUrl,
+        AGENT_TOKEN: tokenFor("agent", { stores: [storeId], subject: `agent-${storeId}`, expiresInSeconds: 3600 }),
+        STATUS_REPORT_INTERVAL_MS: "500",
         AGENT_REPLICA_PATH: `${replicaDir}/agent-${storeId}-${id}.sqlite`,
         ...options.agentEnv,
         ...agentOptions.env,

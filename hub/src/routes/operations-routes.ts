@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { authorize, failure, isFailure, labelSchema, TOPICS, type Failure } from "@inventory/shared";
+import { authorize, failure, isFailure, labelSchema, storeIdSchema, TOPICS, type Failure } from "@inventory/shared";
 import { authenticate, failureResponse, parseJsonBody, parseParam, parseQuery, type AuthenticateOptions, type ReplicaHandle } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
@@ -17,6 +17,20 @@ const dltQuerySchema = z.object({
 });
 const replaySchema = z.strictObject({ topic: topicSchema, messageIds: z.array(z.string().regex(/^\d{1,5}-\d{1,19}$/)).min(1).max(1000) });
 const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/);
+const reportSchema = z.object({
+  projection: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/),
+  storeId: storeIdSchema,
+  state: z.string().max(20),
+  lagMs: z.number().int().min(0),
+  caughtUp: z.boolean(),
+  lastError: z.string().max(1000).nullable(),
+  eventsApplied: z.number().int().min(0),
+  rebuild: z.object({ state: z.string().max(20) }).passthrough(),
+  partitions: z.array(z.object({ topic: z.string().max(300), partition: z.number().int(), nextOffset: z.number().int(), lastEventAt: z.string().nullable() }).passthrough()).max(1000),
+});
+
+/** An agent that has not reported for this long is shown as UNREACHABLE. */
+const REPORT_STALE_MS = 15_000;
 
 export interface OperationsDeps {
   readonly db: Database;
@@ -30,6 +44,15 @@ export interface OperationsDeps {
 /** The head-office operators' endpoints: dead letters, stored idempotent answers, projection status. */
 export const operationsRoutes = (deps: OperationsDeps) => {
   const app = new Hono<HubEnv>();
+  const reports = new Map<string, z.infer<typeof reportSchema> & { reportedAt: number }>();
+  app.post("/v1/projections/report", authenticate(deps.auth), async (c) => {
+    const body = await parseJsonBody(c, reportSchema);
+    if (isFailure(body)) return failureResponse(c, body);
+    const notHere = authorize(c.get("principal"), "projection:report", body.storeId);
+    if (notHere) return failureResponse(c, notHere);
+    reports.set(body.projection, { ...body, reportedAt: Date.now() });
+    return c.json({ received: body.projection }, 202);
+  });
   for (const path of ["/v1/dlt", "/v1/dlt/*", "/v1/idempotency/*", "/v1/projections/status"]) {
     app.use(path, authenticate(deps.auth), async (c, next) => {
       const notAllowed = authorize(c.get("principal"), "operations");
@@ -98,6 +121,11 @@ export const operationsRoutes = (deps: OperationsDeps) => {
             lastError: feed.lastError,
             partitions: deps.replica.store().positions(),
           },
+          ...[...reports.values()].map(({ reportedAt, ...report }) => ({
+            ...report,
+            state: Date.now() - reportedAt > REPORT_STALE_MS ? "UNREACHABLE" : report.state,
+            reportedAt: new Date(reportedAt).toISOString(),
+          })),
         ],
         outbox: { ...relay, backlog: backlog?.size ?? null, oldestUnpublishedAgeMs: backlog?.oldestAgeMs ?? null },
       });

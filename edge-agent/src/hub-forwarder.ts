@@ -18,12 +18,35 @@ export interface HubForwarderOptions {
 /**
  * Forwards a write to the hub and returns the hub's answer as it is. When the hub cannot be reached
  * (refused, timed out, or the breaker is open) the answer is 503 with Retry-After: a write is never
- * accepted locally, because only the hub can apply it safely.
+ * accepted locally, because only the hub can apply it safely. While the breaker is open no caller waits
+ * on the hub: a background probe of the hub's /health closes it again once the hub answers.
  */
-export const forwardToHub =
-  (options: HubForwarderOptions) =>
-  async (c: Context<{ Variables: TraceVariables }>): Promise<Response> => {
-    const { breaker, log } = options;
+export const forwardToHub = (options: HubForwarderOptions) => {
+  const { breaker, log } = options;
+  let probing = false;
+  const probe = async () => {
+    if (probing) return;
+    probing = true;
+    try {
+      while (breaker.state(Date.now()) !== "CLOSED") {
+        if (breaker.allow(Date.now())) {
+          const healthy = await fetch(new URL("/health", options.hubUrl), { signal: AbortSignal.timeout(Math.min(options.timeoutMs, 2000)) }).then(
+            (r) => r.ok,
+            () => false,
+          );
+          if (healthy) {
+            breaker.succeeded();
+            log.info("hub reachable again: forwarding writes");
+          } else breaker.failed(Date.now());
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      probing = false;
+    }
+  };
+
+  return async (c: Context<{ Variables: TraceVariables }>): Promise<Response> => {
     const traceId = c.get("traceId");
     const unavailable = (why: string) =>
       failureResponse(
@@ -33,7 +56,10 @@ export const forwardToHub =
           dependency: "hub",
         }),
       );
-    if (!breaker.allow(Date.now())) return unavailable("circuit open");
+    if (breaker.state(Date.now()) !== "CLOSED") {
+      void probe();
+      return unavailable("circuit open");
+    }
 
     const headers = new Headers({ "X-Trace-Id": traceId });
     for (const name of FORWARDED_REQUEST_HEADERS) {
@@ -52,6 +78,7 @@ export const forwardToHub =
       });
     } catch (err) {
       breaker.failed(Date.now());
+      if (breaker.state(Date.now()) !== "CLOSED") void probe();
       log.warn("write not forwarded: hub unreachable", { traceId, error: err instanceof Error ? err.message : String(err) });
       return unavailable(err instanceof Error && err.name === "TimeoutError" ? "timed out" : "connection failed");
     }
@@ -63,3 +90,4 @@ export const forwardToHub =
     }
     return new Response(await response.arrayBuffer(), { status: response.status, headers: returned });
   };
+};

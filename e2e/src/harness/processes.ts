@@ -27,18 +27,27 @@ export const startProcess = async (
   name: string,
   port: number,
   env: Record<string, string>,
-  options: { waitForReady?: boolean; readyTimeoutMs?: number } = {},
+  options: {
+    waitForReady?: boolean;
+    readyTimeoutMs?: number;
+    /** A command to run it under, e.g. `ip netns exec <ns>`. */
+    wrap?: readonly string[];
+    /** Where it is reached from the test, when not on 127.0.0.1. */
+    host?: string;
+    listenHost?: string;
+  } = {},
 ): Promise<ManagedProcess> => {
   const log = createWriteStream(`${infra.logDir()}/${name}.log`, { flags: "a" });
-  const child = spawn(process.execPath, [`${REPO_ROOT}${pkg}/dist/main.js`], {
+  const command = [...(options.wrap ?? []), process.execPath, `${REPO_ROOT}${pkg}/dist/main.js`];
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env, PORT: String(port), HOST: options.listenHost ?? "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
   if (options.waitForReady ?? true) await waitReady(url, child, name, options.readyTimeoutMs ?? 60_000);
   return {
     name,

@@ -15,6 +15,9 @@ export interface TestSystem {
   readonly db: pg.Pool;
   readonly topicPrefix: string;
   readonly kafkaBrokers: string;
+  readonly hubPort: number;
+  /** Where an agent keeps its replica file. */
+  readonly replicaDir: string;
   stopHub(signal?: NodeJS.Signals): Promise<void>;
   startHub(): Promise<void>;
   stopAgent(storeId: string, signal?: NodeJS.Signals): Promise<void>;
@@ -102,6 +105,8 @@ export const startSystem = async (options: SystemOptions = {}): Promise<TestSyst
     db,
     topicPrefix,
     kafkaBrokers,
+    hubPort,
+    replicaDir,
     stopHub: async (signal) => {
       await hub?.stop(signal);
       hub = undefined;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Consumer, Kafka } from "kafkajs";
+import type { Consumer, Kafka, KafkaMessage } from "kafkajs";
 import { projectEvent } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letters.js";
@@ -23,6 +23,9 @@ export interface ReplicaFeedOptions {
   readonly deadLetters?: DeadLetterSink;
   readonly metrics?: Metrics;
 }
+
+/** Tries of one message before a replica gives up on it. */
+const APPLY_ATTEMPTS = 3;
 
 export interface ReplicaFeedStatus {
   readonly state: "STARTING" | "RUNNING" | "STOPPED";
@@ -82,6 +85,45 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     return { offset, changes: null, occurredAt: null };
   };
 
+  /**
+   * Applies a batch in one transaction. If that fails, each message is tried on its own, a few times, and
+   * one that still fails is dead-lettered with its error so that the rest of the partition moves on.
+   */
+  const deadLetter = async (letters: readonly DeadLetter[]) => {
+    if (letters.length === 0) return;
+    if (options.deadLetters) await options.deadLetters.send(letters);
+    else for (const l of letters) log.warn("event skipped", { topic: l.topic, offset: l.offset, reason: l.error });
+    options.metrics?.deadLetters.inc({ topic: letters[0]!.topic }, letters.length);
+  };
+
+  const applyOrIsolate = async (topic: string, partition: number, messages: AppliedMessage[], raw: KafkaMessage[]) => {
+    try {
+      return store.applyBatch(topic, partition, messages);
+    } catch (batchError) {
+      log.warn("batch failed to apply; applying its messages one by one", { topic, partition, error: String(batchError) });
+      let applied = 0;
+      let ignored = 0;
+      for (const message of messages) {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const r = store.applyBatch(topic, partition, [message]);
+            applied += r.applied;
+            ignored += r.ignored;
+            break;
+          } catch (err) {
+            if (attempt < APPLY_ATTEMPTS) continue;
+            const m = raw.find((r) => Number(r.offset) === message.offset)!;
+            await deadLetter([{ topic, partition, offset: message.offset, key: m.key, value: m.value, error: `apply failed: ${String(err)}`, attempts: attempt }]);
+            store.applyBatch(topic, partition, [{ offset: message.offset, changes: null, occurredAt: null }]);
+            ignored += 1;
+            break;
+          }
+        }
+      }
+      return { applied, ignored };
+    }
+  };
+
   const run = async () => {
     const c = options.kafka.consumer({
       groupId: `inventory-replica.${options.replicaId}.${store.epoch.slice(0, 8)}.${randomUUID().slice(0, 8)}`,
@@ -123,17 +165,21 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
           return { offset: o.offset, changes: null, occurredAt: null };
         });
         // Dead letters go out before the position moves past them; if Kafka refuses, the batch is retried.
-        if (options.deadLetters) await options.deadLetters.send(letters);
-        if (letters.length > 0) options.metrics?.deadLetters.inc({ topic: batch.topic }, letters.length);
-        else for (const l of letters) log.warn("event skipped", { topic: l.topic, offset: l.offset, reason: l.error });
+        await deadLetter(letters);
         if (messages.length > 0) {
           const started = performance.now();
-          const result = store.applyBatch(batch.topic, batch.partition, messages);
+          const result = await applyOrIsolate(batch.topic, batch.partition, messages, fresh);
           options.metrics?.applyDuration.observe((performance.now() - started) / 1000);
           options.metrics?.eventsApplied.inc({ topic: batch.topic, outcome: "applied" }, result.applied);
           options.metrics?.eventsApplied.inc({ topic: batch.topic, outcome: "ignored" }, result.ignored);
           nextOffsets.set(key, messages[messages.length - 1]!.offset + 1);
-          log.debug("batch applied", { topic: batch.topic, partition: batch.partition, ...result });
+          log.debug("batch applied", {
+            topic: batch.topic,
+            partition: batch.partition,
+            applied: result.applied,
+            ignored: result.ignored,
+            traceIds: [...new Set(fresh.map((m) => m.headers?.traceId?.toString()).filter(Boolean))].slice(0, 20),
+          });
         }
         resolveOffset(batch.lastOffset());
         freshness.applied(key, nextOffsets.get(key) ?? from, Number(batch.highWatermark), Date.now());

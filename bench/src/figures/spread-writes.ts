@@ -1,0 +1,69 @@
+import { observe, TOKEN, type BenchContext } from "../context.js";
+import { runLoad, writeHeaders } from "../load.js";
+import { adjustmentScript, runPgbench } from "../pgbench.js";
+import { rssPeakSampler } from "../proc-stats.js";
+import { spreadItem } from "../seed.js";
+import { ratio, repeat, spread } from "../stats.js";
+
+/**
+ * Adjustments over the spread items at `connections`, a fresh Idempotency-Key each: saturated throughput
+ * (closed loop), then latency at half that rate (open loop). Ceiling: pgbench running the same SQL.
+ * Also samples the hub's RSS under this load (the footprint figure).
+ */
+export const spreadWrites = async (ctx: BenchContext) => {
+  const { config } = ctx;
+  ctx.log(`spreadWrites: pgbench ceiling, ${config.runs} x ${config.durationS} s`);
+  const ceilingRuns = await repeat(config.runs, () =>
+    observe(ctx, () =>
+      runPgbench({
+        pgBin: config.pgBin,
+        port: config.pgPort,
+        scriptPath: `${config.dataDir}/pgbench-spread.sql`,
+        script: adjustmentScript(`random(0, ${config.spreadItems - 1})`, 1, config.stores.length),
+        clients: config.connections,
+        durationS: config.durationS,
+      }),
+    ),
+  );
+  const ceiling = spread(ceilingRuns.map((r) => r.result.tps));
+
+  const next = () => {
+    const { storeId, sku } = spreadItem(Math.floor(Math.random() * config.spreadItems), config.stores);
+    return {
+      method: "POST" as const,
+      path: "/v1/adjustments",
+      headers: writeHeaders(TOKEN),
+      body: JSON.stringify({ storeId, sku, delta: 1, reason: "restock" }),
+    };
+  };
+  ctx.log(`spreadWrites: saturation, ${config.runs} x ${config.durationS} s`);
+  const hubRss = rssPeakSampler(ctx.hubProcess.pid);
+  const saturated = await repeat(config.runs, () =>
+    observe(ctx, () => runLoad({ url: ctx.hubProcess.url, connections: config.connections, durationS: config.durationS, next })),
+  );
+  const hubRssMb = hubRss.stop();
+  const value = spread(saturated.map((r) => r.result.okPerSec));
+  const rate = value.median / 2;
+  ctx.log(`spreadWrites: latency at ${Math.round(rate)}/s, ${config.runs} x ${config.durationS} s`);
+  const fixed = await repeat(config.runs, () =>
+    runLoad({ url: ctx.hubProcess.url, connections: config.connections, durationS: config.durationS, overallRate: rate, next }),
+  );
+  return {
+    figure: {
+      value: value.median,
+      ceiling: ceiling.median,
+      ratio: ratio(value.median, ceiling.median),
+      p50Ms: spread(fixed.map((r) => r.p50Ms)).median,
+      p99Ms: spread(fixed.map((r) => r.p99Ms)).median,
+      valueSpread: value,
+      ceilingSpread: ceiling,
+      p99Spread: spread(fixed.map((r) => r.p99Ms)),
+      latencyRatePerSec: Math.round(rate),
+      statusCounts: [...saturated.map((r) => r.result.statusCounts), ...fixed.map((r) => r.statusCounts)],
+      errors: saturated.reduce((n, r) => n + r.result.errors + r.result.timeouts, 0),
+      observedAtSaturation: saturated[Math.floor(saturated.length / 2)]!.observed,
+      observedInCeiling: ceilingRuns[Math.floor(ceilingRuns.length / 2)]!.observed,
+    },
+    hubRssMb,
+  };
+};

@@ -1,0 +1,100 @@
+/** The issue's goals, checked against the figures; a missing figure is "not run". */
+export interface GoalRow {
+  readonly figure: string;
+  readonly measured: string;
+  readonly goal: string;
+  readonly met: boolean | null;
+}
+
+const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : NaN);
+const fmt = (v: unknown, digits = 0) => (Number.isNaN(n(v)) ? "–" : n(v).toLocaleString("en-US", { maximumFractionDigits: digits }));
+const range = (s: any, digits = 0) => (s ? ` (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : "");
+
+export const goalRows = (f: Record<string, any>): GoalRow[] => {
+  const rows: GoalRow[] = [];
+  const s = f.spreadWrites;
+  rows.push(
+    s
+      ? {
+          figure: "spread writes",
+          measured: `${fmt(s.value)}/s${range(s.valueSpread)} vs pgbench ${fmt(s.ceiling)}/s${range(s.ceilingSpread)} = **${s.ratio}×**; p50 ${fmt(s.p50Ms, 1)} ms, p99 ${fmt(s.p99Ms, 1)} ms at ${fmt(s.latencyRatePerSec)}/s`,
+          goal: "≥ 1.0× pgbench; p99 ≤ 25 ms",
+          met: s.ratio >= 1 && s.p99Ms <= 25,
+        }
+      : { figure: "spread writes", measured: "not run", goal: "≥ 1.0× pgbench; p99 ≤ 25 ms", met: null },
+  );
+  const h = f.hotSku;
+  rows.push(
+    h
+      ? {
+          figure: "hot SKU",
+          measured: `${fmt(h.value)}/s${range(h.valueSpread)} vs pgbench hot row ${fmt(h.ceiling)}/s${range(h.ceilingSpread)} = **${h.ratio}×**; p99 ${fmt(h.p99Ms, 1)} ms at ${fmt(h.latencyRatePerSec)}/s; oversold ${h.oversold}`,
+          goal: "≥ 3× pgbench hot row; zero oversell",
+          met: h.ratio >= 3 && h.oversold === 0,
+        }
+      : { figure: "hot SKU", measured: "not run", goal: "≥ 3× pgbench hot row; zero oversell", met: null },
+  );
+  const fs = f.flashSale;
+  rows.push(
+    fs
+      ? {
+          figure: "flash sale",
+          measured: `${fs.succeeded} of ${fs.buyers} buyers succeeded for ${fs.units} units${fs.exact ? " (exact in every run)" : " (NOT exact)"}; p99 ${fmt(fs.p99Ms)} ms${range(fs.p99Spread)}; negative ${fs.negative}`,
+          goal: "exactly the units succeed; p99 ≤ 1 s; nothing negative",
+          met: fs.exact && fs.p99Ms <= 1000 && fs.negative === 0,
+        }
+      : { figure: "flash sale", measured: "not run", goal: "exactly the units succeed; p99 ≤ 1 s; nothing negative", met: null },
+  );
+  const l = f.replicationLag;
+  rows.push(
+    l
+      ? {
+          figure: "replication lag",
+          measured: `p50 ${fmt(l.p50Ms, 1)} ms, p99 ${fmt(l.p99Ms, 1)} ms${range(l.p99Spread, 1)} from send (from ack: p50 ${fmt(l.fromAckP50Ms, 1)}, p99 ${fmt(l.fromAckP99Ms, 1)}) at ${fmt(l.writesPerSec)} writes/s`,
+          goal: "p50 ≤ 10 ms, p99 ≤ 50 ms",
+          met: l.p50Ms <= 10 && l.p99Ms <= 50,
+        }
+      : { figure: "replication lag", measured: "not run", goal: "p50 ≤ 10 ms, p99 ≤ 50 ms", met: null },
+  );
+  const r = f.agentReads;
+  rows.push(
+    r
+      ? {
+          figure: "agent reads",
+          measured: `${fmt(r.value)}/s${range(r.valueSpread)} vs hello-world ${fmt(r.ceiling)}/s${range(r.ceilingSpread)} = **${r.ratio}×**; p99 ${fmt(r.p99Ms, 1)} ms at ${fmt(r.latencyRatePerSec)}/s`,
+          goal: "≥ 0.8× hello-world; p99 ≤ 5 ms",
+          met: r.ratio >= 0.8 && r.p99Ms <= 5,
+        }
+      : { figure: "agent reads", measured: "not run", goal: "≥ 0.8× hello-world; p99 ≤ 5 ms", met: null },
+  );
+  const b = f.rebuild;
+  rows.push(
+    b
+      ? {
+          figure: "rebuild",
+          measured: `${fmt(b.events)} events at ${fmt(b.eventsPerSec)} events/s${range(b.eventsPerSecSpread)}`,
+          goal: "≥ 100,000 events/s (1,000,000 events)",
+          met: b.eventsPerSec >= 100_000,
+        }
+      : { figure: "rebuild", measured: "not run", goal: "≥ 100,000 events/s", met: null },
+  );
+  const p = f.footprint;
+  rows.push(
+    p
+      ? {
+          figure: "footprint",
+          measured: `agent ${fmt(p.agentRssMb)} MB with ${fmt(p.agentItems)} items; hub ${fmt(p.hubRssMb)} MB peak under spread load`,
+          goal: "agent ≤ 150 MB (100,000 items), hub ≤ 300 MB",
+          met: (Number.isNaN(n(p.agentRssMb)) || p.agentRssMb <= 150) && (Number.isNaN(n(p.hubRssMb)) || p.hubRssMb <= 300),
+        }
+      : { figure: "footprint", measured: "not run", goal: "agent ≤ 150 MB, hub ≤ 300 MB", met: null },
+  );
+  return rows;
+};
+
+export const markdownTable = (rows: readonly GoalRow[]): string =>
+  [
+    "| figure | measured (median of runs, min–max) | goal | met |",
+    "|---|---|---|---|",
+    ...rows.map((r) => `| ${r.figure} | ${r.measured} | ${r.goal} | ${r.met === null ? "–" : r.met ? "yes" : "**no**"} |`),
+  ].join("\n");

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the benchmarks (bench/): builds everything, starts a PostgreSQL and a Kafka broker of its own on
+# their own ports with fresh data under .data/bench (never touching a dev or test system), then the
+# orchestrator, which starts a hub and an agent, seeds them through the API and loads them with autocannon
+# and pgbench. Writes bench/results/latest.json and prints a markdown table.
+#
+# Env: BENCH_QUICK=1 (a ~2-minute smoke run), BENCH_DURATION_S (seconds per load run; 10, quick 3),
+#   BENCH_RUNS (3), BENCH_ONLY (comma-separated figures: spreadWrites,hotSku,flashSale,replicationLag,
+#   agentReads,rebuild), BENCH_SKUS, BENCH_REBUILD_EVENTS, BENCH_FOOTPRINT_ITEMS, BENCH_LOG_LEVEL (info),
+#   BENCH_PGPORT (25432), BENCH_KAFKA_PORT (29092), BENCH_KAFKA_CONTROLLER_PORT (29093), BENCH_DATA_DIR.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash deploy/setup.sh
+npx tsc -p bench
+
+data=${BENCH_DATA_DIR:-$PWD/.data/bench}
+export PGPORT=${BENCH_PGPORT:-25432}
+export PG_DATA_DIR="$data/postgres"
+export PG_LOG_FILE="$data/postgres.log"
+export KAFKA_PORT=${BENCH_KAFKA_PORT:-29092}
+export KAFKA_CONTROLLER_PORT=${BENCH_KAFKA_CONTROLLER_PORT:-29093}
+export KAFKA_DATA_DIR="$data/kafka"
+export KAFKA_LOG_FILE="$data/kafka.log"
+
+stop_infra() {
+  bash deploy/kafka/stop.sh >/dev/null 2>&1 || true
+  bash deploy/postgres/stop.sh >/dev/null 2>&1 || true
+}
+stop_infra
+rm -rf "$data"
+mkdir -p "$data/logs"
+trap stop_infra EXIT
+bash deploy/postgres/start.sh
+bash deploy/kafka/start.sh
+
+export BENCH_PG_URL="postgres://inventory:inventory@127.0.0.1:$PGPORT"
+export BENCH_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+export BENCH_DATA_DIR="$data"
+export BENCH_REPO_ROOT="$PWD"
+node bench/dist/main.js

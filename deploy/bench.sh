@@ -15,24 +15,9 @@ bash deploy/setup.sh
 npx tsc -p bench
 
 data=${BENCH_DATA_DIR:-$PWD/.data/bench}
-export PGPORT=${BENCH_PGPORT:-25432}
-export PG_DATA_DIR="$data/postgres"
-export PG_LOG_FILE="$data/postgres.log"
-export KAFKA_PORT=${BENCH_KAFKA_PORT:-29092}
-export KAFKA_CONTROLLER_PORT=${BENCH_KAFKA_CONTROLLER_PORT:-29093}
-export KAFKA_DATA_DIR="$data/kafka"
-export KAFKA_LOG_FILE="$data/kafka.log"
-
-stop_infra() {
-  bash deploy/kafka/stop.sh >/dev/null 2>&1 || true
-  bash deploy/postgres/stop.sh >/dev/null 2>&1 || true
-}
-stop_infra
-rm -rf "$data"
-mkdir -p "$data/logs"
-trap stop_infra EXIT
-bash deploy/postgres/start.sh
-bash deploy/kafka/start.sh
+# shellcheck source=private-infra.sh
+. deploy/private-infra.sh
+start_private_infra "$data" "${BENCH_PGPORT:-25432}" "${BENCH_KAFKA_PORT:-29092}" "${BENCH_KAFKA_CONTROLLER_PORT:-29093}"
 
 export BENCH_PG_URL="postgres://inventory:inventory@127.0.0.1:$PGPORT"
 export BENCH_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"

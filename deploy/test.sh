@@ -7,26 +7,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash deploy/setup.sh
 
-# Two runs on one machine need their own ports and TEST_DATA_DIR.
+# Two runs on one machine need their own ports (TEST_PGPORT, TEST_KAFKA_PORT, TEST_KAFKA_CONTROLLER_PORT) and TEST_DATA_DIR.
 data=${TEST_DATA_DIR:-$PWD/.data/test}
-export PGPORT=${TEST_PGPORT:-15432}
-export PG_DATA_DIR="$data/postgres"
-export PG_LOG_FILE="$data/postgres.log"
-export KAFKA_PORT=${TEST_KAFKA_PORT:-19092}
-export KAFKA_CONTROLLER_PORT=${TEST_KAFKA_CONTROLLER_PORT:-19093}
-export KAFKA_DATA_DIR="$data/kafka"
-export KAFKA_LOG_FILE="$data/kafka.log"
-
-stop_infra() {
-  bash deploy/kafka/stop.sh >/dev/null 2>&1 || true
-  bash deploy/postgres/stop.sh >/dev/null 2>&1 || true
-}
-stop_infra
-rm -rf "$data"
-mkdir -p "$data/logs"
-trap stop_infra EXIT
-bash deploy/postgres/start.sh
-bash deploy/kafka/start.sh
+# shellcheck source=private-infra.sh
+. deploy/private-infra.sh
+start_private_infra "$data" "${TEST_PGPORT:-15432}" "${TEST_KAFKA_PORT:-19092}" "${TEST_KAFKA_CONTROLLER_PORT:-19093}"
 
 export TEST_PG_URL="postgres://inventory:inventory@127.0.0.1:$PGPORT"
 export TEST_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { routePath } from "hono/route";
-import { authorize, failure, type Failure } from "@inventory/shared";
+import { failure, type Failure } from "@inventory/shared";
 import {
   authenticate,
+  requireAction,
   failureResponse,
   measureRequests,
   metricsRoute,
@@ -74,10 +75,7 @@ export const createHubApp = (deps: HubAppDeps) => {
     return closed ? failureResponse(c, closed) : next();
   });
   // The event log is an operator's tool: always behind a token.
-  app.on("GET", "/v1/events", authenticate(deps.auth), async (c, next) => {
-    const notAllowed = authorize(c.get("principal"), "operations");
-    return notAllowed ? failureResponse(c, notAllowed) : next();
-  });
+  app.on("GET", "/v1/events", authenticate(deps.auth), requireAction("operations"));
   if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
   app.route("/", healthRoutes(deps.readiness));
   app.route("/", stockRoutes(deps.execute));

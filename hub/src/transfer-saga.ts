@@ -1,6 +1,6 @@
 import type { Kafka, Consumer } from "kafkajs";
 import { TRANSFER_EVENT_TYPES, transferPayloadSchema, eventEnvelopeSchema, isFailure } from "@inventory/shared";
-import type { DeadLetterSink, Logger } from "@inventory/read-model";
+import { startWithRetry, type DeadLetterSink, type Logger } from "@inventory/read-model";
 import type { SystemCommandRunner } from "./commands/execute-command.js";
 import { completeTransferCommand, dispatchTransferCommand, receiveTransferCommand } from "./commands/transfer-commands.js";
 
@@ -78,19 +78,15 @@ export const startTransferSaga = (options: TransferSagaOptions) => {
       },
     });
   };
-  const startWithRetry = async () => {
-    while (!stopped) {
-      try {
-        await start();
-        return;
-      } catch (err) {
-        options.log.warn("transfer saga cannot start yet; retrying", { error: String(err) });
-        await consumer?.disconnect().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 2000));
-      }
-    }
-  };
-  void startWithRetry();
+  void startWithRetry({
+    start,
+    failed: async (err) => {
+      options.log.warn("transfer saga cannot start yet; retrying", { error: String(err) });
+      await consumer?.disconnect().catch(() => undefined);
+    },
+    stopped: () => stopped,
+    delayMs: 2000,
+  });
   return {
     stop: async () => {
       stopped = true;

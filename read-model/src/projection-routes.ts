@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { authorize } from "@inventory/shared";
-import { authenticate, type AuthenticateOptions, type AuthVariables } from "./http/authenticate.js";
+import { authenticate, requireAction, type AuthenticateOptions, type AuthVariables } from "./http/authenticate.js";
 import { failureResponse } from "./http/error-response.js";
 import type { ReplicaHandle } from "./replica-handle.js";
 
@@ -14,10 +13,7 @@ const rebuildRequestSchema = z.strictObject({ projection: z.string().max(100).op
 export const projectionRoutes = (replica: ReplicaHandle, options: { auth: AuthenticateOptions; name: string; statusRoute: boolean }) => {
   const app = new Hono<{ Variables: AuthVariables }>();
   for (const path of ["/v1/projections/status", "/v1/projections/rebuild"]) {
-    app.use(path, authenticate(options.auth), async (c, next) => {
-      const notAllowed = authorize(c.get("principal"), "operations");
-      return notAllowed ? failureResponse(c, notAllowed) : next();
-    });
+    app.use(path, authenticate(options.auth), requireAction("operations"));
   }
   app.post("/v1/projections/rebuild", async (c) => {
     let raw: unknown = {};

@@ -4,6 +4,7 @@ import { projectEvent } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letters.js";
 import type { Metrics } from "./metrics.js";
+import { startWithRetry } from "./kafka/start-with-retry.js";
 import { createFreshness, type Freshness } from "./freshness.js";
 import type { Logger } from "./http/logger.js";
 
@@ -194,20 +195,16 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     lastError = null;
   };
 
-  const startWithRetry = async () => {
-    while (!stopped) {
-      try {
-        await run();
-        return;
-      } catch (err) {
-        lastError = err instanceof Error ? err.message : String(err);
-        log.warn("replica feed cannot start yet; retrying", { error: lastError });
-        await consumer?.disconnect().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, options.reconnectDelayMs ?? 2000));
-      }
-    }
-  };
-  void startWithRetry();
+  void startWithRetry({
+    start: run,
+    failed: async (err) => {
+      lastError = err instanceof Error ? err.message : String(err);
+      log.warn("replica feed cannot start yet; retrying", { error: lastError });
+      await consumer?.disconnect().catch(() => undefined);
+    },
+    stopped: () => stopped,
+    delayMs: options.reconnectDelayMs ?? 2000,
+  });
 
   return {
     freshness,

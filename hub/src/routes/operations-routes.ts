@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { authorize, failure, isFailure, labelSchema, storeIdSchema, TOPICS, type Failure } from "@inventory/shared";
-import { authenticate, failureResponse, parseJsonBody, parseParam, parseQuery, type AuthenticateOptions, type ReplicaHandle } from "@inventory/read-model";
+import { authenticate, requireAction, failureResponse, parseJsonBody, parseParam, parseQuery, type AuthenticateOptions, type ReplicaHandle } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
 import type { HubEnv } from "../http/command-endpoint.js";
@@ -54,10 +54,7 @@ export const operationsRoutes = (deps: OperationsDeps) => {
     return c.json({ received: body.projection }, 202);
   });
   for (const path of ["/v1/dlt", "/v1/dlt/*", "/v1/idempotency/*", "/v1/projections/status"]) {
-    app.use(path, authenticate(deps.auth), async (c, next) => {
-      const notAllowed = authorize(c.get("principal"), "operations");
-      return notAllowed ? failureResponse(c, notAllowed) : next();
-    });
+    app.use(path, authenticate(deps.auth), requireAction("operations"));
   }
   const guarded = async (c: Context<HubEnv>, run: () => Promise<Response>) => {
     try {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import { failure, isFailure, verifyToken, type Principal, type TokenCheck } from "@inventory/shared";
+import { authorize, failure, isFailure, verifyToken, type Action, type Principal, type TokenCheck } from "@inventory/shared";
 import { failureResponse } from "./error-response.js";
 
 export type AuthVariables = { principal: Principal };
@@ -33,5 +33,14 @@ export const authenticate =
     const principal = verifyToken(token, options.check, (options.nowSeconds ?? (() => Date.now() / 1000))());
     if (isFailure(principal)) return failureResponse(c, principal);
     c.set("principal", principal);
+    await next();
+  };
+
+/** After `authenticate`: refuses with 403 a caller whose roles do not grant `action`. */
+export const requireAction =
+  (action: Action): MiddlewareHandler<{ Variables: AuthVariables }> =>
+  async (c, next) => {
+    const denied = authorize(c.get("principal"), action);
+    if (denied) return failureResponse(c, denied);
     await next();
   };

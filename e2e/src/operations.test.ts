@@ -58,12 +58,28 @@ describe("dead letters", () => {
     });
     const replay = await system.hub.post("/v1/dlt/replay", { topic: "stock.events", messageIds: [pending.messageId, "0-999999"] }, { token: tokenFor("operator") });
     expect(replay.status).toBe(202);
-    expect(replay.body).toEqual({ replayed: [pending.messageId], unknown: ["0-999999"] });
+    expect(replay.body).toEqual({ replayed: [pending.messageId], alreadyReplayed: [], unknown: ["0-999999"] });
+    const twice = await system.hub.post("/v1/dlt/replay", { topic: "stock.events", messageIds: [pending.messageId] }, { token: tokenFor("operator") });
+    expect(twice.body).toEqual({ replayed: [], alreadyReplayed: [pending.messageId], unknown: [] });
     await eventually(async () => {
       const stores = await system.agent("S1").get("/v1/stores");
       expect(stores.body.items.map((s: { storeId: string }) => s.storeId)).toContain("REPLAYED");
     });
     expect((await deadLetters()).find((l) => l.key === "REPLAYED")).toBeUndefined();
+  });
+
+  it("a poison message on transfer.events is dead-lettered and transfers keep moving", async () => {
+    await produce("transfer.events", "bad", "{not json");
+    await system.hub.post("/v1/stores", { storeId: "S2", name: "Two" });
+    const res = await system.hub.post("/v1/transfers", { fromStore: "S1", toStore: "S2", lines: [{ sku: "O1", qty: 1 }] });
+    await eventually(async () => {
+      const row = await system.db.query("SELECT status FROM transfers WHERE transfer_id = $1", [res.body.transferId]);
+      expect(row.rows[0].status).toBe("COMPLETED");
+    }, 30_000, 100);
+    await eventually(async () => {
+      const items = (await system.hub.get("/v1/dlt?topic=transfer.events", operator)).body.items as any[];
+      expect(items.some((l) => l.replicaId === "hub-hub" && l.key === "bad")).toBe(true);
+    });
   });
 
   it("is an operator's tool: others get 403, no token 401", async () => {
@@ -155,5 +171,11 @@ describe("agents reporting in", () => {
       { token: tokenFor("agent", { stores: ["S1"] }) },
     );
     expect(forged.status).toBe(403);
+    const impersonated = await system.hub.post(
+      "/v1/projections/report",
+      { projection: "agent-S2", storeId: "S1", state: "RUNNING", lagMs: 0, caughtUp: true, lastError: null, eventsApplied: 0, rebuild: { state: "IDLE" }, partitions: [] },
+      { token: tokenFor("agent", { stores: ["S1"] }) },
+    );
+    expect(impersonated.status).toBe(400);
   });
 });

@@ -145,3 +145,34 @@ describe("a hub in production posture", () => {
     expect(other.status).toBe(201);
   });
 });
+
+describe("hostile input", () => {
+  it.each([
+    ["a SKU of 65 characters", { storeId: "S1", sku: "X".repeat(65), delta: 1, reason: "restock" }],
+    ["a SKU with a path in it", { storeId: "S1", sku: "../etc/passwd", delta: 1, reason: "restock" }],
+    ["a store id with SQL in it", { storeId: "S1' OR '1'='1", sku: "X1", delta: 1, reason: "restock" }],
+    ["a delta over 10^9", { storeId: "S1", sku: "X1", delta: 1_000_000_001, reason: "restock" }],
+    ["a huge number", { storeId: "S1", sku: "X1", delta: 1e400, reason: "restock" }],
+  ])("answers 400 naming the field for %s, and changes nothing", async (_, body) => {
+    const res = await system.hub.post("/v1/adjustments", body, { rawBody: JSON.stringify(body).replace("null", "1e400") });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("VALIDATION_ERROR");
+    expect(res.body.issues[0].path.length).toBeGreaterThan(0);
+  });
+
+  it("answers 413 for a body over the size limit, at the hub and at the agent", async () => {
+    const huge = JSON.stringify({ storeId: "S1", snapshotOnHand: Object.fromEntries(Array.from({ length: 80_000 }, (_, i) => [`SKU-${i}`, 1])) });
+    expect(huge.length).toBeGreaterThan(1_048_576);
+    for (const client of [system.hub, system.agent("S1")]) {
+      const res = await client.post("/v1/reconciliations", null, { rawBody: huge });
+      expect(res.status).toBe(413);
+      expect(res.body.code).toBe("PAYLOAD_TOO_LARGE");
+    }
+  });
+
+  it("answers 400 for a page size over 200 and for more than 100 lines", async () => {
+    expect((await system.hub.get("/v1/products/totals?size=201")).status).toBe(400);
+    const lines = Array.from({ length: 101 }, (_, i) => ({ sku: `L${i}`, qty: 1 }));
+    expect((await system.hub.post("/v1/reservations", { storeId: "S1", lines })).status).toBe(400);
+  });
+});

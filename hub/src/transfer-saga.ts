@@ -18,6 +18,8 @@ export interface TransferSagaOptions {
   readonly maxAttempts?: number;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** Which step an event asks for next, if any. */
 const nextStep = (eventType: string, receipt: string) => {
   if (eventType === TRANSFER_EVENT_TYPES.requested) return dispatchTransferCommand;
@@ -35,7 +37,6 @@ const nextStep = (eventType: string, receipt: string) => {
 export const startTransferSaga = (options: TransferSagaOptions) => {
   let consumer: Consumer | undefined;
   let stopped = false;
-  const attempts = new Map<string, number>();
   const start = async () => {
     const c = options.kafka.consumer({
       groupId: options.groupId,
@@ -49,32 +50,44 @@ export const startTransferSaga = (options: TransferSagaOptions) => {
     await c.connect();
     await c.subscribe({ topic: options.topic, fromBeginning: true });
     await c.run({
-      eachMessage: async ({ partition, message }) => {
-        const envelope = eventEnvelopeSchema.safeParse(JSON.parse(message.value?.toString() ?? "null"));
+      eachMessage: async ({ partition, message, heartbeat }) => {
+        const letter = (error: string, attempts: number) =>
+          options.deadLetters.send([{ topic: options.topic, partition, offset: Number(message.offset), key: message.key, value: message.value, error, attempts }]);
+        let raw: unknown;
+        try {
+          raw = JSON.parse(message.value?.toString() ?? "null");
+        } catch {
+          return letter("not JSON", 1);
+        }
+        const envelope = eventEnvelopeSchema.safeParse(raw);
         const transfer = envelope.success ? transferPayloadSchema.safeParse(envelope.data.payload) : undefined;
-        if (!envelope.success || !transfer?.success) return;
+        if (!envelope.success || !transfer?.success) return letter("not a transfer event", 1);
         const step = nextStep(envelope.data.eventType, transfer.data.receipt);
         if (!step) return;
         const traceId = envelope.data.traceId ?? `transfer-${transfer.data.transferId}`;
-        const place = `${partition}/${message.offset}`;
-        let outcome;
-        try {
-          outcome = await options.run(traceId, step(transfer.data.transferId));
-          attempts.delete(place);
-        } catch (err) {
-          const tries = (attempts.get(place) ?? 0) + 1;
-          attempts.set(place, tries);
-          options.log.error("transfer step failed", { traceId, transferId: transfer.data.transferId, attempt: tries, err });
-          if (tries < (options.maxAttempts ?? 5)) throw err;
-          attempts.delete(place);
-          await options.deadLetters.send([
-            { topic: options.topic, partition, offset: Number(message.offset), key: message.key, value: message.value, error: String(err), attempts: tries },
-          ]);
+        // Retried here rather than by throwing, so that no error can crash the consumer: an unavailable
+        // database is waited out; anything else is tried a few times, then dead-lettered.
+        for (let attempt = 1; !stopped; attempt++) {
+          let outcome;
+          try {
+            outcome = await options.run(traceId, step(transfer.data.transferId));
+          } catch (err) {
+            options.log.error("transfer step failed", { traceId, transferId: transfer.data.transferId, attempt, err });
+            if (attempt >= (options.maxAttempts ?? 5)) return letter(String(err), attempt);
+            await sleep(200 * attempt);
+            await heartbeat();
+            continue;
+          }
+          if (isFailure(outcome)) {
+            await sleep(1000);
+            await heartbeat();
+            continue;
+          }
+          options.log.info("transfer step", { traceId, transferId: transfer.data.transferId, after: envelope.data.eventType, status: outcome.status });
           return;
         }
-        // A database outage throws, so the offset is not committed and the step is retried.
-        if (isFailure(outcome)) throw new Error(`transfer step not run: ${outcome.message}`);
-        options.log.info("transfer step", { traceId, transferId: transfer.data.transferId, after: envelope.data.eventType, status: outcome.status });
+        // Stopping: leave the offset uncommitted so the next hub runs this step.
+        throw new Error("transfer saga stopping");
       },
     });
   };

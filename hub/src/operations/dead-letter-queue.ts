@@ -60,7 +60,8 @@ export const createDeadLetterQueue = (deps: { kafka: Kafka; db: Database; broker
       return out.slice(0, limit);
     },
     replay: async (topic: string, messageIds: readonly string[], by: string) => {
-      const wanted = new Set(messageIds);
+      const already = await replayedIds(topic, [...messageIds]);
+      const wanted = new Set(messageIds.filter((id) => !already.has(id)));
       const found = (await read(topic)).filter((m) => wanted.has(`${m.partition}-${m.offset}`));
       if (!producer) {
         const p = deps.kafka.producer({ allowAutoTopicCreation: false });
@@ -73,12 +74,16 @@ export const createDeadLetterQueue = (deps: { kafka: Kafka; db: Database; broker
           topic: deps.brokerTopic(topic),
           acks: -1,
           timeout: 10_000,
-          messages: [{ key: m.key, value: m.value, headers: { replayOf: `${deadLetterTopic(topic)}/${id}` } }],
+          messages: [{ key: m.key, value: m.value, headers: { replayOf: `${deadLetterTopic(deps.brokerTopic(topic))}/${id}` } }],
         });
         await deps.db.insert(deadLetterReplays).values({ topic, messageId: id, replayedBy: by }).onConflictDoNothing();
       }
       const replayed = found.map((m) => `${m.partition}-${m.offset}`);
-      return { replayed, unknown: messageIds.filter((id) => !replayed.includes(id)) };
+      return {
+        replayed,
+        alreadyReplayed: messageIds.filter((id) => already.has(id)),
+        unknown: messageIds.filter((id) => !replayed.includes(id) && !already.has(id)),
+      };
     },
     close: async () => {
       await producer?.disconnect().catch(() => undefined);

@@ -29,6 +29,9 @@ const reportSchema = z.object({
   partitions: z.array(z.object({ topic: z.string().max(300), partition: z.number().int(), nextOffset: z.number().int(), lastEventAt: z.string().nullable() }).passthrough()).max(1000),
 });
 
+/** More stores than any chain has; keeps the report map bounded. */
+const MAX_REPORTED_AGENTS = 10_000;
+
 /** An agent that has not reported for this long is shown as UNREACHABLE. */
 const REPORT_STALE_MS = 15_000;
 
@@ -50,6 +53,10 @@ export const operationsRoutes = (deps: OperationsDeps) => {
     if (isFailure(body)) return failureResponse(c, body);
     const notHere = authorize(c.get("principal"), "projection:report", body.storeId);
     if (notHere) return failureResponse(c, notHere);
+    if (body.projection !== `agent-${body.storeId}`) {
+      return failureResponse(c, failure("VALIDATION_ERROR", `an agent reports as agent-${body.storeId}`));
+    }
+    if (!reports.has(body.projection) && reports.size >= MAX_REPORTED_AGENTS) reports.delete(reports.keys().next().value!);
     reports.set(body.projection, { ...body, reportedAt: Date.now() });
     return c.json({ received: body.projection }, 202);
   });
@@ -62,7 +69,10 @@ export const operationsRoutes = (deps: OperationsDeps) => {
     } catch (err) {
       const unavailable: Failure | undefined = databaseUnavailable(err);
       if (unavailable) return failureResponse(c, unavailable);
-      return failureResponse(c, failure("UNAVAILABLE", `a dependency did not answer: ${err instanceof Error ? err.message : String(err)}`, { retryAfterSeconds: 2 }));
+      if (err instanceof Error && err.name.startsWith("KafkaJS")) {
+        return failureResponse(c, failure("UNAVAILABLE", "Kafka did not answer; retry later", { retryAfterSeconds: 2, dependency: "kafka" }));
+      }
+      throw err;
     }
   };
 

@@ -1,0 +1,29 @@
+"""Schemathesis hooks for the contract test (e2e/src/contract.test.ts).
+
+Every write gets a fresh Idempotency-Key, so that each generated request is a request of its own: without it the
+generator reuses a handful of keys ("0", "A", ...) and most writes would only replay a stored answer or be refused
+as 422 IDEMPOTENCY_KEY_REUSED, which tests the idempotency store rather than the command.
+
+A key the generator made malformed or left out on purpose (negative cases) is kept as it is: the hub refuses it
+with 400 before anything is stored, which is what those cases test.
+"""
+
+import re
+import uuid
+
+import schemathesis
+
+HEADER = "Idempotency-Key"
+WELL_FORMED = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    headers = case.headers
+    if not headers:
+        return
+    for name in list(headers):
+        if name.lower() == HEADER.lower():
+            value = headers[name]
+            if isinstance(value, str) and WELL_FORMED.match(value):
+                headers[name] = str(uuid.uuid4())

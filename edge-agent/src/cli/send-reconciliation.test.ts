@@ -2,37 +2,8 @@ import { describe, expect, it } from "vitest";
 import { countsDigest, reconciliationKey } from "./idempotency-key.js";
 import type { CountLine } from "./parse-count-csv.js";
 import { RECONCILIATION_CHUNK_LINES, sendReconciliation, type SentReconciliation } from "./send-reconciliation.js";
-import type { ApiClient, ApiResult } from "./api-client.js";
+import { answer, fakeApi, noAnswer } from "./test-support/fake-api.js";
 
-/** An in-memory ApiClient for tests: answers POSTs in order and records what was sent. */
-const fakeApi = (answers: ApiResult[]) => {
-  const posts: { path: string; body: unknown; idempotencyKey: string }[] = [];
-  const api: ApiClient = {
-    baseUrl: "http://agent.test",
-    get: async () => {
-      throw new Error("fakeApi answers POSTs only");
-    },
-    post: async (path, body, options) => {
-      posts.push({ path, body, idempotencyKey: options.idempotencyKey });
-      const answer = answers.shift();
-      if (!answer) throw new Error(`fakeApi: no answer left for POST ${path}`);
-      return answer;
-    },
-  };
-  return { api, posts };
-};
-
-const answer = (status: number, body: unknown, replayed = false): ApiResult => ({
-  kind: "response",
-  status,
-  body,
-  replayed,
-  lagMs: undefined,
-  retryAfterSeconds: undefined,
-  traceId: "t",
-});
-
-const noAnswer: ApiResult = { kind: "network", url: "http://agent.test", message: "ECONNREFUSED", timedOut: false };
 
 const counts: CountLine[] = [
   { line: 1, sku: "A1", onHand: 5 },

@@ -3,37 +3,8 @@ import { isCliFailure } from "./cli-failure.js";
 import { recountLineKey } from "./idempotency-key.js";
 import type { DiffLine } from "./recount-diff.js";
 import { sendRecountLines, type SentLines } from "./send-recount-lines.js";
-import type { ApiClient, ApiResult } from "./api-client.js";
+import { answer, fakeApi, noAnswer } from "./test-support/fake-api.js";
 
-/** An in-memory ApiClient for tests: answers POSTs in order and records what was sent. */
-const fakeApi = (answers: ApiResult[]) => {
-  const posts: { path: string; body: unknown; idempotencyKey: string }[] = [];
-  const api: ApiClient = {
-    baseUrl: "http://agent.test",
-    get: async () => {
-      throw new Error("fakeApi answers POSTs only");
-    },
-    post: async (path, body, options) => {
-      posts.push({ path, body, idempotencyKey: options.idempotencyKey });
-      const answer = answers.shift();
-      if (!answer) throw new Error(`fakeApi: no answer left for POST ${path}`);
-      return answer;
-    },
-  };
-  return { api, posts };
-};
-
-const answer = (status: number, body: unknown, replayed = false): ApiResult => ({
-  kind: "response",
-  status,
-  body,
-  replayed,
-  lagMs: undefined,
-  retryAfterSeconds: undefined,
-  traceId: "t",
-});
-
-const noAnswer: ApiResult = { kind: "network", url: "http://agent.test", message: "ECONNREFUSED", timedOut: false };
 
 const line = (n: number, sku: string, counted: number): DiffLine => ({ line: n, sku, counted, current: 0, delta: counted, status: "change" });
 const lines = [line(1, "A1", 5), line(2, "B2", 3), line(3, "C3", 1)];

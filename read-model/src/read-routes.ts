@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import {
   availabilityQuerySchema,
   availabilityResponse,
@@ -14,6 +13,7 @@ import type { ReplicaStore } from "./replica-store.js";
 import type { Freshness } from "./freshness.js";
 import { failureResponse } from "./http/error-response.js";
 import { parseParam, parseQuery } from "./http/validate.js";
+import { jsonWithEtag } from "./http/json-with-etag.js";
 
 export const LAG_HEADER = "X-Projection-Lag-ms";
 
@@ -36,13 +36,12 @@ export const readRoutes = (replica: { store(): ReplicaStore; freshness(): Freshn
     c.header(LAG_HEADER, String(replica.freshness().lagMs(Date.now())));
     await next();
   });
-  app.on("GET", paths, etag({ retainedHeaders: [...RETAINED_304_HEADERS, LAG_HEADER.toLowerCase(), "x-trace-id"] }));
 
   const availability = (c: Context, sku: string, storeId?: string) => {
     if (storeId !== undefined && !replica.store().storeExists(storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
     const rows = replica.store().availability(sku, storeId);
     if (rows === undefined) return failureResponse(c, failure("NOT_FOUND", `unknown sku ${sku}`));
-    return c.json(availabilityResponse(sku, rows));
+    return jsonWithEtag(c, availabilityResponse(sku, rows));
   };
 
   app.get("/v1/availability", (c) => {
@@ -61,30 +60,30 @@ export const readRoutes = (replica: { store(): ReplicaStore; freshness(): Freshn
     const query = parseQuery(c, productTotalsQuerySchema);
     if (isFailure(query)) return failureResponse(c, query);
     const { items, total } = replica.store().productTotals(query);
-    return c.json({ items, page: query.page, size: query.size, total });
+    return jsonWithEtag(c, { items, page: query.page, size: query.size, total });
   });
 
-  app.get("/v1/stores", (c) => c.json({ items: replica.store().stores() }));
+  app.get("/v1/stores", (c) => jsonWithEtag(c, { items: replica.store().stores() }));
 
   app.get("/v1/stores/:storeId", (c) => {
     const storeId = parseParam(c.req.param("storeId"), "storeId", storeIdSchema);
     if (isFailure(storeId)) return failureResponse(c, storeId);
     const found = replica.store().store(storeId);
-    return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
+    return found ? jsonWithEtag(c, found) : failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
   });
 
   app.get("/v1/transfers/:transferId", (c) => {
     const id = parseParam(c.req.param("transferId"), "transferId", recordIdSchema);
     if (isFailure(id)) return failureResponse(c, id);
     const found = replica.store().transfer(id);
-    return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown transfer ${id}`));
+    return found ? jsonWithEtag(c, found) : failureResponse(c, failure("NOT_FOUND", `unknown transfer ${id}`));
   });
 
   app.get("/v1/reservations/:reservationId", (c) => {
     const id = parseParam(c.req.param("reservationId"), "reservationId", recordIdSchema);
     if (isFailure(id)) return failureResponse(c, id);
     const found = replica.store().reservation(id);
-    return found ? c.json(found) : failureResponse(c, failure("NOT_FOUND", `unknown reservation ${id}`));
+    return found ? jsonWithEtag(c, found) : failureResponse(c, failure("NOT_FOUND", `unknown reservation ${id}`));
   });
   return app;
 };

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "@inventory/shared";
 import { eventually } from "./harness/infra.js";
 import { apiClient } from "./harness/http-client.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import pg from "pg";
 import { apiClient, type ApiClient } from "./http-client.js";
-import { REPO_ROOT, freePort, infra } from "./infra.js";
+import { freePort, infra } from "./infra.js";
 import { startProcess, type ManagedProcess } from "./processes.js";
 import { tokenFor } from "./tokens.js";
 

@@ -4,6 +4,7 @@ import { createKafka, silentLogger } from "@inventory/read-model";
 import { eventually } from "./harness/infra.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 import { tokenFor } from "./harness/tokens.js";
+import { storeRegisteredEvent } from "./harness/events.js";
 
 let system: TestSystem;
 const operator = { Authorization: `Bearer ${tokenFor("operator")}` };
@@ -40,15 +41,7 @@ describe("dead letters", () => {
     expect(letters[0]).toMatchObject({ topic: "stock.events", key: "S1:O1", error: "not JSON", attempts: 1 });
 
     // A message an older replica could not apply: dead-lettered with a well-formed event inside.
-    const fixed = {
-      eventId: randomUUID(),
-      eventType: "StoreRegistered",
-      eventVersion: 1,
-      occurredAt: new Date().toISOString(),
-      aggregate: { type: "store", id: "REPLAYED", version: 1 },
-      payload: { storeId: "REPLAYED", name: "Applied after replay", latencyMs: null },
-      traceId: "dlt-replay",
-    };
+    const fixed = storeRegisteredEvent("REPLAYED", "Applied after replay", "dlt-replay");
     await produce("stock.events.dlt", "REPLAYED", JSON.stringify(fixed));
     const pending = await eventually(async () => {
       const items = await deadLetters();

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "./harness/infra.js";
+import { storeRegisteredEvent } from "./harness/events.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 
 let system: TestSystem;
@@ -16,16 +16,8 @@ describe("outbox relay", () => {
     const slow = await system.db.connect();
     try {
       await slow.query("BEGIN");
-      const eventId = randomUUID();
-      const late = {
-        eventId,
-        eventType: "StoreRegistered",
-        eventVersion: 1,
-        occurredAt: new Date().toISOString(),
-        aggregate: { type: "store", id: "LATE", version: 1 },
-        payload: { storeId: "LATE", name: "Committed late", latencyMs: null },
-        traceId: "outbox-late-commit",
-      };
+      const late = storeRegisteredEvent("LATE", "Committed late", "outbox-late-commit");
+      const eventId = late.eventId;
       const lowId = (
         await slow.query("INSERT INTO outbox (event_id, topic, message_key, event) VALUES ($1, 'stock.events', 'LATE', $2) RETURNING id", [eventId, late])
       ).rows[0].id;

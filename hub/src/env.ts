@@ -28,6 +28,15 @@ export const hubEnvSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** Upper bound on waiting for a free pool connection or a new TCP connection to PostgreSQL. */
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  /**
+   * Group commit: concurrent commands on one SKU share a transaction (one commit for many). Lanes run side
+   * by side, one pooled connection each; 0 gives every command a transaction of its own.
+   */
+  COMMAND_LANES: z.coerce.number().int().min(0).max(64).default(4),
+  COMMAND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Commands waiting for a lane; past it, or past the wait, a command is refused with 503 without running. */
+  COMMAND_QUEUE_MAX: z.coerce.number().int().min(1).default(10_000),
+  COMMAND_QUEUE_WAIT_MS: z.coerce.number().int().min(10).default(5000),
   /** The relay's fallback poll, for a missed notification; commits wake it at once. */
   RELAY_IDLE_POLL_MS: z.coerce.number().int().min(10).default(1000),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
@@ -48,6 +57,9 @@ export const parseHubEnv = (env: NodeJS.ProcessEnv): HubEnv => {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`invalid hub environment:\n${problems}`);
+  }
+  if (parsed.data.COMMAND_LANES >= parsed.data.DB_POOL_SIZE) {
+    throw new Error("invalid hub environment:\n  COMMAND_LANES must be below DB_POOL_SIZE: the relay, the sweeper and single commands need connections too");
   }
   return parsed.data;
 };

@@ -42,7 +42,12 @@ const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-hub
 const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
 const deadLetters = createKafkaDeadLetterSink(kafka, `hub-${env.HUB_INSTANCE_ID}`, log);
 
-const execute = createCommandExecutor({ db, log });
+const execute = createCommandExecutor({
+  db,
+  log,
+  lanes: { lanes: env.COMMAND_LANES, maxBatch: env.COMMAND_BATCH_MAX, maxQueued: env.COMMAND_QUEUE_MAX, maxWaitMs: env.COMMAND_QUEUE_WAIT_MS },
+  observeBatch: (size) => metrics.commandBatchSize.observe(size),
+});
 if (env.SEED_DEMO && (await seedDemoData(db, execute))) log.info("seeded demo stores and products");
 
 const runSystemCommand = createSystemCommandRunner({ db, log });

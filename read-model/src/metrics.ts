@@ -19,6 +19,7 @@ export const createMetrics = (service: "hub" | "edge-agent") => {
     httpRequests: metric((registers) => new Counter({ name: "inventory_http_requests_total", help: "HTTP requests by route and status", labelNames: ["method", "route", "status"], registers })),
     httpDuration: metric((registers) => new Histogram({ name: "inventory_http_request_duration_seconds", help: "HTTP request latency", labelNames: ["method", "route"], buckets: SECONDS, registers })),
     commandOutcomes: metric((registers) => new Counter({ name: "inventory_command_outcomes_total", help: "Write commands by route and outcome code (OK or an error code)", labelNames: ["route", "code", "replayed"], registers })),
+    commandBatchSize: metric((registers) => new Histogram({ name: "inventory_command_batch_size", help: "Commands committed together in one transaction", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers })),
     outboxPublished: metric((registers) => new Counter({ name: "inventory_outbox_published_total", help: "Events published from the outbox", registers })),
     outboxPublishDuration: metric((registers) => new Histogram({ name: "inventory_outbox_publish_duration_seconds", help: "Time to publish one outbox batch to Kafka", buckets: SECONDS, registers })),
     outboxBacklog: metric((registers) => new Gauge({ name: "inventory_outbox_backlog", help: "Unpublished outbox events", registers })),

@@ -1,7 +1,7 @@
 import { isFailure, type StockItem } from "@inventory/shared";
 import type { StockDecision } from "@inventory/shared";
 import type { Failure } from "@inventory/shared";
-import type { CommandHandler } from "./execute-command.js";
+import type { CommandHandler } from "./command-handler.js";
 import { lockStockItem, saveStockItem } from "./stock-item-rows.js";
 import { stockItemReply } from "./stock-item-reply.js";
 

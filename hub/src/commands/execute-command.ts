@@ -1,166 +1,73 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
-import {
-  failure,
-  failureBody,
-  failureStatus,
-  isFailure,
-  stampEvent,
-  type EventDraft,
-  type EventEnvelope,
-  type Failure,
-  type Principal,
-} from "@inventory/shared";
+import { failure, type Failure, type Principal } from "@inventory/shared";
 import type { Logger } from "@inventory/read-model";
-import type { Database, Transaction } from "../db/database.js";
-import { idempotencyRecords } from "../db/schema.js";
-import { appendToOutbox, type OutboxEntry } from "../outbox/append-to-outbox.js";
-import { databaseUnavailable, isRetryableDatabaseError } from "./database-failure.js";
-
-export interface CommandContext {
-  readonly tx: Transaction;
-  readonly now: Date;
-  /** Who asked; commands that learn the store only once they load a row check access against it. */
-  readonly principal: Principal;
-  /** Records an event to be committed to the outbox with this command; returns it stamped. */
-  emit(draft: EventDraft): EventEnvelope;
-}
-
-export interface CommandSuccess {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-  readonly headers?: Record<string, string>;
-}
-
-export type CommandHandler = (ctx: CommandContext) => Promise<CommandSuccess | Failure>;
-
-export interface CommandRequest {
-  /** Whose key this is: keys are scoped to the caller. */
-  readonly scope: string;
-  readonly principal: Principal;
-  readonly idempotencyKey: string;
-  /** Hash of what makes two requests "the same request". */
-  readonly fingerprint: string;
-  readonly traceId: string;
-}
-
-export interface CommandReply {
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers: Record<string, string>;
-  readonly replayed: boolean;
-}
-
-interface StoredReply {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
-
-class DecidedFailure extends Error {
-  constructor(readonly failure: Failure) {
-    super(failure.code);
-  }
-}
-
-const MAX_ATTEMPTS = 3;
+import type { Database } from "../db/database.js";
+import { appendToOutbox } from "../outbox/append-to-outbox.js";
+import { classifyDatabaseError, MAX_ATTEMPTS, runCommandBatch, type BatchOutcome, type QueuedCommand } from "./command-batch.js";
+import { runHandler, type CommandHandler, type CommandReply, type CommandRequest } from "./command-handler.js";
+import { createCommandLanes, type CommandLaneOptions } from "./command-lanes.js";
 
 /** The hub acting on its own behalf: expiring reservations, driving transfers, seeding demo data. */
 export const HUB_PRINCIPAL: Principal = { subject: "hub", roles: ["admin"], stores: [] };
 
-/**
- * Runs a handler inside the caller's transaction, under a savepoint: on success its events go to the outbox;
- * on an expected failure every change it made is rolled back and the failure becomes the answer.
- */
-const runHandler = async (
-  tx: Transaction,
-  handler: CommandHandler,
-  stamp: { at: Date; traceId: string; newId: () => string; principal: Principal },
-): Promise<StoredReply> => {
-  try {
-    return await tx.transaction(async (savepoint) => {
-      const entries: OutboxEntry[] = [];
-      const ctx: CommandContext = {
-        tx: savepoint,
-        now: stamp.at,
-        principal: stamp.principal,
-        emit: (draft) => {
-          const event = stampEvent(draft, { eventId: stamp.newId(), occurredAt: stamp.at.toISOString(), traceId: stamp.traceId });
-          entries.push({ topic: draft.topic, key: draft.key, event });
-          return event;
-        },
-      };
-      const outcome = await handler(ctx);
-      if (isFailure(outcome)) throw new DecidedFailure(outcome);
-      await appendToOutbox(savepoint, entries);
-      return { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} };
-    });
-  } catch (err) {
-    if (!(err instanceof DecidedFailure)) throw err;
-    return { status: failureStatus(err.failure), body: failureBody(err.failure), headers: {} };
+export const contentionFailure = (): Failure => failure("UNAVAILABLE", "too much contention; retry", { retryAfterSeconds: 1 });
+
+/** Turns a command's final outcome into the executor's answer; unexpected errors surface as they are. */
+const settle = (log: Logger, traceId: string, outcome: BatchOutcome): CommandReply | Failure => {
+  switch (outcome.kind) {
+    case "reply":
+      return outcome.reply;
+    case "refused":
+      if (outcome.error !== undefined) log.warn("command not executed: database unavailable", { traceId, error: String(outcome.error) });
+      return outcome.failure;
+    case "retry":
+      log.warn("command not executed: lost every retry to contention", { traceId, error: String(outcome.error) });
+      return contentionFailure();
+    case "error":
+      throw outcome.error;
   }
 };
 
-/** Retries a transaction that lost a race; turns an unreachable or overloaded database into 503. */
-const withDatabaseRetry = async <T>(log: Logger, traceId: string, attempt: () => Promise<T>): Promise<T | Failure> => {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (isRetryableDatabaseError(err) && n < MAX_ATTEMPTS) continue;
-      const unavailable =
-        databaseUnavailable(err) ??
-        (isRetryableDatabaseError(err) ? failure("UNAVAILABLE", "too much contention; retry", { retryAfterSeconds: 1 }) : undefined);
-      if (!unavailable) throw err;
-      log.warn("command not executed: database unavailable", { traceId, error: String(err) });
-      return unavailable;
-    }
-  }
-};
+export interface CommandExecutorOptions {
+  readonly db: Database;
+  readonly log: Logger;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+  /** Group commit: lanes of shared transactions. Without it every command has a transaction of its own. */
+  readonly lanes?: Omit<CommandLaneOptions, "run">;
+  /** Sizes of the batches committed, for /metrics. */
+  readonly observeBatch?: (size: number) => void;
+}
 
 /**
- * Runs one command in one transaction with its idempotency record and its outbox events.
+ * Runs each command exactly once per idempotency key, with its events in the outbox in the same transaction.
  * The decided outcome, success or expected failure, is stored under the key and replayed for retries;
  * a failure rolls back every change the command made but still records its answer.
+ *
+ * Commands with a batch key go through lanes (group commit): concurrent commands on one lane share a
+ * transaction, each under its own savepoint with its own answer and idempotency record, so PostgreSQL pays
+ * one commit for many commands. Every other command runs alone in the same way.
  */
-export const createCommandExecutor = (deps: { db: Database; log: Logger; now?: () => Date; newId?: () => string }) => {
-  const now = deps.now ?? (() => new Date());
-  const newId = deps.newId ?? randomUUID;
+export const createCommandExecutor = (options: CommandExecutorOptions) => {
+  const deps = { db: options.db, now: options.now ?? (() => new Date()), newId: options.newId ?? randomUUID };
+  const run = async (commands: readonly QueuedCommand[]) => {
+    options.observeBatch?.(commands.length);
+    return runCommandBatch(deps, commands);
+  };
+  const lanes = options.lanes && options.lanes.lanes > 0 ? createCommandLanes({ ...options.lanes, run }) : undefined;
 
-  const attempt = async (request: CommandRequest, handler: CommandHandler): Promise<CommandReply | Failure> =>
-    deps.db.transaction(async (tx) => {
-      const lock = await tx.execute<{ locked: boolean }>(
-        sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`${request.scope.length}:${request.scope}:${request.idempotencyKey}`}, 0)) AS locked`,
-      );
-      if (!lock.rows[0]?.locked) {
-        return failure("IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still in progress; retry shortly");
-      }
-      const [existing] = await tx
-        .select()
-        .from(idempotencyRecords)
-        .where(sql`${idempotencyRecords.scope} = ${request.scope} AND ${idempotencyRecords.key} = ${request.idempotencyKey}`);
-      if (existing) {
-        if (existing.fingerprint !== request.fingerprint) {
-          return failure("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different request");
-        }
-        const stored = existing.response as StoredReply;
-        return { status: existing.statusCode, body: stored.body, headers: stored.headers, replayed: true };
-      }
-      const at = now();
-      const reply = await runHandler(tx, handler, { at, traceId: request.traceId, newId, principal: request.principal });
-      await tx.insert(idempotencyRecords).values({
-        scope: request.scope,
-        key: request.idempotencyKey,
-        fingerprint: request.fingerprint,
-        statusCode: reply.status,
-        response: reply,
-        createdAt: at,
-      });
-      return { ...reply, replayed: false };
-    });
+  const alone = async (command: QueuedCommand): Promise<BatchOutcome> => {
+    for (let attempt = 1; ; attempt++) {
+      const [outcome] = await run([command]);
+      if (outcome!.kind !== "retry" || attempt >= MAX_ATTEMPTS) return outcome!;
+    }
+  };
 
-  return (request: CommandRequest, handler: CommandHandler): Promise<CommandReply | Failure> =>
-    withDatabaseRetry(deps.log, request.traceId, () => attempt(request, handler));
+  return async (request: CommandRequest, handler: CommandHandler): Promise<CommandReply | Failure> => {
+    const command = { request, handler };
+    const outcome = lanes && request.batchKey !== undefined ? await lanes.submit(request.batchKey, command) : await alone(command);
+    return settle(options.log, request.traceId, outcome);
+  };
 };
 
 export type CommandExecutor = ReturnType<typeof createCommandExecutor>;
@@ -172,10 +79,24 @@ export type CommandExecutor = ReturnType<typeof createCommandExecutor>;
 export const createSystemCommandRunner = (deps: { db: Database; log: Logger; now?: () => Date; newId?: () => string }) => {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
-  return (traceId: string, handler: CommandHandler): Promise<{ status: number; body: unknown } | Failure> =>
-    withDatabaseRetry(deps.log, traceId, () =>
-      deps.db.transaction((tx) => runHandler(tx, handler, { at: now(), traceId, newId, principal: HUB_PRINCIPAL })),
-    );
+  const attempt = async (traceId: string, handler: CommandHandler): Promise<BatchOutcome> => {
+    try {
+      const reply = await deps.db.transaction(async (tx) => {
+        const { reply, events } = await runHandler(tx, handler, { at: now(), traceId, newId, principal: HUB_PRINCIPAL });
+        await appendToOutbox(tx, events);
+        return reply;
+      });
+      return { kind: "reply", reply: { ...reply, replayed: false } };
+    } catch (err) {
+      return classifyDatabaseError(err);
+    }
+  };
+  return async (traceId: string, handler: CommandHandler): Promise<{ status: number; body: unknown } | Failure> => {
+    for (let n = 1; ; n++) {
+      const outcome = await attempt(traceId, handler);
+      if (outcome.kind !== "retry" || n >= MAX_ATTEMPTS) return settle(deps.log, traceId, outcome);
+    }
+  };
 };
 
 export type SystemCommandRunner = ReturnType<typeof createSystemCommandRunner>;

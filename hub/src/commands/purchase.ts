@@ -10,7 +10,7 @@ import {
 } from "@inventory/shared";
 import type { Transaction } from "../db/database.js";
 import { products, stockItems, stores } from "../db/schema.js";
-import type { CommandHandler } from "./execute-command.js";
+import type { CommandHandler } from "./command-handler.js";
 import { lockStockItem, saveStockItem } from "./stock-item-rows.js";
 
 class StoreCannotFill extends Error {}
@@ -30,9 +30,12 @@ const candidates = async (tx: Transaction, sku: string) =>
 export const purchase =
   (request: PurchaseRequest, nextTicket: (tx: Transaction) => Promise<number>): CommandHandler =>
   async (ctx) => {
-    const [product] = await ctx.tx.select({ sku: products.sku }).from(products).where(eq(products.sku, request.sku));
-    if (!product) return failure("NOT_FOUND", `unknown sku ${request.sku}`, { sku: request.sku });
     const rows = await candidates(ctx.tx, request.sku);
+    // A SKU with stock rows exists; only a SKU without any needs the catalogue to tell unknown from unstocked.
+    if (rows.length === 0) {
+      const [product] = await ctx.tx.select({ sku: products.sku }).from(products).where(eq(products.sku, request.sku));
+      if (!product) return failure("NOT_FOUND", `unknown sku ${request.sku}`, { sku: request.sku });
+    }
     const ticket = request.policy === "round-robin" ? await nextTicket(ctx.tx) : 0;
     const order = orderStoresForPurchase(
       rows.map((r) => ({ storeId: r.storeId, available: available(r), latencyMs: r.latencyMs })),

@@ -8,7 +8,7 @@ import {
   type StockItem,
 } from "@inventory/shared";
 import type { Transaction } from "../db/database.js";
-import type { CommandHandler } from "./execute-command.js";
+import type { CommandHandler } from "./command-handler.js";
 
 interface Rejected {
   sku: string;

@@ -16,7 +16,7 @@ import {
   type TransferStatus,
   failure,
 } from "@inventory/shared";
-import type { CommandHandler } from "./execute-command.js";
+import type { CommandHandler } from "./command-handler.js";
 import { saveStockItems } from "./reservation-rows.js";
 import { insertTransfer, lockTransfer, lockTransferItems, saveTransfer } from "./transfer-rows.js";
 

@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { authorize, failure, isFailure, type Action, type Failure, type Principal } from "@inventory/shared";
 import { failureResponse, parseJsonBody, TRACE_HEADER, TRACE_ID_PATTERN, type AuthVariables, type TraceVariables } from "@inventory/read-model";
-import type { CommandExecutor, CommandHandler } from "../commands/execute-command.js";
+import type { CommandHandler } from "../commands/command-handler.js";
+import type { CommandExecutor } from "../commands/execute-command.js";
 import { requestFingerprint } from "./fingerprint.js";
 
 export type HubEnv = { Variables: TraceVariables & AuthVariables & { outcomeCode?: string; replayed?: boolean } };
@@ -17,11 +18,17 @@ export interface CommandInput<T> {
   readonly principal: Principal;
 }
 
-/** What the caller must be allowed to do, and at which store when the body names one. */
-export interface CommandAccess<T> {
+/** What the caller must be allowed to do, at which store when the body names one, and what the command contends on. */
+export interface CommandRoute<T> {
   readonly action: Action;
   readonly store?: (body: T) => string | undefined;
+  /** The SKU whose rows the command locks, when it is one: such commands share transactions (group commit). */
+  readonly batchKey?: (body: T) => string | undefined;
 }
+
+/** A command's batch key when all its lines name one SKU; commands over several SKUs run alone. */
+export const singleSku = (lines: readonly { sku: string }[]): string | undefined =>
+  lines.every((l) => l.sku === lines[0]?.sku) ? lines[0]?.sku : undefined;
 
 const parseIfMatch = (value: string | undefined): number | undefined | Failure => {
   if (value === undefined || value.trim() === "*") return undefined;
@@ -37,12 +44,12 @@ export const commandEndpoint =
   <S extends z.ZodType>(
     execute: CommandExecutor,
     schema: S,
-    access: CommandAccess<z.infer<S>>,
+    route: CommandRoute<z.infer<S>>,
     toHandler: (input: CommandInput<z.infer<S>>) => CommandHandler,
   ) =>
   async (c: Context<HubEnv>) => {
     const principal = c.get("principal");
-    const notAllowed = authorize(principal, access.action);
+    const notAllowed = authorize(principal, route.action);
     if (notAllowed) return failureResponse(c, notAllowed);
     const idempotencyKey = c.req.header("Idempotency-Key");
     if (idempotencyKey === undefined || idempotencyKey === "") {
@@ -56,7 +63,7 @@ export const commandEndpoint =
     if (isFailure(expectedVersion)) return failureResponse(c, expectedVersion);
     const body = await parseJsonBody(c, schema);
     if (isFailure(body)) return failureResponse(c, body);
-    const notHere = authorize(principal, access.action, access.store?.(body));
+    const notHere = authorize(principal, route.action, route.store?.(body));
     if (notHere) return failureResponse(c, notHere);
 
     // A trace id may also travel in the body, as the design's examples send it; it is not part of the request's identity.
@@ -72,6 +79,7 @@ export const commandEndpoint =
         idempotencyKey,
         fingerprint: requestFingerprint({ method: c.req.method, path: c.req.path, ifMatch, body: identity }),
         traceId: c.get("traceId"),
+        batchKey: route.batchKey?.(body),
       },
       toHandler({ body, expectedVersion, principal }),
     );

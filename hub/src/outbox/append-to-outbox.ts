@@ -19,14 +19,16 @@ export const appendToOutbox = async (tx: Transaction, entries: readonly OutboxEn
   if (entries.length === 0) return;
   // One statement with six array parameters, however many events: a reconciliation writes thousands.
   const column = <T>(pick: (e: OutboxEntry) => T) => sql.param(entries.map(pick));
+  // The notification rides in the same statement: a statement in WITH runs exactly once, read or not.
   await tx.execute(sql`
-    INSERT INTO ${outbox} (event_id, topic, message_key, event, store_id, sku)
-    SELECT * FROM unnest(
-      ${column((e) => e.event.eventId)}::uuid[], ${column((e) => e.topic)}::text[], ${column((e) => e.key)}::text[],
-      ${column((e) => JSON.stringify(e.event))}::jsonb[], ${column((e) => text(e.event.payload.storeId))}::text[],
-      ${column((e) => text(e.event.payload.sku))}::text[])
-    ON CONFLICT (event_id) DO NOTHING`);
-  await tx.execute(sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`);
+    WITH appended AS (
+      INSERT INTO ${outbox} (event_id, topic, message_key, event, store_id, sku)
+      SELECT * FROM unnest(
+        ${column((e) => e.event.eventId)}::uuid[], ${column((e) => e.topic)}::text[], ${column((e) => e.key)}::text[],
+        ${column((e) => JSON.stringify(e.event))}::jsonb[], ${column((e) => text(e.event.payload.storeId))}::text[],
+        ${column((e) => text(e.event.payload.sku))}::text[])
+      ON CONFLICT (event_id) DO NOTHING)
+    SELECT pg_notify(${OUTBOX_CHANNEL}, '')`);
 };
 
 const text = (value: unknown) => (typeof value === "string" ? value : null);

@@ -10,7 +10,7 @@ import type { CommandExecutor } from "../commands/execute-command.js";
 import { createReservation } from "../commands/create-reservation.js";
 import { cancelReservationCommand, confirmReservationCommand } from "../commands/transition-reservation.js";
 import { nextRoundRobinTicket, purchase } from "../commands/purchase.js";
-import { commandEndpoint, type HubEnv } from "../http/command-endpoint.js";
+import { commandEndpoint, singleSku, type HubEnv } from "../http/command-endpoint.js";
 
 /** `{id}:confirm` and `{id}:cancel` in one path segment, as the contract spells them. */
 const ACTION_PATH = "/v1/reservations/:target{[A-Za-z0-9][A-Za-z0-9._-]{0,63}:(?:confirm|cancel)}";
@@ -20,7 +20,7 @@ export const reservationRoutes = (execute: CommandExecutor) =>
   new Hono<HubEnv>()
     .post(
       "/v1/reservations",
-      commandEndpoint(execute, createReservationRequestSchema, { action: "reservation:write", store: (b) => b.storeId }, ({ body }) => createReservation(body, randomUUID())),
+      commandEndpoint(execute, createReservationRequestSchema, { action: "reservation:write", store: (b) => b.storeId, batchKey: (b) => singleSku(b.lines) }, ({ body }) => createReservation(body, randomUUID())),
     )
     .post(ACTION_PATH, (c) => {
       const target = c.req.param("target");
@@ -33,4 +33,4 @@ export const reservationRoutes = (execute: CommandExecutor) =>
             cancelReservationCommand(id, body.reason ?? null),
           )(c);
     })
-    .post("/v1/purchase", commandEndpoint(execute, purchaseRequestSchema, { action: "purchase" }, ({ body }) => purchase(body, nextRoundRobinTicket)));
+    .post("/v1/purchase", commandEndpoint(execute, purchaseRequestSchema, { action: "purchase", batchKey: (b) => b.sku }, ({ body }) => purchase(body, nextRoundRobinTicket)));

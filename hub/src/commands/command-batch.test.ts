@@ -1,0 +1,110 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { adjustStock, type Principal } from "@inventory/shared";
+import { createDatabase, createPool, type Database } from "../db/database.js";
+import { runMigrations } from "../db/migrate.js";
+import { changeStockItem } from "./change-stock-item.js";
+import type { CommandHandler } from "./command-handler.js";
+import { runCommandBatch, type BatchOutcome, type QueuedCommand } from "./command-batch.js";
+
+// Runs against the suite's PostgreSQL (deploy/test.sh starts it), in a database of its own.
+const serverUrl = process.env.TEST_PG_URL;
+const database = `batch_${randomBytes(4).toString("hex")}`;
+const principal: Principal = { subject: "till-1", roles: ["clerk"], stores: ["S1"] };
+let pool: pg.Pool;
+let db: Database;
+let sku: string;
+
+const deps = () => ({ db, now: () => new Date(), newId: randomUUID });
+const adjust = (delta: number): CommandHandler => changeStockItem("S1", sku, (item) => adjustStock(item, { delta, reason: "manual", expectedVersion: undefined }));
+const command = (key: string, handler: CommandHandler, fingerprint = `fp-${key}`): QueuedCommand => ({
+  request: { scope: principal.subject, principal, idempotencyKey: key, fingerprint, traceId: `trace-${key}` },
+  handler,
+});
+/** A handler that changes the item and then meets a database error, as a bug or a lost race would. */
+const changesThenFails = (sqlState: string): CommandHandler => async (ctx) => {
+  await ctx.tx.execute(sql`UPDATE stock_items SET on_hand = on_hand + 100 WHERE store_id = 'S1' AND sku = ${sku}`);
+  await ctx.tx.execute(sql.raw(`DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '${sqlState}'; END $$`));
+  return { status: 202, body: {} };
+};
+const onHand = async () => Number((await pool.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0]?.on_hand);
+const storedKeys = async () =>
+  (await pool.query("SELECT key, status_code FROM idempotency_records WHERE scope = $1 ORDER BY key", [principal.subject])).rows.map((r) => `${r.key}:${r.status_code}`);
+const eventsFor = async () => Number((await pool.query("SELECT count(*)::int AS n FROM outbox WHERE sku = $1", [sku])).rows[0].n);
+const kinds = (outcomes: BatchOutcome[]) => outcomes.map((o) => (o.kind === "reply" ? `${o.reply.status}${o.reply.replayed ? " replayed" : ""}` : o.kind === "refused" ? o.failure.code : o.kind));
+
+beforeAll(async () => {
+  if (!serverUrl) throw new Error("TEST_PG_URL is not set: run the suite with `npm test`, which starts PostgreSQL");
+  const admin = new pg.Client({ connectionString: `${serverUrl}/inventory` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database} OWNER inventory`);
+  await admin.end();
+  pool = createPool({ url: `${serverUrl}/${database}`, poolSize: 4, statementTimeoutMs: 5000, connectTimeoutMs: 2000 });
+  db = createDatabase(pool);
+  await runMigrations(pool);
+  await pool.query("INSERT INTO stores (store_id, name) VALUES ('S1', 'one')");
+});
+afterAll(async () => {
+  await pool?.end();
+});
+beforeEach(async () => {
+  sku = `SKU-${randomBytes(3).toString("hex")}`;
+  await pool.query("INSERT INTO products (sku, name) VALUES ($1, 'p')", [sku]);
+  await pool.query("INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) VALUES ('S1', $1, 10, 0, 1)", [sku]);
+  await pool.query("DELETE FROM idempotency_records");
+});
+
+describe("a batch of commands in one transaction", () => {
+  it("keeps every command's own outcome: a failing command rolls back only itself", async () => {
+    const outcomes = await runCommandBatch(deps(), [
+      command("a", adjust(5)),
+      command("b", adjust(-1000)),
+      command("c", changesThenFails("22012")),
+      command("d", changesThenFails("40P01")),
+      command("e", adjust(7)),
+    ]);
+    expect(kinds(outcomes)).toEqual(["202", "409", "error", "retry", "202"]);
+    expect(await onHand()).toBe(22);
+    // Answers are stored for decided outcomes only; the others run again when retried.
+    expect(await storedKeys()).toEqual(["a:202", "b:409", "e:202"]);
+    expect(await eventsFor()).toBe(2);
+    const versions = outcomes.flatMap((o) => (o.kind === "reply" && o.reply.status === 202 ? [(o.reply.body as { version: number }).version] : []));
+    expect(versions).toEqual([2, 3]);
+  });
+
+  it("replays a stored answer, refuses a key reused for another request, and a key another transaction holds", async () => {
+    await runCommandBatch(deps(), [command("a", adjust(1))]);
+    const holder = await pool.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`${principal.subject.length}:${principal.subject}:busy`]);
+      const outcomes = await runCommandBatch(deps(), [
+        command("a", adjust(1)),
+        command("a2", adjust(2)),
+        command("busy", adjust(3)),
+      ]);
+      expect(kinds(outcomes)).toEqual(["202 replayed", "202", "IDEMPOTENCY_KEY_IN_USE"]);
+      const reused = await runCommandBatch(deps(), [command("a", adjust(1), "another request")]);
+      expect(kinds(reused)).toEqual(["IDEMPOTENCY_KEY_REUSED"]);
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+    }
+    expect(await onHand()).toBe(13);
+    expect(await eventsFor()).toBe(2);
+  });
+
+  it("answers nothing as done when the transaction cannot commit: every command is refused and nothing is kept", async () => {
+    const dropsConnection: CommandHandler = async (ctx) => {
+      await ctx.tx.execute(sql`SELECT pg_terminate_backend(pg_backend_pid())`);
+      return { status: 202, body: {} };
+    };
+    const outcomes = await runCommandBatch(deps(), [command("a", adjust(5)), command("b", dropsConnection), command("c", adjust(7))]);
+    expect(outcomes.map((o) => o.kind)).toEqual(["refused", "refused", "refused"]);
+    expect(await onHand()).toBe(10);
+    expect(await storedKeys()).toEqual([]);
+    expect(await eventsFor()).toBe(0);
+  });
+});

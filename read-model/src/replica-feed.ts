@@ -5,6 +5,8 @@ import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letters.js";
 import type { Metrics } from "./metrics.js";
 import { startWithRetry } from "./kafka/start-with-retry.js";
+import { projectStockEvent } from "./project-stock-event.js";
+import { groupApply } from "./group-apply.js";
 import { createFreshness, type Freshness } from "./freshness.js";
 import type { Logger } from "./http/logger.js";
 
@@ -27,6 +29,23 @@ export interface ReplicaFeedOptions {
 
 /** Tries of one message before a replica gives up on it. */
 const APPLY_ATTEMPTS = 3;
+
+/**
+ * Partitions whose batches from one fetch are handled at once and so applied in one SQLite transaction
+ * (see `groupApply`); each partition's own batches still come one after another, in order.
+ */
+const PARTITIONS_APPLIED_TOGETHER = 32;
+
+/** Up to 20 distinct trace ids of a batch, for its log line. */
+const traceIdsOf = (messages: readonly KafkaMessage[]): string[] => {
+  const ids = new Set<string>();
+  for (const m of messages) {
+    const id = m.headers?.traceId?.toString();
+    if (id) ids.add(id);
+    if (ids.size === 20) break;
+  }
+  return [...ids];
+};
 
 export interface ReplicaFeedStatus {
   readonly state: "STARTING" | "RUNNING" | "STOPPED";
@@ -62,10 +81,9 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     const admin = options.kafka.admin();
     await admin.connect();
     try {
-      for (const topic of options.topics) {
-        for (const p of await admin.fetchTopicOffsets(topic)) {
-          freshness.known(`${topic}/${p.partition}`, nextOffsets.get(`${topic}/${p.partition}`) ?? 0, Number(p.high));
-        }
+      const ends = await Promise.all(options.topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
+      for (const { topic, offsets } of ends) {
+        for (const p of offsets) freshness.known(`${topic}/${p.partition}`, nextOffsets.get(`${topic}/${p.partition}`) ?? 0, Number(p.high));
       }
     } finally {
       await admin.disconnect();
@@ -80,6 +98,8 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     } catch {
       return { offset, rejected: "not JSON" };
     }
+    const stockChange = projectStockEvent(raw);
+    if (stockChange !== undefined) return { offset, changes: [stockChange], occurredAt: stockChange.lastEventAt };
     const projection = projectEvent(raw);
     if (projection.outcome === "changes") return { offset, changes: projection.changes, occurredAt: projection.event.occurredAt };
     if (projection.outcome === "rejected") return { offset, rejected: projection.reason };
@@ -97,7 +117,14 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     options.metrics?.deadLetters.inc({ topic: letters[0]!.topic }, letters.length);
   };
 
+  const applyGrouped = groupApply((batches) => store.applyBatches(batches));
+
   const applyOrIsolate = async (topic: string, partition: number, messages: AppliedMessage[], raw: KafkaMessage[]) => {
+    try {
+      return await applyGrouped({ topic, partition, messages });
+    } catch {
+      // Another partition's batch may have failed the group: this batch is tried on its own first.
+    }
     try {
       return store.applyBatch(topic, partition, messages);
     } catch (batchError) {
@@ -147,21 +174,26 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     c.on(c.events.CRASH, (e) => {
       lastError = String(e.payload.error?.message ?? e.payload.error);
     });
-    await markKnownPositions();
-    await c.connect();
-    for (const topic of options.topics) await c.subscribe({ topic, fromBeginning: true });
+    // Where each partition ends is learnt while the consumer connects; both are needed before the first batch.
+    const known = markKnownPositions();
+    try {
+      await c.connect();
+      await c.subscribe({ topics: [...options.topics], fromBeginning: true });
+    } finally {
+      await known;
+    }
     await c.run({
+      partitionsConsumedConcurrently: PARTITIONS_APPLIED_TOGETHER,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         const key = `${batch.topic}/${batch.partition}`;
         const from = nextOffsets.get(key) ?? 0;
         const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
-        const outcomes = fresh.map((m) => toApplied(Number(m.offset), m.value));
         const letters: DeadLetter[] = [];
-        const messages: AppliedMessage[] = outcomes.map((o, i) => {
+        const messages: AppliedMessage[] = fresh.map((m) => {
+          const o = toApplied(Number(m.offset), m.value);
           if (!("rejected" in o)) return o;
-          const m = fresh[i]!;
           letters.push({ topic: batch.topic, partition: batch.partition, offset: o.offset, key: m.key, value: m.value, error: o.rejected, attempts: 1 });
           return { offset: o.offset, changes: null, occurredAt: null };
         });
@@ -179,7 +211,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
             partition: batch.partition,
             applied: result.applied,
             ignored: result.ignored,
-            traceIds: [...new Set(fresh.map((m) => m.headers?.traceId?.toString()).filter(Boolean))].slice(0, 20),
+            traceIds: traceIdsOf(fresh),
           });
         }
         resolveOffset(batch.lastOffset());

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import type { ReadModelChange } from "@inventory/shared";
+import { openReplicaStore, type AppliedMessage } from "./replica-store.js";
+
+const at = "2026-01-02T03:04:05.678Z";
+const stock = (sku: string, storeId: string, onHand: number, version: number): ReadModelChange => ({
+  kind: "stock-item",
+  sku,
+  storeId,
+  onHand,
+  reserved: 0,
+  inTransit: 0,
+  version,
+  lastEventAt: at,
+});
+const message = (offset: number, ...changes: ReadModelChange[]): AppliedMessage => ({ offset, changes, occurredAt: at });
+
+describe("replica store", () => {
+  it("given batches of several partitions, when applied together, then rows and every partition's position are stored", () => {
+    const store = openReplicaStore(":memory:");
+    const results = store.applyBatches([
+      { topic: "stock", partition: 0, messages: [message(0, { kind: "store", storeId: "S1", name: "One", latencyMs: null }), message(1, stock("A1", "S1", 5, 1))] },
+      { topic: "stock", partition: 1, messages: [message(7, { kind: "product", sku: "A1", name: "Apple", createdAt: at })] },
+    ]);
+    expect(results).toEqual([
+      { applied: 2, ignored: 0 },
+      { applied: 1, ignored: 0 },
+    ]);
+    expect(store.availability("A1")?.map((r) => [r.storeId, r.onHand, r.version])).toEqual([["S1", 5, 1]]);
+    expect(store.stores()).toEqual([{ storeId: "S1", name: "One", latencyMs: null }]);
+    expect(store.positions().map((p) => [p.partition, p.nextOffset, p.eventsApplied, p.lastEventAt])).toEqual([
+      [0, 2, 2, at],
+      [1, 8, 1, at],
+    ]);
+  });
+
+  it("given an older or repeated version, when applied, then the row keeps the newer one and the message counts as ignored", () => {
+    const store = openReplicaStore(":memory:");
+    store.applyBatch("stock", 0, [message(0, stock("A1", "S1", 5, 2))]);
+    expect(store.applyBatch("stock", 0, [message(1, stock("A1", "S1", 9, 1)), message(2, stock("A1", "S1", 9, 2))])).toEqual({ applied: 0, ignored: 2 });
+    expect(store.availability("A1", "S1")?.[0]).toMatchObject({ onHand: 5, version: 2 });
+    expect(store.positions()[0]).toMatchObject({ nextOffset: 3, eventsApplied: 1 });
+  });
+
+  it("given a position behind the stored one, when applied, then the position never moves back", () => {
+    const store = openReplicaStore(":memory:");
+    store.applyBatch("stock", 0, [message(10, stock("A1", "S1", 5, 1))]);
+    store.applyBatch("stock", 0, [message(3, stock("A1", "S1", 5, 1))]);
+    expect(store.positions()[0]?.nextOffset).toBe(11);
+  });
+
+  it("given one batch of a group fails, when applied together, then nothing of the group is stored, rows nor positions", () => {
+    const store = openReplicaStore(":memory:");
+    const broken = { kind: "stock-item", sku: "B2", storeId: "S1", onHand: null, reserved: 0, inTransit: 0, version: 1, lastEventAt: at } as unknown as ReadModelChange;
+    expect(() =>
+      store.applyBatches([
+        { topic: "stock", partition: 0, messages: [message(0, stock("A1", "S1", 5, 1))] },
+        { topic: "stock", partition: 1, messages: [message(0, broken)] },
+      ]),
+    ).toThrow();
+    expect(store.availability("A1", "S1")).toBeUndefined();
+    expect(store.positions()).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import {
   createLogger,
   loadAuthOptions,
   openReplicaHandle,
+  releaseMemory,
   serveHttp,
 } from "@inventory/read-model";
 import { parseAgentEnv } from "./env.js";
@@ -30,6 +31,8 @@ const replica = openReplicaHandle({
   log,
   deadLetters: createKafkaDeadLetterSink(kafka, `agent-${env.STORE_ID}`, log),
   metrics,
+  // A store's box is small: the memory a replay grew is given back once the replica has caught up.
+  onCaughtUp: releaseMemory,
 });
 const breaker = createCircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS });
 

@@ -20,3 +20,4 @@ export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./me
 export { openReplicaHandle, type ReplicaHandle, type RebuildStatus } from "./replica-handle.js";
 export { projectionRoutes } from "./projection-routes.js";
 export { startWithRetry } from "./kafka/start-with-retry.js";
+export { releaseMemory } from "./release-memory.js";

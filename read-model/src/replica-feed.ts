@@ -25,6 +25,8 @@ export interface ReplicaFeedOptions {
   /** Receives messages that can never be applied; without one they are logged and skipped. */
   readonly deadLetters?: DeadLetterSink;
   readonly metrics?: Metrics;
+  /** Called once, the first time the replica holds everything Kafka had (the end of a replay). */
+  readonly onCaughtUp?: () => void;
 }
 
 /** Tries of one message before a replica gives up on it. */
@@ -117,6 +119,14 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     options.metrics?.deadLetters.inc({ topic: letters[0]!.topic }, letters.length);
   };
 
+  let caughtUpAnnounced = false;
+  const announceCaughtUp = () => {
+    if (caughtUpAnnounced || !freshness.caughtUp()) return;
+    caughtUpAnnounced = true;
+    // After the handlers of this fetch have returned, so that what they held can be let go.
+    if (options.onCaughtUp) setImmediate(options.onCaughtUp);
+  };
+
   const applyGrouped = groupApply((batches) => store.applyBatches(batches));
 
   const applyOrIsolate = async (topic: string, partition: number, messages: AppliedMessage[], raw: KafkaMessage[]) => {
@@ -162,7 +172,10 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
       retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
     });
     consumer = c;
-    c.on(c.events.FETCH, () => freshness.fetched(Date.now()));
+    c.on(c.events.FETCH, () => {
+      freshness.fetched(Date.now());
+      announceCaughtUp();
+    });
     c.on(c.events.GROUP_JOIN, (e) => {
       for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
         for (const partition of partitions) {
@@ -216,6 +229,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         }
         resolveOffset(batch.lastOffset());
         freshness.applied(key, nextOffsets.get(key) ?? from, Number(batch.highWatermark), Date.now());
+        announceCaughtUp();
         options.metrics?.consumerLag.set(
           { topic: batch.topic, partition: String(batch.partition) },
           Math.max(0, Number(batch.highWatermark) - (nextOffsets.get(key) ?? from)),

@@ -15,6 +15,8 @@ export interface ReplicaHandleOptions {
   readonly log: Logger;
   readonly deadLetters?: DeadLetterSink;
   readonly metrics?: Metrics;
+  /** Called once when the replica this process serves first catches up (see `ReplicaFeedOptions.onCaughtUp`). */
+  readonly onCaughtUp?: () => void;
 }
 
 export interface RebuildStatus {
@@ -30,7 +32,7 @@ export interface RebuildStatus {
  * one in a single synchronous step, so no read ever sees a half-built replica.
  */
 export const openReplicaHandle = (options: ReplicaHandleOptions) => {
-  const feedFor = (store: ReplicaStore, replicaId: string, deadLetters?: DeadLetterSink): ReplicaFeed =>
+  const feedFor = (store: ReplicaStore, replicaId: string, deadLetters?: DeadLetterSink, onCaughtUp?: () => void): ReplicaFeed =>
     startReplicaFeed({
       kafka: options.kafka,
       store,
@@ -39,9 +41,10 @@ export const openReplicaHandle = (options: ReplicaHandleOptions) => {
       log: options.log,
       ...(deadLetters ? { deadLetters } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(onCaughtUp ? { onCaughtUp } : {}),
     });
   let store = openReplicaStore(options.path);
-  let feed = feedFor(store, options.replicaId, options.deadLetters);
+  let feed = feedFor(store, options.replicaId, options.deadLetters, options.onCaughtUp);
   let rebuild: RebuildStatus = { state: "IDLE", startedAt: null, finishedAt: null, lastError: null };
   const files = (path: string) => [path, `${path}-wal`, `${path}-shm`];
 
@@ -67,7 +70,7 @@ export const openReplicaHandle = (options: ReplicaHandleOptions) => {
     renameSync(next, options.path);
     for (const f of files(next).slice(1)) if (existsSync(f)) rmSync(f, { force: true });
     store = openReplicaStore(options.path);
-    feed = feedFor(store, options.replicaId, options.deadLetters);
+    feed = feedFor(store, options.replicaId, options.deadLetters, options.onCaughtUp);
   };
 
   return {

@@ -14,6 +14,7 @@ import type { Freshness } from "./freshness.js";
 import { failureResponse } from "./http/error-response.js";
 import { parseParam, parseQuery } from "./http/validate.js";
 import { jsonWithEtag } from "./http/json-with-etag.js";
+import { setResponseHeader } from "./http/response-header.js";
 
 export const LAG_HEADER = "X-Projection-Lag-ms";
 
@@ -33,7 +34,7 @@ export const readRoutes = (replica: { store(): ReplicaStore; freshness(): Freshn
     "/v1/transfers/:transferId",
   ];
   app.on("GET", paths, async (c, next) => {
-    c.header(LAG_HEADER, String(replica.freshness().lagMs(Date.now())));
+    setResponseHeader(c, LAG_HEADER, String(replica.freshness().lagMs(Date.now())));
     await next();
   });
 

@@ -1,5 +1,7 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Context } from "hono";
+import { requestHeader } from "./request-header.js";
+import { setResponseHeader } from "./response-header.js";
 
 /**
  * Answers a read with its JSON body and a strong ETag of that body, or 304 when the caller already holds it.
@@ -8,10 +10,9 @@ import type { Context } from "hono";
  */
 export const jsonWithEtag = (c: Context, value: unknown) => {
   const text = JSON.stringify(value);
-  const tag = `"${createHash("sha1").update(text).digest("hex")}"`;
-  const held = c.req.header("If-None-Match");
-  if (held !== undefined && held.split(",").some((t) => t.trim().replace(/^W\//, "") === tag)) {
-    return c.body(null, 304, { ETag: tag });
-  }
-  return c.body(text, 200, { ETag: tag, "Content-Type": "application/json" });
+  const tag = `"${hash("sha1", text, "hex")}"`;
+  const held = requestHeader(c, "if-none-match");
+  setResponseHeader(c, "ETag", tag);
+  if (held !== undefined && held.split(",").some((t) => t.trim().replace(/^W\//, "") === tag)) return c.body(null, 304);
+  return c.body(text, 200, { "Content-Type": "application/json" });
 };

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
+import { requestHeader } from "./request-header.js";
+import { setResponseHeader } from "./response-header.js";
 
 export const TRACE_HEADER = "X-Trace-Id";
 /** A trace id travels in headers, logs and events: a short ASCII token. */
@@ -9,9 +11,9 @@ export type TraceVariables = { traceId: string };
 
 /** Takes the caller's X-Trace-Id when it is well formed, otherwise makes one; echoes it on the response. */
 export const traceId = (): MiddlewareHandler<{ Variables: TraceVariables }> => async (c, next) => {
-  const incoming = c.req.header(TRACE_HEADER);
+  const incoming = requestHeader(c, "x-trace-id");
   const id = incoming && TRACE_ID_PATTERN.test(incoming) ? incoming : randomUUID();
   c.set("traceId", id);
-  c.header(TRACE_HEADER, id);
+  setResponseHeader(c, TRACE_HEADER, id);
   await next();
 };

@@ -187,14 +187,9 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     c.on(c.events.CRASH, (e) => {
       lastError = String(e.payload.error?.message ?? e.payload.error);
     });
-    // Where each partition ends is learnt while the consumer connects; both are needed before the first batch.
-    const known = markKnownPositions();
-    try {
-      await c.connect();
-      await c.subscribe({ topics: [...options.topics], fromBeginning: true });
-    } finally {
-      await known;
-    }
+    await markKnownPositions();
+    await c.connect();
+    await c.subscribe({ topics: [...options.topics], fromBeginning: true });
     await c.run({
       partitionsConsumedConcurrently: PARTITIONS_APPLIED_TOGETHER,
       autoCommit: false,

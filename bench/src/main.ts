@@ -86,6 +86,8 @@ try {
       DEV_TOKEN: TOKEN,
       // One caller sends all the load: the per-caller write limit would measure itself.
       RATE_LIMIT_WRITES_PER_SECOND: "0",
+      // Hub settings to try, e.g. BENCH_HUB_ENV="COMMAND_LANES=2 COMMAND_BATCH_MAX=200".
+      ...Object.fromEntries((process.env.BENCH_HUB_ENV ?? "").split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
     },
   });
   processes.push(hubProcess);

@@ -28,11 +28,12 @@ export const preparePgbenchDatabase = async (adminUrl: string, repoRoot: string,
 };
 
 /**
- * pgbench's script: exactly the statements one adjustment runs in its transaction, in the hub's order
- * (hub/src/commands/execute-command.ts, stock-item-rows.ts, outbox/append-to-outbox.ts), with a fresh
- * idempotency key each time: key lock, stored-answer look-up, savepoint, item upsert + row lock, update,
- * outbox insert, notify, release, idempotency record, commit. Run with -M extended, as node-postgres sends
- * its queries (unnamed statements). pgbench substitutes `:name` even inside string literals, hence chr(58).
+ * pgbench's script: exactly the statements one adjustment runs when it has a transaction of its own
+ * (hub/src/commands/command-batch.ts with one command, command-handler.ts, stock-item-rows.ts,
+ * outbox/append-to-outbox.ts), with a fresh idempotency key each time: key lock, stored-answer look-up,
+ * savepoint, item row lock, update, outbox insert with its notification, idempotency record, commit.
+ * Run with -M extended, as node-postgres sends its queries (unnamed statements). pgbench substitutes
+ * `:name` even inside string literals, hence chr(58).
  */
 export const adjustmentScript = (itemExpression: string, delta: number, storeCount: number): string => {
   const key = `(:client_id::text || '-' || :r::text)`;
@@ -45,23 +46,20 @@ export const adjustmentScript = (itemExpression: string, delta: number, storeCou
   return `\\set item ${itemExpression}
 \\set r random(1, 9000000000000000000)
 BEGIN;
-SELECT pg_try_advisory_xact_lock(hashtextextended('9' || chr(58) || 'dev-token' || chr(58) || ${key}, 0)) AS locked;
-SELECT scope, key, fingerprint, status_code, response, created_at FROM idempotency_records WHERE scope = 'dev-token' AND key = ${key};
-SAVEPOINT sp1;
-INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) SELECT ${store}, ${sku}, 0, 0, 0
-  WHERE EXISTS (SELECT 1 FROM stores WHERE store_id = ${store}) AND EXISTS (SELECT 1 FROM products WHERE sku = ${sku}) ON CONFLICT DO NOTHING;
+SELECT pg_try_advisory_xact_lock(hashtextextended(k, 0)) AS locked FROM unnest(ARRAY['9' || chr(58) || 'dev-token' || chr(58) || ${key}]) WITH ORDINALITY AS t(k, n) ORDER BY n;
+SELECT scope, key, fingerprint, status_code, response FROM idempotency_records WHERE (scope, key) IN (SELECT * FROM unnest(ARRAY['dev-token'], ARRAY[${key}]));
+SAVEPOINT command;
 SELECT store_id, sku, on_hand, reserved, in_transit, version, updated_at FROM stock_items WHERE store_id = ${store} AND sku = ${sku} FOR UPDATE;
 UPDATE stock_items SET on_hand = on_hand + ${delta}, reserved = reserved, in_transit = in_transit, version = version + 1, updated_at = now()
   WHERE store_id = ${store} AND sku = ${sku};
-INSERT INTO outbox (event_id, topic, message_key, event, store_id, sku)
+WITH appended AS (INSERT INTO outbox (event_id, topic, message_key, event, store_id, sku)
   SELECT * FROM unnest(ARRAY[gen_random_uuid()], ARRAY['stock.events'], ARRAY[${store} || chr(58) || ${sku}], ARRAY[${event}], ARRAY[${store}], ARRAY[${sku}])
-  ON CONFLICT (event_id) DO NOTHING;
+  ON CONFLICT (event_id) DO NOTHING)
 SELECT pg_notify('inventory_outbox', '');
-RELEASE SAVEPOINT sp1;
 INSERT INTO idempotency_records (scope, key, fingerprint, status_code, response, created_at)
-  VALUES ('dev-token', ${key}, md5(${key}) || md5(${key}), 202,
-  json_build_object('status', 202, 'body', json_build_object('storeId', ${store}, 'sku', ${sku}, 'onHand', 1001, 'reserved', 0, 'available', 1001,
-    'version', 2, 'eventId', gen_random_uuid()), 'headers', json_build_object('ETag', '"2"')), now());
+  SELECT * FROM unnest(ARRAY['dev-token'], ARRAY[${key}], ARRAY[md5(${key}) || md5(${key})], ARRAY[202],
+  ARRAY[json_build_object('status', 202, 'body', json_build_object('storeId', ${store}, 'sku', ${sku}, 'onHand', 1001, 'reserved', 0, 'available', 1001,
+    'version', 2, 'eventId', gen_random_uuid()), 'headers', json_build_object('ETag', '"2"'))], ARRAY[now()]);
 COMMIT;
 `;
 };

@@ -3,7 +3,7 @@ import { failure, type Failure } from "@inventory/shared";
 import type { Database, Transaction } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
 import { appendToOutbox, type OutboxEntry } from "../outbox/append-to-outbox.js";
-import { runHandler, type CommandHandler, type CommandReply, type CommandRequest, type StoredReply } from "./command-handler.js";
+import { HandlerFailed, runHandler, type CommandHandler, type CommandReply, type CommandRequest, type StoredReply } from "./command-handler.js";
 import { databaseUnavailable, isRetryableDatabaseError } from "./database-failure.js";
 
 export interface QueuedCommand {
@@ -100,6 +100,7 @@ export const runCommandBatch = async (
       const stored = await readStoredAnswers(tx, commands.filter((_, i) => locked[i]).map((c) => c.request));
       const answers: AnswerToStore[] = [];
       const events: OutboxEntry[] = [];
+      let savepointOpen = false;
       for (const [i, { request, handler }] of commands.entries()) {
         if (!locked[i]) {
           outcomes.push({ kind: "refused", failure: failure("IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still in progress; retry shortly") });
@@ -112,14 +113,17 @@ export const runCommandBatch = async (
         }
         const at = deps.now();
         try {
-          const ran = await runHandler(tx, handler, { at, traceId: request.traceId, newId: deps.newId, principal: request.principal });
+          const stamp = { at, traceId: request.traceId, newId: deps.newId, principal: request.principal };
+          const ran = await runHandler(tx, handler, stamp, { releasePrevious: savepointOpen });
           answers.push({ request, reply: ran.reply, at });
           events.push(...ran.events);
           outcomes.push({ kind: "reply", reply: { ...ran.reply, replayed: false } });
         } catch (err) {
-          // Its savepoint is rolled back; the neighbours' work stands. A dead connection fails the statements that follow.
-          outcomes.push(classifyDatabaseError(err));
+          // Its savepoint is rolled back; the neighbours' work stands. Any other error means the transaction is lost.
+          if (!(err instanceof HandlerFailed)) throw err;
+          outcomes.push(classifyDatabaseError(err.error));
         }
+        savepointOpen = true;
       }
       await appendToOutbox(tx, events);
       await storeAnswers(tx, answers);

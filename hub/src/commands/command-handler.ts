@@ -8,6 +8,7 @@ import {
   type Failure,
   type Principal,
 } from "@inventory/shared";
+import { sql } from "drizzle-orm";
 import type { Transaction } from "../db/database.js";
 import type { OutboxEntry } from "../outbox/append-to-outbox.js";
 
@@ -57,12 +58,6 @@ export interface StoredReply {
   readonly headers: Record<string, string>;
 }
 
-class DecidedFailure extends Error {
-  constructor(readonly failure: Failure) {
-    super(failure.code);
-  }
-}
-
 export interface HandlerStamp {
   readonly at: Date;
   readonly traceId: string;
@@ -70,35 +65,48 @@ export interface HandlerStamp {
   readonly principal: Principal;
 }
 
+/** A handler's own error, raised after its savepoint was rolled back: the transaction is still usable. */
+export class HandlerFailed extends Error {
+  constructor(readonly error: unknown) {
+    super("command failed", { cause: error });
+  }
+}
+
 /**
- * Runs a handler inside the caller's transaction, under a savepoint. On success it returns the answer and
- * the events to commit with it; on an expected failure every change it made is rolled back and the failure
- * becomes the answer, with no events.
+ * Runs a handler inside the caller's transaction, under the savepoint `command`. On success it returns the
+ * answer and the events to commit with it; on an expected failure every change it made is rolled back and
+ * the failure becomes the answer, with no events. Any other error rolls the savepoint back too and comes out
+ * as HandlerFailed; if even the rollback fails, that error comes out as it is and the transaction is lost.
+ *
+ * When commands follow each other in one transaction, `releasePrevious` frees the previous command's
+ * savepoint in the same round trip that opens this one's.
  */
 export const runHandler = async (
   tx: Transaction,
   handler: CommandHandler,
   stamp: HandlerStamp,
+  options: { releasePrevious: boolean } = { releasePrevious: false },
 ): Promise<{ reply: StoredReply; events: OutboxEntry[] }> => {
+  await tx.execute(sql.raw(options.releasePrevious ? "RELEASE SAVEPOINT command; SAVEPOINT command" : "SAVEPOINT command"));
+  const events: OutboxEntry[] = [];
+  const ctx: CommandContext = {
+    tx,
+    now: stamp.at,
+    principal: stamp.principal,
+    emit: (draft) => {
+      const event = stampEvent(draft, { eventId: stamp.newId(), occurredAt: stamp.at.toISOString(), traceId: stamp.traceId });
+      events.push({ topic: draft.topic, key: draft.key, event });
+      return event;
+    },
+  };
+  let outcome: CommandSuccess | Failure;
   try {
-    return await tx.transaction(async (savepoint) => {
-      const events: OutboxEntry[] = [];
-      const ctx: CommandContext = {
-        tx: savepoint,
-        now: stamp.at,
-        principal: stamp.principal,
-        emit: (draft) => {
-          const event = stampEvent(draft, { eventId: stamp.newId(), occurredAt: stamp.at.toISOString(), traceId: stamp.traceId });
-          events.push({ topic: draft.topic, key: draft.key, event });
-          return event;
-        },
-      };
-      const outcome = await handler(ctx);
-      if (isFailure(outcome)) throw new DecidedFailure(outcome);
-      return { reply: { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} }, events };
-    });
+    outcome = await handler(ctx);
   } catch (err) {
-    if (!(err instanceof DecidedFailure)) throw err;
-    return { reply: { status: failureStatus(err.failure), body: failureBody(err.failure), headers: {} }, events: [] };
+    await tx.execute(sql.raw("ROLLBACK TO SAVEPOINT command"));
+    throw new HandlerFailed(err);
   }
+  if (!isFailure(outcome)) return { reply: { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} }, events };
+  await tx.execute(sql.raw("ROLLBACK TO SAVEPOINT command"));
+  return { reply: { status: failureStatus(outcome), body: failureBody(outcome), headers: {} }, events: [] };
 };

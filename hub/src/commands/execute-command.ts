@@ -4,7 +4,7 @@ import type { Logger } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { appendToOutbox } from "../outbox/append-to-outbox.js";
 import { classifyDatabaseError, MAX_ATTEMPTS, runCommandBatch, type BatchOutcome, type QueuedCommand } from "./command-batch.js";
-import { runHandler, type CommandHandler, type CommandReply, type CommandRequest } from "./command-handler.js";
+import { HandlerFailed, runHandler, type CommandHandler, type CommandReply, type CommandRequest } from "./command-handler.js";
 import { createCommandLanes, type CommandLaneOptions } from "./command-lanes.js";
 
 /** The hub acting on its own behalf: expiring reservations, driving transfers, seeding demo data. */
@@ -88,7 +88,7 @@ export const createSystemCommandRunner = (deps: { db: Database; log: Logger; now
       });
       return { kind: "reply", reply: { ...reply, replayed: false } };
     } catch (err) {
-      return classifyDatabaseError(err);
+      return classifyDatabaseError(err instanceof HandlerFailed ? err.error : err);
     }
   };
   return async (traceId: string, handler: CommandHandler): Promise<{ status: number; body: unknown } | Failure> => {

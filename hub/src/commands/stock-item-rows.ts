@@ -8,18 +8,18 @@ import { products, stockItems, stores } from "../db/schema.js";
  * is created at zero first; an unknown store or SKU is a NOT_FOUND.
  */
 export const lockStockItem = async (tx: Transaction, storeId: string, sku: string): Promise<StockItem | Failure> => {
-  const empty = emptyStockItem(storeId, sku);
-  await tx.execute(sql`
-    INSERT INTO ${stockItems} (store_id, sku, on_hand, reserved, version)
-    SELECT ${storeId}, ${sku}, ${empty.onHand}, ${empty.reserved}, ${empty.version}
-    WHERE EXISTS (SELECT 1 FROM ${stores} WHERE store_id = ${storeId})
-      AND EXISTS (SELECT 1 FROM ${products} WHERE sku = ${sku})
-    ON CONFLICT DO NOTHING`);
-  const [row] = await tx
-    .select()
-    .from(stockItems)
-    .where(and(eq(stockItems.storeId, storeId), eq(stockItems.sku, sku)))
-    .for("update");
+  const lock = () => tx.select().from(stockItems).where(and(eq(stockItems.storeId, storeId), eq(stockItems.sku, sku))).for("update");
+  let [row] = await lock();
+  if (!row) {
+    const empty = emptyStockItem(storeId, sku);
+    await tx.execute(sql`
+      INSERT INTO ${stockItems} (store_id, sku, on_hand, reserved, version)
+      SELECT ${storeId}, ${sku}, ${empty.onHand}, ${empty.reserved}, ${empty.version}
+      WHERE EXISTS (SELECT 1 FROM ${stores} WHERE store_id = ${storeId})
+        AND EXISTS (SELECT 1 FROM ${products} WHERE sku = ${sku})
+      ON CONFLICT DO NOTHING`);
+    [row] = await lock();
+  }
   if (row) return { storeId, sku, onHand: row.onHand, reserved: row.reserved, inTransit: row.inTransit, version: row.version };
   const [store] = await tx.select({ id: stores.storeId }).from(stores).where(eq(stores.storeId, storeId));
   return store

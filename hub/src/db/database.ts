@@ -32,4 +32,25 @@ export const createPool = (options: DatabaseOptions): pg.Pool => {
   return pool;
 };
 
-export const createDatabase = (pool: pg.Pool): Database => drizzle(pool, { schema });
+/**
+ * The pool as drizzle sees it, except for transactions. drizzle-orm's node-postgres session sends BEGIN
+ * before the try/finally that gives the connection back, so a BEGIN that fails (PostgreSQL restarting, a
+ * connection that died while idle) kept that connection checked out for good: a pool slot lost per crash,
+ * and a stop that waited for it forever. Here the connection is taken and given back outside drizzle.
+ */
+export const createDatabase = (pool: pg.Pool): Database => {
+  const db = drizzle(pool, { schema });
+  const onConnection = new WeakMap<pg.PoolClient, Database>();
+  const transaction: Database["transaction"] = async (run, config) => {
+    const client = await pool.connect();
+    try {
+      let session = onConnection.get(client);
+      if (!session) onConnection.set(client, (session = drizzle(client, { schema }) as unknown as Database));
+      return await session.transaction(run, config);
+    } finally {
+      // A connection that broke is not queryable any more, and the pool drops it instead of reusing it.
+      client.release();
+    }
+  };
+  return Object.assign(db, { transaction });
+};

@@ -26,6 +26,8 @@ export const agentEnvSchema = z.object({
   /** The agent's own token (role `agent`, its store) for reporting its status to the hub; unset, it does not report. */
   AGENT_TOKEN: z.string().min(10).optional(),
   STATUS_REPORT_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+  /** Longest wait for each step of a graceful stop before moving on. */
+  SHUTDOWN_STEP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 }).extend(authEnvSchema.shape);
 

@@ -7,6 +7,7 @@ import {
   createKafkaDeadLetterSink,
   createLogger,
   loadAuthOptions,
+  onShutdownSignal,
   openReplicaHandle,
   releaseMemory,
   serveHttp,
@@ -69,15 +70,11 @@ if (!reporter) log.info("AGENT_TOKEN not set: this agent does not report its sta
 
 const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);
 
-let stopping = false;
-const shutdown = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log.info("edge agent stopping", { signal });
-  server.close();
-  reporter?.stop();
-  await replica.close();
-  process.exit(0);
-};
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+onShutdownSignal(
+  [
+    { name: "http server", run: () => new Promise<void>((resolve) => server.close(() => resolve())) },
+    { name: "status reporter", run: () => reporter?.stop() },
+    { name: "replica", run: () => replica.close() },
+  ],
+  { log, stepTimeoutMs: env.SHUTDOWN_STEP_TIMEOUT_MS, exit: (code) => process.exit(code) },
+);

@@ -9,6 +9,7 @@ import {
   deadLetterTopic,
   ensureTopics,
   loadAuthOptions,
+  onShutdownSignal,
   openReplicaHandle,
   serveHttp,
 } from "@inventory/read-model";
@@ -121,20 +122,23 @@ const app = createHubApp({
 
 const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);
 
-let stopping = false;
-const shutdown = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log.info("hub stopping", { signal });
-  server.close();
-  await expiry.stop();
-  await saga.stop();
-  await relay.stop();
-  await replica.close();
-  await publisher.close();
-  await deadLetters.close();
-  await pool.end();
-  process.exit(0);
-};
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+onShutdownSignal(
+  [
+    { name: "http server", run: () => new Promise<void>((resolve) => server.close(() => resolve())) },
+    { name: "reservation expiry", run: () => expiry.stop() },
+    { name: "transfer saga", run: () => saga.stop() },
+    { name: "outbox relay", run: () => relay.stop() },
+    { name: "replica", run: () => replica.close() },
+    { name: "event publisher", run: () => publisher.close() },
+    { name: "dead-letter queue", run: () => deadLetters.close() },
+    {
+      name: "database pool",
+      run: () => {
+        // Connections still checked out here were never given back: pool.end() waits for them.
+        log.info("closing database pool", { connections: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+        return pool.end();
+      },
+    },
+  ],
+  { log, stepTimeoutMs: env.SHUTDOWN_STEP_TIMEOUT_MS, exit: (code) => process.exit(code) },
+);

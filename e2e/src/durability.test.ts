@@ -165,4 +165,8 @@ describe("no event lost or duplicated across crashes", () => {
       expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
     }
   });
+
+  it("after all the crashes, the hub stops cleanly: every database connection was given back", async () => {
+    expect(await system.stopHub("SIGTERM")).toBe(0);
+  });
 });

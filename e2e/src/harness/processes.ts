@@ -6,8 +6,8 @@ export interface ManagedProcess {
   readonly name: string;
   readonly url: string;
   readonly pid: number | undefined;
-  /** SIGTERM (graceful) or SIGKILL (a crash); resolves when the process has exited. */
-  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGTERM (graceful) or SIGKILL (a crash); resolves with the exit code once the process has exited (null when killed). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 const waitReady = async (url: string, child: ChildProcess, name: string, timeoutMs: number) => {
@@ -46,7 +46,7 @@ export const startProcess = async (
   });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
   if (options.waitForReady ?? true) await waitReady(url, child, name, options.readyTimeoutMs ?? 60_000);
   return {
@@ -55,7 +55,7 @@ export const startProcess = async (
     pid: child.pid,
     stop: async (signal = "SIGTERM") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+      return exited;
     },
   };
 };

@@ -18,7 +18,8 @@ export interface TestSystem {
   readonly hubPort: number;
   /** Where an agent keeps its replica file. */
   readonly replicaDir: string;
-  stopHub(signal?: NodeJS.Signals): Promise<void>;
+  /** Resolves with the hub's exit code: 0 after a clean graceful stop, 1 when a step of it hung or failed. */
+  stopHub(signal?: NodeJS.Signals): Promise<number | null | undefined>;
   startHub(): Promise<void>;
   stopAgent(storeId: string, signal?: NodeJS.Signals): Promise<void>;
   startAgent(storeId: string, options?: { waitForReady?: boolean; env?: Record<string, string> }): Promise<void>;
@@ -108,8 +109,9 @@ export const startSystem = async (options: SystemOptions = {}): Promise<TestSyst
     hubPort,
     replicaDir,
     stopHub: async (signal) => {
-      await hub?.stop(signal);
+      const code = await hub?.stop(signal);
       hub = undefined;
+      return code;
     },
     startHub,
     stopAgent: async (storeId, signal) => {

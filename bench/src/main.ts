@@ -144,6 +144,7 @@ try {
     agentRssMb: rebuilt?.agentRssMb.median ?? null,
     agentItems: rebuilt ? config.footprintItems : null,
     agentRssSpread: rebuilt?.agentRssMb ?? null,
+    agentRssAtReadyMb: rebuilt?.agentRssAtReadyMb ?? null,
     hubRssMb: spread?.hubRssMb ?? null,
     serviceAgentRssMb: mainAgentRssMb,
     serviceAgentItems: config.skus * config.stores.length,

@@ -18,6 +18,8 @@ npx tsc -p bench
 data=${BENCH_DATA_DIR:-$PWD/.data/bench}
 # shellcheck source=private-infra.sh
 . deploy/private-infra.sh
+# The replication-lag figure reads each probe's commit time from PostgreSQL.
+export PG_EXTRA_CONF="track_commit_timestamp = on"
 start_private_infra "$data" "${BENCH_PGPORT:-25432}" "${BENCH_KAFKA_PORT:-29092}" "${BENCH_KAFKA_CONTROLLER_PORT:-29093}"
 
 export BENCH_PG_URL="postgres://inventory:inventory@127.0.0.1:$PGPORT"

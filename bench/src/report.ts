@@ -50,7 +50,7 @@ export const goalRows = (f: Record<string, any>): GoalRow[] => {
     l
       ? {
           figure: "replication lag",
-          measured: `p50 ${fmt(l.p50Ms, 1)} ms, p99 ${fmt(l.p99Ms, 1)} ms${range(l.p99Spread, 1)} from send (from ack: p50 ${fmt(l.fromAckP50Ms, 1)}, p99 ${fmt(l.fromAckP99Ms, 1)}) at ${fmt(l.writesPerSec)} writes/s`,
+          measured: `p50 ${fmt(l.p50Ms, 1)} ms, p99 ${fmt(l.p99Ms, 1)} ms${range(l.p99Spread, 1)} from ${String(l.measuredFrom).split(" ")[0]} (from send: p50 ${fmt(l.fromSendP50Ms, 1)}, p99 ${fmt(l.fromSendP99Ms, 1)}; from ack: p50 ${fmt(l.fromAckP50Ms, 1)}, p99 ${fmt(l.fromAckP99Ms, 1)}) at ${fmt(l.writesPerSec)} writes/s`,
           goal: "p50 ≤ 10 ms, p99 ≤ 50 ms",
           met: l.p50Ms <= 10 && l.p99Ms <= 50,
         }

@@ -13,7 +13,8 @@
 # Env (defaults): PGPORT (5432), PG_DATA_DIR (<repo>/.data/postgres, or
 #   /tmp/inventory-pg-<uid>/data if the postgres OS user can't reach the repo),
 #   PG_LOG_FILE (<data dir>/../postgres.log), PG_BIN (/usr/lib/postgresql/15/bin),
-#   PG_START_TIMEOUT (60).
+#   PG_START_TIMEOUT (60), PG_EXTRA_CONF (lines added to the generated settings, e.g.
+#   "track_commit_timestamp = on", which the benchmark uses to time replication from the commit).
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -73,6 +74,7 @@ full_page_writes = on
 logging_collector = off
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
+${PG_EXTRA_CONF:-}
 EOF
 is_root && chown postgres:postgres "$conf"
 

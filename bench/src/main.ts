@@ -146,6 +146,7 @@ try {
     agentRssSpread: rebuilt?.agentRssMb ?? null,
     agentRssAtReadyMb: rebuilt?.agentRssAtReadyMb ?? null,
     hubRssMb: spread?.hubRssMb ?? null,
+    hubMemoryAfterSpread: spread?.hubMemory ?? null,
     serviceAgentRssMb: mainAgentRssMb,
     serviceAgentItems: config.skus * config.stores.length,
   };

@@ -42,6 +42,7 @@ export const spreadWrites = async (ctx: BenchContext) => {
     observe(ctx, () => runLoad({ url: ctx.hubProcess.url, connections: config.connections, durationS: config.durationS, next })),
   );
   const hubRssMb = hubRss.stop();
+  const hubMemory = await heapBreakdown(ctx.hubProcess.url);
   const value = spread(saturated.map((r) => r.result.okPerSec));
   const rate = value.median / 2;
   ctx.log(`spreadWrites: latency at ${Math.round(rate)}/s, ${config.runs} x ${config.durationS} s`);
@@ -65,5 +66,22 @@ export const spreadWrites = async (ctx: BenchContext) => {
       observedInCeiling: ceilingRuns[Math.floor(ceilingRuns.length / 2)]!.observed,
     },
     hubRssMb,
+    hubMemory,
+  };
+};
+
+/** What of the hub's RSS is V8 heap (total and live) and what is outside it, from its own /metrics. */
+const heapBreakdown = async (url: string): Promise<Record<string, number> | null> => {
+  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) }).then((r) => (r.ok ? r.text() : ""), () => "");
+  const mb = (name: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`inventory_${name} `));
+    return line ? Math.round(Number(line.split(" ")[1]) / 1e5) / 10 : NaN;
+  };
+  if (!text) return null;
+  return {
+    rssMb: mb("process_resident_memory_bytes"),
+    heapTotalMb: mb("nodejs_heap_size_total_bytes"),
+    heapUsedMb: mb("nodejs_heap_size_used_bytes"),
+    externalMb: mb("nodejs_external_memory_bytes"),
   };
 };

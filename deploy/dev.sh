@@ -44,7 +44,7 @@ SEED_DEMO=${SEED_DEMO:-true} ALLOW_DEV_TOKEN=${ALLOW_DEV_TOKEN:-true} PORT=${HUB
 pids+=($!)
 wait_ready "http://127.0.0.1:${HUB_PORT:-8080}" "$!" .data/hub.log
 STORE_ID=${STORE_ID:-S1} PORT=${AGENT_PORT:-8081} AGENT_TOKEN=${AGENT_TOKEN:-$(node hub/dist/print-dev-tokens.js agent --stores "${STORE_ID:-S1}" --hours 720)} HUB_URL="http://127.0.0.1:${HUB_PORT:-8080}" \
-  node edge-agent/dist/main.js >>.data/agent.log 2>&1 &
+  bash edge-agent/start.sh >>.data/agent.log 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:${AGENT_PORT:-8081}" "$!" .data/agent.log
 

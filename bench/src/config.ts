@@ -38,7 +38,23 @@ export interface BenchConfig {
   readonly cpuProfile: boolean;
   /** Figures to run (all by default): a comma-separated subset of the figure names. */
   readonly only: ReadonlySet<string> | null;
+  /** Settings to try, added to the hub's and the agents' environments ("NAME=value NAME=value"). */
+  readonly hubEnv: Record<string, string>;
+  readonly agentEnv: Record<string, string>;
+  /** Node options for the agents, after edge-agent/start.sh's own, e.g. "--max-semi-space-size=16". */
+  readonly agentNodeArgs: readonly string[];
 }
+
+const words = (name: string): string[] => (process.env[name] ?? "").split(/\s+/).filter(Boolean);
+
+const settings = (name: string): Record<string, string> =>
+  Object.fromEntries(
+    words(name).map((kv) => {
+      const at = kv.indexOf("=");
+      if (at < 1) throw new Error(`${name} takes NAME=value pairs, got '${kv}'`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    }),
+  );
 
 const num = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -59,7 +75,7 @@ export const readConfig = (): BenchConfig => {
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim()).filter(Boolean)) : null;
   return {
     quick,
-    durationS: num("BENCH_DURATION_S", quick ? 3 : 10),
+    durationS: num("BENCH_DURATION_S", quick ? 3 : 30),
     runs: num("BENCH_RUNS", 3),
     connections: num("BENCH_CONNECTIONS", 64),
     skus: num("BENCH_SKUS", quick ? 2_000 : 10_000),
@@ -67,7 +83,7 @@ export const readConfig = (): BenchConfig => {
     spreadItems: 1_000,
     flashBuyers: num("BENCH_FLASH_BUYERS", 2_000),
     flashUnits: num("BENCH_FLASH_UNITS", 500),
-    rebuildEvents: num("BENCH_REBUILD_EVENTS", quick ? 100_000 : 300_000),
+    rebuildEvents: num("BENCH_REBUILD_EVENTS", quick ? 100_000 : 1_000_000),
     footprintItems: num("BENCH_FOOTPRINT_ITEMS", quick ? 20_000 : 100_000),
     lagProbesPerSecond: num("BENCH_LAG_PROBES_PER_S", 20),
     pgUrl: required("BENCH_PG_URL"),
@@ -83,5 +99,8 @@ export const readConfig = (): BenchConfig => {
     logLevel: process.env.BENCH_LOG_LEVEL ?? "info",
     cpuProfile: process.env.BENCH_CPU_PROF === "1",
     only,
+    hubEnv: settings("BENCH_HUB_ENV"),
+    agentEnv: settings("BENCH_AGENT_ENV"),
+    agentNodeArgs: words("BENCH_AGENT_NODE_ARGS"),
   };
 };

@@ -86,16 +86,16 @@ try {
       DEV_TOKEN: TOKEN,
       // One caller sends all the load: the per-caller write limit would measure itself.
       RATE_LIMIT_WRITES_PER_SECOND: "0",
-      // Hub settings to try, e.g. BENCH_HUB_ENV="COMMAND_LANES=2 COMMAND_BATCH_MAX=200".
-      ...Object.fromEntries((process.env.BENCH_HUB_ENV ?? "").split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
+      ...config.hubEnv,
     },
   });
   processes.push(hubProcess);
   const agentProcess = await startNode("agent-S1", `${config.repoRoot}/edge-agent/dist/main.js`, config.agentPort, {
     logDir: `${config.dataDir}/logs`,
     cwd: config.repoRoot,
-    execArgv: profiled("agent-S1"),
-    env: { ...common, STORE_ID: "S1", HUB_URL: hubProcess.url, AGENT_REPLICA_PATH: `${config.dataDir}/replicas/agent-S1.sqlite` },
+    launcher: `${config.repoRoot}/edge-agent/start.sh`,
+    execArgv: [...config.agentNodeArgs, ...profiled("agent-S1")],
+    env: { ...common, STORE_ID: "S1", HUB_URL: hubProcess.url, AGENT_REPLICA_PATH: `${config.dataDir}/replicas/agent-S1.sqlite`, ...config.agentEnv },
   });
   processes.push(agentProcess);
 

@@ -20,6 +20,8 @@ export interface StartOptions {
   readonly readyTimeoutMs?: number;
   /** Node options before the script, e.g. --cpu-prof. */
   readonly execArgv?: readonly string[];
+  /** Start through this shell script (which execs node with its own settings, passing `execArgv` on) instead of `node script`. */
+  readonly launcher?: string;
 }
 
 /** Polls `url` until it answers 200; returns the ms it took. */
@@ -42,7 +44,10 @@ export const waitForOk = async (url: string, assertAlive: () => void, name: stri
 export const startNode = async (name: string, script: string, port: number, options: StartOptions): Promise<ManagedProcess> => {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(`${options.logDir}/${name}.log`, { flags: "a" });
-  const child = spawn(process.execPath, [...(options.execArgv ?? []), script], {
+  const [command, args] = options.launcher
+    ? ["bash", [options.launcher, ...(options.execArgv ?? [])]]
+    : [process.execPath, [...(options.execArgv ?? []), script]];
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? "", ...options.env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

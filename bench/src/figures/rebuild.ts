@@ -89,6 +89,8 @@ export const rebuild = async (ctx: BenchContext) => {
       logDir: `${config.dataDir}/logs`,
       cwd: config.repoRoot,
       waitFor: "nothing",
+      launcher: `${config.repoRoot}/edge-agent/start.sh`,
+      execArgv: config.agentNodeArgs,
       env: {
         STORE_ID: config.stores[0]!,
         HUB_URL: ctx.hubProcess.url,
@@ -96,6 +98,7 @@ export const rebuild = async (ctx: BenchContext) => {
         KAFKA_TOPIC_PREFIX: prefix,
         AGENT_REPLICA_PATH: replicaPath,
         LOG_LEVEL: config.logLevel,
+        ...config.agentEnv,
       },
     });
     try {

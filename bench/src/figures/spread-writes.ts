@@ -74,8 +74,8 @@ export const spreadWrites = async (ctx: BenchContext) => {
 const heapBreakdown = async (url: string): Promise<Record<string, number> | null> => {
   const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) }).then((r) => (r.ok ? r.text() : ""), () => "");
   const mb = (name: string) => {
-    const line = text.split("\n").find((l) => l.startsWith(`inventory_${name} `));
-    return line ? Math.round(Number(line.split(" ")[1]) / 1e5) / 10 : NaN;
+    const value = new RegExp(`^inventory_${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1];
+    return value === undefined ? NaN : Math.round(Number(value) / 1e5) / 10;
   };
   if (!text) return null;
   return {

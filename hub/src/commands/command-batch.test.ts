@@ -5,13 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adjustStock, type Principal } from "@inventory/shared";
 import { createDatabase, createPool, type Database } from "../db/database.js";
 import { runMigrations } from "../db/migrate.js";
+import { createScratchDatabase } from "../db/scratch-database.js";
 import { changeStockItem } from "./change-stock-item.js";
 import type { CommandHandler } from "./command-handler.js";
 import { runCommandBatch, type BatchOutcome, type QueuedCommand } from "./command-batch.js";
 
-// Runs against the suite's PostgreSQL (deploy/test.sh starts it), in a database of its own.
-const serverUrl = process.env.TEST_PG_URL;
-const database = `batch_${randomBytes(4).toString("hex")}`;
 const principal: Principal = { subject: "till-1", roles: ["clerk"], stores: ["S1"] };
 let pool: pg.Pool;
 let db: Database;
@@ -36,12 +34,7 @@ const eventsFor = async () => Number((await pool.query("SELECT count(*)::int AS 
 const kinds = (outcomes: BatchOutcome[]) => outcomes.map((o) => (o.kind === "reply" ? `${o.reply.status}${o.reply.replayed ? " replayed" : ""}` : o.kind === "refused" ? o.failure.code : o.kind));
 
 beforeAll(async () => {
-  if (!serverUrl) throw new Error("TEST_PG_URL is not set: run the suite with `npm test`, which starts PostgreSQL");
-  const admin = new pg.Client({ connectionString: `${serverUrl}/inventory` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database} OWNER inventory`);
-  await admin.end();
-  pool = createPool({ url: `${serverUrl}/${database}`, poolSize: 4, statementTimeoutMs: 5000, connectTimeoutMs: 2000 });
+  pool = createPool({ url: await createScratchDatabase("batch"), poolSize: 4, statementTimeoutMs: 5000, connectTimeoutMs: 2000 });
   db = createDatabase(pool);
   await runMigrations(pool);
   await pool.query("INSERT INTO stores (store_id, name) VALUES ('S1', 'one')");

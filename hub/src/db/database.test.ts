@@ -1,23 +1,17 @@
-import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, createPool, type Database } from "./database.js";
+import { createScratchDatabase } from "./scratch-database.js";
 
-// Runs against the suite's PostgreSQL (deploy/test.sh starts it), in a database of its own.
-const serverUrl = process.env.TEST_PG_URL;
-const database = `db_${randomBytes(4).toString("hex")}`;
+let url: string;
 let pool: pg.Pool;
 let db: Database;
 
 beforeAll(async () => {
-  if (!serverUrl) throw new Error("TEST_PG_URL is not set: run the suite with `npm test`, which starts PostgreSQL");
-  const admin = new pg.Client({ connectionString: `${serverUrl}/inventory` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database} OWNER inventory`);
-  await admin.end();
+  url = await createScratchDatabase("db");
   // One connection: a transaction that kept it would leave the next one waiting until the connect timeout.
-  pool = createPool({ url: `${serverUrl}/${database}`, poolSize: 1, statementTimeoutMs: 2000, connectTimeoutMs: 500 });
+  pool = createPool({ url, poolSize: 1, statementTimeoutMs: 2000, connectTimeoutMs: 500 });
   db = createDatabase(pool);
 });
 afterAll(async () => {
@@ -37,7 +31,7 @@ describe("transactions", () => {
 
   it("give their connection back after the connection was killed under them, and the next one runs on a new one", async () => {
     const pid = await db.transaction(async (tx) => Number((await tx.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`)).rows[0]!.pid));
-    const killer = new pg.Client({ connectionString: `${serverUrl}/${database}` });
+    const killer = new pg.Client({ connectionString: url });
     await killer.connect();
     await expect(
       db.transaction(async (tx) => {

@@ -4,10 +4,11 @@
 # orchestrator, which starts a hub and an agent, seeds them through the API and loads them with autocannon
 # and pgbench. Writes bench/results/latest.json and prints a markdown table.
 #
-# Env: BENCH_QUICK=1 (a ~2-minute smoke run), BENCH_DURATION_S (seconds per load run; 10, quick 3),
+# Env: BENCH_QUICK=1 (a ~3-minute smoke run), BENCH_DURATION_S (seconds per load run; 30, quick 3),
 #   BENCH_RUNS (3), BENCH_ONLY (comma-separated figures: spreadWrites,hotSku,flashSale,replicationLag,
 #   agentReads,rebuild), BENCH_SKUS, BENCH_REBUILD_EVENTS, BENCH_FOOTPRINT_ITEMS, BENCH_LOG_LEVEL (info),
-#   BENCH_CPU_PROF=1, BENCH_HUB_ENV ("NAME=value ..." added to the hub's environment),
+#   BENCH_CPU_PROF=1, BENCH_HUB_ENV and BENCH_AGENT_ENV ("NAME=value ..." added to their environments),
+#   BENCH_AGENT_NODE_ARGS (node options after edge-agent/start.sh's own),
 #   BENCH_PGPORT (25432), BENCH_KAFKA_PORT (29092), BENCH_KAFKA_CONTROLLER_PORT (29093), BENCH_DATA_DIR.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

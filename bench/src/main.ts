@@ -90,10 +90,9 @@ try {
     },
   });
   processes.push(hubProcess);
-  const agentProcess = await startNode("agent-S1", `${config.repoRoot}/edge-agent/dist/main.js`, config.agentPort, {
+  const agentProcess = await startNode("agent-S1", `${config.repoRoot}/edge-agent/start.sh`, config.agentPort, {
     logDir: `${config.dataDir}/logs`,
     cwd: config.repoRoot,
-    launcher: `${config.repoRoot}/edge-agent/start.sh`,
     execArgv: [...config.agentNodeArgs, ...profiled("agent-S1")],
     env: { ...common, STORE_ID: "S1", HUB_URL: hubProcess.url, AGENT_REPLICA_PATH: `${config.dataDir}/replicas/agent-S1.sqlite`, ...config.agentEnv },
   });

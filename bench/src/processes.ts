@@ -18,10 +18,8 @@ export interface StartOptions {
   /** Wait for GET /ready to answer 200 (default), or only for the port to answer at all. */
   readonly waitFor?: "ready" | "listening" | "nothing";
   readonly readyTimeoutMs?: number;
-  /** Node options before the script, e.g. --cpu-prof. */
+  /** Node options before the script, e.g. --cpu-prof; a `.sh` script gets them as its arguments and passes them on to node. */
   readonly execArgv?: readonly string[];
-  /** Start through this shell script (which execs node with its own settings, passing `execArgv` on) instead of `node script`. */
-  readonly launcher?: string;
 }
 
 /** Polls `url` until it answers 200; returns the ms it took. */
@@ -40,12 +38,15 @@ export const waitForOk = async (url: string, assertAlive: () => void, name: stri
   throw new Error(`${name}: ${url} not 200 after ${timeoutMs} ms`);
 };
 
-/** Starts a Node program (a project process or the ceiling server) with its output in `logDir/name.log`. */
+/**
+ * Starts a Node program (a project process or the ceiling server), or a script that execs one (an agent's
+ * `start.sh`), with its output in `logDir/name.log`.
+ */
 export const startNode = async (name: string, script: string, port: number, options: StartOptions): Promise<ManagedProcess> => {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(`${options.logDir}/${name}.log`, { flags: "a" });
-  const [command, args] = options.launcher
-    ? ["bash", [options.launcher, ...(options.execArgv ?? [])]]
+  const [command, args] = script.endsWith(".sh")
+    ? ["bash", [script, ...(options.execArgv ?? [])]]
     : [process.execPath, [...(options.execArgv ?? []), script]];
   const child = spawn(command, args, {
     cwd: options.cwd,

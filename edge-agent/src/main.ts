@@ -7,6 +7,7 @@ import {
   createKafkaDeadLetterSink,
   createLogger,
   loadAuthOptions,
+  closeHttpServer,
   onShutdownSignal,
   openReplicaHandle,
   releaseMemory,
@@ -72,7 +73,7 @@ const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);
 
 onShutdownSignal(
   [
-    { name: "http server", run: () => new Promise<void>((resolve) => server.close(() => resolve())) },
+    closeHttpServer(server),
     { name: "status reporter", run: () => reporter?.stop() },
     { name: "replica", run: () => replica.close() },
   ],

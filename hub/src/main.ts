@@ -9,6 +9,7 @@ import {
   deadLetterTopic,
   ensureTopics,
   loadAuthOptions,
+  closeHttpServer,
   onShutdownSignal,
   openReplicaHandle,
   serveHttp,
@@ -124,7 +125,7 @@ const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);
 
 onShutdownSignal(
   [
-    { name: "http server", run: () => new Promise<void>((resolve) => server.close(() => resolve())) },
+    closeHttpServer(server),
     { name: "reservation expiry", run: () => expiry.stop() },
     { name: "transfer saga", run: () => saga.stop() },
     { name: "outbox relay", run: () => relay.stop() },

@@ -11,7 +11,7 @@ export { readRoutes, LAG_HEADER } from "./read-routes.js";
 export { requestLog } from "./http/request-log.js";
 export { healthRoutes, type DependencyCheck, type ReadinessProbe } from "./http/readiness.js";
 export { serveHttp, type ServeOptions } from "./http/serve-http.js";
-export { onShutdownSignal, type ShutdownStep } from "./http/graceful-shutdown.js";
+export { closeHttpServer, onShutdownSignal, type ShutdownStep } from "./http/graceful-shutdown.js";
 export { authenticate, requireAction, DEV_TOKEN_PRINCIPAL, type AuthVariables, type AuthenticateOptions } from "./http/authenticate.js";
 export { authEnvSchema, loadAuthOptions, DEV_SIGNING_SECRET, type AuthEnv } from "./http/auth-config.js";
 export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";

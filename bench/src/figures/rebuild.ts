@@ -66,13 +66,15 @@ const produceStream = async (ctx: BenchContext, prefix: string, events: number, 
   return last;
 };
 
+/** How long after a replayed agent is ready its footprint is taken. */
+export const SETTLE_MS = 5000;
+
 /**
  * A fresh agent replays a topic of `rebuildEvents` events: the time from starting the process until its
  * /ready is 200 (its replica holds everything Kafka had when it started) gives events/s. The first run's
  * agent, holding `footprintItems` items, gives the agent's footprint: its RSS `SETTLE_MS` after it is ready
  * (the RSS at the moment it became ready is kept beside it).
  */
-const SETTLE_MS = 5000;
 export const rebuild = async (ctx: BenchContext) => {
   const { config } = ctx;
   const prefix = `rb${randomUUID().slice(0, 8)}.`;
@@ -85,11 +87,10 @@ export const rebuild = async (ctx: BenchContext) => {
     const replicaPath = `${config.dataDir}/replicas/rebuild-${run}.sqlite`;
     ctx.log(`rebuild: run ${run + 1}, fresh agent replaying ${config.rebuildEvents} events`);
     const started = performance.now();
-    const agent = await startNode(`agent-rebuild-${run}`, `${config.repoRoot}/edge-agent/dist/main.js`, config.rebuildAgentPort, {
+    const agent = await startNode(`agent-rebuild-${run}`, `${config.repoRoot}/edge-agent/start.sh`, config.rebuildAgentPort, {
       logDir: `${config.dataDir}/logs`,
       cwd: config.repoRoot,
       waitFor: "nothing",
-      launcher: `${config.repoRoot}/edge-agent/start.sh`,
       execArgv: config.agentNodeArgs,
       env: {
         STORE_ID: config.stores[0]!,

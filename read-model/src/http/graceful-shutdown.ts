@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import type { Logger } from "./logger.js";
 
 export interface ShutdownStep {
@@ -12,6 +13,12 @@ export interface GracefulShutdownOptions {
   /** Called once every step has finished or timed out; exits the process in production. */
   readonly exit: (code: number) => void;
 }
+
+/** The first step of every stop: no new connections, and the requests in flight are answered. */
+export const closeHttpServer = (server: Server): ShutdownStep => ({
+  name: "http server",
+  run: () => new Promise<void>((resolve) => server.close(() => resolve())),
+});
 
 /**
  * Runs the steps in order on the first signal and exits. A step that hangs (a Kafka client waiting on a

@@ -1,6 +1,6 @@
 import type { Kafka, Consumer } from "kafkajs";
 import { TRANSFER_EVENT_TYPES, transferPayloadSchema, eventEnvelopeSchema, isFailure } from "@inventory/shared";
-import { startWithRetry, type DeadLetterSink, type Logger } from "@inventory/read-model";
+import { keepConsumerRunning, type DeadLetterSink, type Logger } from "@inventory/read-model";
 import type { SystemCommandRunner } from "./commands/execute-command.js";
 import { completeTransferCommand, dispatchTransferCommand, receiveTransferCommand } from "./commands/transfer-commands.js";
 
@@ -35,10 +35,9 @@ const nextStep = (eventType: string, receipt: string) => {
  * its row lock, so an event delivered twice moves nothing twice.
  */
 export const startTransferSaga = (options: TransferSagaOptions) => {
-  let consumer: Consumer | undefined;
   let stopped = false;
-  const start = async () => {
-    const c = options.kafka.consumer({
+  const create = (): Consumer =>
+    options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: 6_000,
       heartbeatInterval: 1_000,
@@ -46,7 +45,7 @@ export const startTransferSaga = (options: TransferSagaOptions) => {
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
     });
-    consumer = c;
+  const start = async (c: Consumer) => {
     await c.connect();
     await c.subscribe({ topic: options.topic, fromBeginning: true });
     await c.run({
@@ -91,19 +90,11 @@ export const startTransferSaga = (options: TransferSagaOptions) => {
       },
     });
   };
-  void startWithRetry({
-    start,
-    failed: async (err) => {
-      options.log.warn("transfer saga cannot start yet; retrying", { error: String(err) });
-      await consumer?.disconnect().catch(() => undefined);
-    },
-    stopped: () => stopped,
-    delayMs: 2000,
-  });
+  const consumer = keepConsumerRunning({ name: "transfer saga", log: options.log, create, start, delayMs: 2000 });
   return {
     stop: async () => {
       stopped = true;
-      await consumer?.disconnect().catch(() => undefined);
+      await consumer.stop();
     },
   };
 };

@@ -20,5 +20,5 @@ export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";
 export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
 export { openReplicaHandle, type ReplicaHandle, type RebuildStatus } from "./replica-handle.js";
 export { projectionRoutes } from "./projection-routes.js";
-export { startWithRetry } from "./kafka/start-with-retry.js";
+export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory } from "./release-memory.js";

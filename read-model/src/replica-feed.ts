@@ -4,7 +4,7 @@ import { projectEvent } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
 import type { DeadLetter, DeadLetterSink } from "./dead-letters.js";
 import type { Metrics } from "./metrics.js";
-import { startWithRetry } from "./kafka/start-with-retry.js";
+import { keepConsumerRunning } from "./kafka/keep-consumer-running.js";
 import { projectStockEvent } from "./project-stock-event.js";
 import { groupApply } from "./group-apply.js";
 import { createFreshness, type Freshness } from "./freshness.js";
@@ -22,6 +22,8 @@ export interface ReplicaFeedOptions {
   readonly idleFetchMs?: number;
   /** Wait between attempts to (re)connect while Kafka is unreachable. Default 2000. */
   readonly reconnectDelayMs?: number;
+  /** A consumer that has completed no fetch for this long is replaced by a new one. Default 15000. */
+  readonly restartAfterSilentMs?: number;
   /** Receives messages that can never be applied; without one they are logged and skipped. */
   readonly deadLetters?: DeadLetterSink;
   readonly metrics?: Metrics;
@@ -76,19 +78,18 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   const nextOffsets = new Map<string, number>(store.positions().map((p) => [`${p.topic}/${p.partition}`, p.nextOffset]));
   let state: ReplicaFeedStatus["state"] = "STARTING";
   let lastError: string | null = null;
-  let consumer: Consumer | undefined;
   let stopped = false;
 
   const markKnownPositions = async () => {
     const admin = options.kafka.admin();
-    await admin.connect();
     try {
+      await admin.connect();
       const ends = await Promise.all(options.topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
       for (const { topic, offsets } of ends) {
         for (const p of offsets) freshness.known(`${topic}/${p.partition}`, nextOffsets.get(`${topic}/${p.partition}`) ?? 0, Number(p.high));
       }
     } finally {
-      await admin.disconnect();
+      await admin.disconnect().catch(() => undefined);
     }
   };
 
@@ -162,7 +163,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     }
   };
 
-  const run = async () => {
+  const createConsumer = (): Consumer => {
     const c = options.kafka.consumer({
       groupId: `inventory-replica.${options.replicaId}.${store.epoch.slice(0, 8)}.${randomUUID().slice(0, 8)}`,
       maxWaitTimeInMs: idleFetchMs,
@@ -171,7 +172,6 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
     });
-    consumer = c;
     c.on(c.events.FETCH, () => {
       freshness.fetched(Date.now());
       announceCaughtUp();
@@ -187,6 +187,10 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     c.on(c.events.CRASH, (e) => {
       lastError = String(e.payload.error?.message ?? e.payload.error);
     });
+    return c;
+  };
+
+  const startConsumer = async (c: Consumer) => {
     await markKnownPositions();
     await c.connect();
     await c.subscribe({ topics: [...options.topics], fromBeginning: true });
@@ -232,19 +236,19 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         await heartbeat();
       },
     });
-    state = "RUNNING";
-    lastError = null;
   };
 
-  void startWithRetry({
-    start: run,
-    failed: async (err) => {
-      lastError = err instanceof Error ? err.message : String(err);
-      log.warn("replica feed cannot start yet; retrying", { error: lastError });
-      await consumer?.disconnect().catch(() => undefined);
-    },
-    stopped: () => stopped,
+  const consumer = keepConsumerRunning({
+    name: "replica feed",
+    log,
+    create: createConsumer,
+    start: startConsumer,
     delayMs: options.reconnectDelayMs ?? 2000,
+    restartAfterSilentMs: options.restartAfterSilentMs ?? 15_000,
+    onState: (error) => {
+      lastError = error;
+      if (error === null && !stopped) state = "RUNNING";
+    },
   });
 
   return {
@@ -253,7 +257,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     stop: async () => {
       stopped = true;
       state = "STOPPED";
-      await consumer?.disconnect().catch(() => undefined);
+      await consumer.stop();
     },
   };
 };

@@ -27,14 +27,18 @@ const reader = async () => {
   }
 };
 
+// A till sends a write whose outcome it did not learn (503, no answer) again under the same key, so that one
+// the hub applied behind a cut link is answered rather than lost or repeated; it stops once it has learnt it.
 const writer = async () => {
-  while (Date.now() < end) {
-    const key = randomUUID();
+  let key = "";
+  for (let outcomeKnown = true; Date.now() < end || (!outcomeKnown && Date.now() < end + 20_000); ) {
+    if (outcomeKnown) key = randomUUID();
     const r = await timed("write", {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "Idempotency-Key": key },
       body: JSON.stringify({ storeId: "S1", sku: "N1", delta: 1, reason: "restock" }),
     }, "/v1/adjustments");
+    outcomeKnown = r.status !== 0 && r.status !== 503;
     record({ ...r, key, version: r.body?.version, code: r.body?.code, body: undefined, retryAfter: undefined });
     await new Promise((res) => setTimeout(res, 100));
   }

@@ -15,10 +15,19 @@ export interface HubForwarderOptions {
   readonly log: Logger;
 }
 
+/** Errors that happen before a request leaves the agent: the hub cannot have seen the write. */
+const CONNECT_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const neverSent = (err: unknown): boolean => {
+  const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === "string" && CONNECT_ERRORS.has(code);
+};
+
 /**
  * Forwards a write to the hub and returns the hub's answer as it is. When the hub cannot be reached
  * (refused, timed out, or the breaker is open) the answer is 503 with Retry-After: a write is never
- * accepted locally, because only the hub can apply it safely. While the breaker is open no caller waits
+ * accepted locally, because only the hub can apply it safely. A request that timed out or lost its
+ * connection after leaving may have been applied by the hub, and its 503 says so: the caller's retry with
+ * the same Idempotency-Key answers the outcome. While the breaker is open no caller waits
  * on the hub: a background probe of the hub's /health closes it again once the hub answers.
  */
 export const forwardToHub = (options: HubForwarderOptions) => {
@@ -48,17 +57,11 @@ export const forwardToHub = (options: HubForwarderOptions) => {
 
   return async (c: Context<{ Variables: TraceVariables }>): Promise<Response> => {
     const traceId = c.get("traceId");
-    const unavailable = (why: string) =>
-      failureResponse(
-        c,
-        failure("UNAVAILABLE", `the central hub is unreachable (${why}); nothing was changed, retry later`, {
-          retryAfterSeconds: breaker.retryAfterSeconds(Date.now()),
-          dependency: "hub",
-        }),
-      );
+    const unavailable = (message: string) =>
+      failureResponse(c, failure("UNAVAILABLE", message, { retryAfterSeconds: breaker.retryAfterSeconds(Date.now()), dependency: "hub" }));
     if (breaker.state(Date.now()) !== "CLOSED") {
       void probe();
-      return unavailable("circuit open");
+      return unavailable("the central hub is unreachable (circuit open); nothing was changed, retry later");
     }
 
     const headers = new Headers({ "X-Trace-Id": traceId });
@@ -80,7 +83,12 @@ export const forwardToHub = (options: HubForwarderOptions) => {
       breaker.failed(Date.now());
       if (breaker.state(Date.now()) !== "CLOSED") void probe();
       log.warn("write not forwarded: hub unreachable", { traceId, error: err instanceof Error ? err.message : String(err) });
-      return unavailable(err instanceof Error && err.name === "TimeoutError" ? "timed out" : "connection failed");
+      return unavailable(
+        neverSent(err)
+          ? "the central hub is unreachable (connection failed); nothing was changed, retry later"
+          : `the central hub did not answer (${err instanceof Error && err.name === "TimeoutError" ? "timed out" : "connection lost"}); ` +
+              "the write may have been applied: retry with the same Idempotency-Key to learn its outcome",
+      );
     }
     breaker.succeeded();
     const returned = new Headers({ "X-Trace-Id": traceId });

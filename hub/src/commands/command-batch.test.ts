@@ -100,4 +100,26 @@ describe("a batch of commands in one transaction", () => {
     expect(await storedKeys()).toEqual([]);
     expect(await eventsFor()).toBe(0);
   });
+
+  it("given a connection lost during COMMIT, when the batch is answered, then its 503 says the commands may have been applied; lost before COMMIT, that nothing was", async () => {
+    const lost = Object.assign(new Error("Connection terminated unexpectedly"), { code: undefined });
+    const failing = (atCommit: boolean): Database =>
+      Object.assign(Object.create(db) as Database, {
+        transaction: (async (run) => {
+          if (!atCommit) throw lost;
+          // The batch runs to its end, then the answer to COMMIT is lost (and here nothing commits).
+          await db.transaction(async (tx) => {
+            await run(tx);
+            throw lost;
+          });
+        }) as Database["transaction"],
+      });
+    const atCommit = await runCommandBatch({ ...deps(), db: failing(true) }, [command("x", adjust(1)), command("y", adjust(2))]);
+    const before = await runCommandBatch({ ...deps(), db: failing(false) }, [command("z", adjust(1))]);
+    const messages = [...atCommit, ...before].map((o) => (o.kind === "refused" ? `${o.failure.code}: ${o.failure.message}` : o.kind));
+    expect(messages[0]).toMatch(/^UNAVAILABLE: .*committing; it may have been applied: retry with the same Idempotency-Key/);
+    expect(messages[1]).toBe(messages[0]);
+    expect(messages[2]).toMatch(/^UNAVAILABLE: .*nothing was changed/);
+    expect(await onHand()).toBe(10);
+  });
 });

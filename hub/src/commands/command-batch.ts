@@ -86,13 +86,15 @@ const replayOf = (stored: StoredAnswer, request: CommandRequest): BatchOutcome =
 /**
  * Runs commands in one transaction, in order, each under its own savepoint, and commits once. Every command
  * keeps its own idempotency record, answer and events; one that fails (decided or not) rolls back only its own
- * changes. Nothing is answered before the commit: if the transaction cannot commit, no command happened.
+ * changes. Nothing is answered before the commit: if the transaction fails before it commits, no command
+ * happened; if the connection is lost during COMMIT, PostgreSQL may have committed, and the 503 says so.
  * The keys in one batch must be distinct (the lanes keep a second use of a key for the next batch).
  */
 export const runCommandBatch = async (
   deps: { db: Database; now: () => Date; newId: () => string },
   commands: readonly QueuedCommand[],
 ): Promise<BatchOutcome[]> => {
+  let committing = false;
   try {
     return await deps.db.transaction(async (tx) => {
       const outcomes: BatchOutcome[] = [];
@@ -127,10 +129,20 @@ export const runCommandBatch = async (
       }
       await appendToOutbox(tx, events);
       await storeAnswers(tx, answers);
+      committing = true;
       return outcomes;
     });
   } catch (err) {
     const outcome = classifyDatabaseError(err);
-    return commands.map(() => outcome);
+    const unknown = committing && outcome.kind === "refused" && outcome.failure.code === "UNAVAILABLE";
+    return commands.map(() => (unknown ? { ...outcome, failure: commitOutcomeUnknown() } : outcome));
   }
 };
+
+/** COMMIT was sent and its answer lost: only a retry under the same key can tell whether it took effect. */
+const commitOutcomeUnknown = () =>
+  failure(
+    "UNAVAILABLE",
+    "the stock database stopped answering while this command was committing; it may have been applied: retry with the same Idempotency-Key to learn its outcome",
+    { retryAfterSeconds: 2, dependency: "postgres" },
+  );

@@ -2,11 +2,12 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { adjustStock, type Principal } from "@inventory/shared";
+import { adjustStock, failure, type Principal } from "@inventory/shared";
 import { createDatabase, createPool, type Database } from "../db/database.js";
 import { runMigrations } from "../db/migrate.js";
 import { createScratchDatabase } from "../db/scratch-database.js";
 import { changeStockItem } from "./change-stock-item.js";
+import { purchase } from "./purchase.js";
 import type { CommandHandler } from "./command-handler.js";
 import { runCommandBatch, type BatchOutcome, type QueuedCommand } from "./command-batch.js";
 
@@ -26,6 +27,11 @@ const changesThenFails = (sqlState: string): CommandHandler => async (ctx) => {
   await ctx.tx.execute(sql`UPDATE stock_items SET on_hand = on_hand + 100 WHERE store_id = 'S1' AND sku = ${sku}`);
   await ctx.tx.execute(sql.raw(`DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '${sqlState}'; END $$`));
   return { status: 202, body: {} };
+};
+/** A handler that changes the item and then decides to refuse, so that its rollback must undo a change. */
+const changesThenRefuses: CommandHandler = async (ctx) => {
+  await ctx.tx.execute(sql`UPDATE stock_items SET on_hand = on_hand + 100 WHERE store_id = 'S1' AND sku = ${sku}`);
+  return failure("VERSION_CONFLICT", "changed its mind");
 };
 const onHand = async () => Number((await pool.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0]?.on_hand);
 const storedKeys = async () =>
@@ -121,5 +127,52 @@ describe("a batch of commands in one transaction", () => {
     expect(messages[1]).toBe(messages[0]);
     expect(messages[2]).toMatch(/^UNAVAILABLE: .*nothing was changed/);
     expect(await onHand()).toBe(10);
+  });
+
+  it("given refused commands in the middle and at the end of a batch, when it commits, then each refusal's changes are undone and its neighbours' kept", async () => {
+    const outcomes = await runCommandBatch(deps(), [
+      command("r1", changesThenRefuses),
+      command("a", adjust(5)),
+      command("r2", changesThenRefuses),
+      command("r3", changesThenRefuses),
+      command("b", adjust(2)),
+      command("r4", changesThenRefuses),
+    ]);
+    expect(kinds(outcomes)).toEqual(["409", "202", "409", "409", "202", "409"]);
+    expect(await onHand()).toBe(17);
+    expect(await storedKeys()).toEqual(["a:202", "b:202", "r1:409", "r2:409", "r3:409", "r4:409"]);
+    expect(await eventsFor()).toBe(2);
+  });
+
+  it("given a store emptied by another transaction after a purchase read its candidates, when the purchase locks it, then it lets that row go and sells from the next store", async () => {
+    await pool.query("INSERT INTO stores (store_id, name) VALUES ('S2', 'two') ON CONFLICT DO NOTHING");
+    await pool.query("UPDATE stock_items SET on_hand = 50 WHERE store_id = 'S1' AND sku = $1", [sku]);
+    await pool.query("INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) VALUES ('S2', $1, 5, 0, 1)", [sku]);
+    const holder = await pool.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("UPDATE stock_items SET on_hand = 0, version = version + 1 WHERE store_id = 'S1' AND sku = $1", [sku]);
+      // Runs after the purchase, inside its still open transaction: can anyone else lock S1's row now?
+      const s1LockedByBatch: CommandHandler = async () => {
+        const probe = await pool.query("SELECT 1 FROM stock_items WHERE store_id = 'S1' AND sku = $1 FOR UPDATE NOWAIT", [sku]).then(() => false, () => true);
+        return { status: 200, body: { s1Locked: probe } };
+      };
+      const buying = runCommandBatch(deps(), [
+        command("buy", purchase({ sku, qty: 3, policy: "highest-available" }, async () => 0)),
+        command("probe", s1LockedByBatch),
+      ]);
+      // The purchase has read S1 as the fullest store and waits for its row.
+      await new Promise((r) => setTimeout(r, 300));
+      await holder.query("COMMIT");
+      const outcomes = await buying;
+      expect(kinds(outcomes)).toEqual(["202", "200"]);
+      expect(outcomes[0]!.kind === "reply" && outcomes[0]!.reply.body).toMatchObject({ storeId: "S2", onHand: 2 });
+      expect(outcomes[1]!.kind === "reply" && outcomes[1]!.reply.body).toEqual({ s1Locked: false });
+    } finally {
+      holder.release();
+    }
+    const rows = (await pool.query("SELECT store_id, on_hand FROM stock_items WHERE sku = $1 ORDER BY store_id", [sku])).rows;
+    expect(rows).toEqual([{ store_id: "S1", on_hand: 0 }, { store_id: "S2", on_hand: 2 }]);
+    expect(await eventsFor()).toBe(1);
   });
 });

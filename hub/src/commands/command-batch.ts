@@ -3,7 +3,16 @@ import { failure, type Failure } from "@inventory/shared";
 import type { Database, Transaction } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
 import { appendToOutbox, type OutboxEntry } from "../outbox/append-to-outbox.js";
-import { HandlerFailed, runHandler, type CommandHandler, type CommandReply, type CommandRequest, type StoredReply } from "./command-handler.js";
+import {
+  HandlerFailed,
+  OPEN_SAVEPOINT,
+  runHandler,
+  type CommandHandler,
+  type CommandReply,
+  type CommandRequest,
+  type SavepointOpening,
+  type StoredReply,
+} from "./command-handler.js";
 import { databaseUnavailable, isRetryableDatabaseError } from "./database-failure.js";
 
 export interface QueuedCommand {
@@ -102,7 +111,7 @@ export const runCommandBatch = async (
       const stored = await readStoredAnswers(tx, commands.filter((_, i) => locked[i]).map((c) => c.request));
       const answers: AnswerToStore[] = [];
       const events: OutboxEntry[] = [];
-      let savepointOpen = false;
+      let opening: SavepointOpening = OPEN_SAVEPOINT.first;
       for (const [i, { request, handler }] of commands.entries()) {
         if (!locked[i]) {
           outcomes.push({ kind: "refused", failure: failure("IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still in progress; retry shortly") });
@@ -116,7 +125,8 @@ export const runCommandBatch = async (
         const at = deps.now();
         try {
           const stamp = { at, traceId: request.traceId, newId: deps.newId, principal: request.principal };
-          const ran = await runHandler(tx, handler, stamp, { releasePrevious: savepointOpen });
+          const ran = await runHandler(tx, handler, stamp, { opening, deferRollback: true });
+          opening = ran.rollbackPending ? OPEN_SAVEPOINT.afterRefused : OPEN_SAVEPOINT.afterKept;
           answers.push({ request, reply: ran.reply, at });
           events.push(...ran.events);
           outcomes.push({ kind: "reply", reply: { ...ran.reply, replayed: false } });
@@ -124,9 +134,10 @@ export const runCommandBatch = async (
           // Its savepoint is rolled back; the neighbours' work stands. Any other error means the transaction is lost.
           if (!(err instanceof HandlerFailed)) throw err;
           outcomes.push(classifyDatabaseError(err.error));
+          opening = OPEN_SAVEPOINT.afterKept;
         }
-        savepointOpen = true;
       }
+      if (opening === OPEN_SAVEPOINT.afterRefused) await tx.execute(sql.raw(OPEN_SAVEPOINT.afterRefused));
       await appendToOutbox(tx, events);
       await storeAnswers(tx, answers);
       committing = true;

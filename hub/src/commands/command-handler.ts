@@ -19,6 +19,11 @@ export interface CommandContext {
   readonly principal: Principal;
   /** Records an event to be committed to the outbox with this command; returns it stamped. */
   emit(draft: EventDraft): EventEnvelope;
+  /**
+   * Rolls back everything this command has changed and emitted so far, row locks included, and keeps the
+   * transaction: for a handler that lets go of one row before it tries another.
+   */
+  undo(): Promise<void>;
 }
 
 export interface CommandSuccess {
@@ -72,23 +77,39 @@ export class HandlerFailed extends Error {
   }
 }
 
+/** The statement that opens a command's savepoint, by how the command before it in the transaction ended. */
+export const OPEN_SAVEPOINT = {
+  first: "SAVEPOINT command",
+  /** The previous command's savepoint is freed in the round trip that opens this one's. */
+  afterKept: "RELEASE SAVEPOINT command; SAVEPOINT command",
+  /**
+   * The previous command was refused and its rollback left for now: rolling back to its savepoint undoes it and
+   * leaves that savepoint exactly where this command begins, so one statement does both.
+   */
+  afterRefused: "ROLLBACK TO SAVEPOINT command",
+} as const;
+
+export type SavepointOpening = (typeof OPEN_SAVEPOINT)[keyof typeof OPEN_SAVEPOINT];
+
 /**
  * Runs a handler inside the caller's transaction, under the savepoint `command`. On success it returns the
  * answer and the events to commit with it; on an expected failure every change it made is rolled back and
  * the failure becomes the answer, with no events. Any other error rolls the savepoint back too and comes out
  * as HandlerFailed; if even the rollback fails, that error comes out as it is and the transaction is lost.
  *
- * When commands follow each other in one transaction, `releasePrevious` frees the previous command's
- * savepoint in the same round trip that opens this one's.
+ * `opening` is how the savepoint is opened (see OPEN_SAVEPOINT). With `deferRollback`, an expected failure's
+ * rollback is left to the caller (`rollbackPending`), who runs it as the next command's opening or before
+ * anything else touches the transaction.
  */
 export const runHandler = async (
   tx: Transaction,
   handler: CommandHandler,
   stamp: HandlerStamp,
-  options: { releasePrevious: boolean } = { releasePrevious: false },
-): Promise<{ reply: StoredReply; events: OutboxEntry[] }> => {
-  await tx.execute(sql.raw(options.releasePrevious ? "RELEASE SAVEPOINT command; SAVEPOINT command" : "SAVEPOINT command"));
+  options: { opening?: SavepointOpening; deferRollback?: boolean } = {},
+): Promise<{ reply: StoredReply; events: OutboxEntry[]; rollbackPending: boolean }> => {
+  await tx.execute(sql.raw(options.opening ?? OPEN_SAVEPOINT.first));
   const events: OutboxEntry[] = [];
+  const rollback = () => tx.execute(sql.raw("ROLLBACK TO SAVEPOINT command"));
   const ctx: CommandContext = {
     tx,
     now: stamp.at,
@@ -98,15 +119,19 @@ export const runHandler = async (
       events.push({ topic: draft.topic, key: draft.key, event });
       return event;
     },
+    undo: async () => {
+      await rollback();
+      events.length = 0;
+    },
   };
   let outcome: CommandSuccess | Failure;
   try {
     outcome = await handler(ctx);
   } catch (err) {
-    await tx.execute(sql.raw("ROLLBACK TO SAVEPOINT command"));
+    await rollback();
     throw new HandlerFailed(err);
   }
-  if (!isFailure(outcome)) return { reply: { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} }, events };
-  await tx.execute(sql.raw("ROLLBACK TO SAVEPOINT command"));
-  return { reply: { status: failureStatus(outcome), body: failureBody(outcome), headers: {} }, events: [] };
+  if (!isFailure(outcome)) return { reply: { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} }, events, rollbackPending: false };
+  if (!options.deferRollback) await rollback();
+  return { reply: { status: failureStatus(outcome), body: failureBody(outcome), headers: {} }, events: [], rollbackPending: options.deferRollback === true };
 };

@@ -6,14 +6,11 @@ import {
   orderStoresForPurchase,
   sellStock,
   type PurchaseRequest,
-  type StockItem,
 } from "@inventory/shared";
 import type { Transaction } from "../db/database.js";
 import { products, stockItems, stores } from "../db/schema.js";
 import type { CommandHandler } from "./command-handler.js";
 import { lockStockItem, saveStockItem } from "./stock-item-rows.js";
-
-class StoreCannotFill extends Error {}
 
 const candidates = async (tx: Transaction, sku: string) =>
   tx
@@ -24,8 +21,9 @@ const candidates = async (tx: Transaction, sku: string) =>
 
 /**
  * Sells `qty` units of a SKU at a store the policy picks. Candidates are read without locks, then tried
- * in policy order: each try locks one item under a savepoint and re-checks it, and a store emptied by a
- * racing purchase is released and the next one tried. One item lock at a time, so purchases never deadlock.
+ * in policy order: each try locks one item and re-checks it, and a store emptied by a racing purchase is
+ * let go (the command's changes undone) before the next one is tried. One item lock at a time, so purchases
+ * never deadlock.
  */
 export const purchase =
   (request: PurchaseRequest, nextTicket: (tx: Transaction) => Promise<number>): CommandHandler =>
@@ -43,39 +41,31 @@ export const purchase =
       request.policy,
       ticket,
     );
-    for (const storeId of order) {
-      let sold: StockItem | undefined;
-      let eventId: string | undefined;
-      try {
-        await ctx.tx.transaction(async (attempt) => {
-          const item = await lockStockItem(attempt, storeId, request.sku);
-          if (isFailure(item)) throw new StoreCannotFill();
-          const decision = sellStock(item, { qty: request.qty, customerId: request.customerId ?? null, policy: request.policy });
-          if (isFailure(decision)) throw new StoreCannotFill();
-          await saveStockItem(attempt, decision.next, ctx.now);
-          sold = decision.next;
-          eventId = decision.events.map(ctx.emit)[0]?.eventId;
-        });
-      } catch (err) {
-        if (err instanceof StoreCannotFill) continue;
-        throw err;
+    for (const [i, storeId] of order.entries()) {
+      const item = await lockStockItem(ctx.tx, storeId, request.sku);
+      const decision = isFailure(item) ? item : sellStock(item, { qty: request.qty, customerId: request.customerId ?? null, policy: request.policy });
+      if (isFailure(decision)) {
+        // Emptied by a racing command since the candidates were read: its row is let go before the next is tried.
+        if (i < order.length - 1) await ctx.undo();
+        continue;
       }
-      if (sold) {
-        return {
-          status: 202,
-          body: {
-            sku: request.sku,
-            qty: request.qty,
-            storeId,
-            policy: request.policy,
-            onHand: sold.onHand,
-            available: available(sold),
-            version: sold.version,
-            eventId,
-          },
-          headers: { ETag: `"${sold.version}"` },
-        };
-      }
+      const sold = decision.next;
+      await saveStockItem(ctx.tx, sold, ctx.now);
+      const eventId = decision.events.map(ctx.emit)[0]?.eventId;
+      return {
+        status: 202,
+        body: {
+          sku: request.sku,
+          qty: request.qty,
+          storeId,
+          policy: request.policy,
+          onHand: sold.onHand,
+          available: available(sold),
+          version: sold.version,
+          eventId,
+        },
+        headers: { ETag: `"${sold.version}"` },
+      };
     }
     const total = rows.reduce((sum, r) => sum + Math.max(available(r), 0), 0);
     return failure("INSUFFICIENT_STOCK", `no store can sell ${request.qty} units of ${request.sku}`, {

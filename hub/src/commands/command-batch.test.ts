@@ -144,7 +144,7 @@ describe("a batch of commands in one transaction", () => {
     expect(await eventsFor()).toBe(2);
   });
 
-  it("given a store emptied by another transaction after a purchase read its candidates, when the purchase locks it, then it lets that row go and sells from the next store", async () => {
+  it("given a store emptied by another transaction after a round-robin purchase read its candidates, when the purchase locks it, then it lets that row go and sells from the next store", async () => {
     await pool.query("INSERT INTO stores (store_id, name) VALUES ('S2', 'two') ON CONFLICT DO NOTHING");
     await pool.query("UPDATE stock_items SET on_hand = 50 WHERE store_id = 'S1' AND sku = $1", [sku]);
     await pool.query("INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) VALUES ('S2', $1, 5, 0, 1)", [sku]);
@@ -158,10 +158,11 @@ describe("a batch of commands in one transaction", () => {
         return { status: 200, body: { s1Locked: probe } };
       };
       const buying = runCommandBatch(deps(), [
-        command("buy", purchase({ sku, qty: 3, policy: "highest-available" }, async () => 0)),
+        // Round-robin takes a shared ticket, so it runs as its own SQL rather than against the batch's held rows.
+        command("buy", purchase({ sku, qty: 3, policy: "round-robin" }, async () => 0)),
         command("probe", s1LockedByBatch),
       ]);
-      // The purchase has read S1 as the fullest store and waits for its row.
+      // The purchase has read S1 as able to sell, first in store order, and waits for its row.
       await new Promise((r) => setTimeout(r, 300));
       await holder.query("COMMIT");
       const outcomes = await buying;
@@ -174,5 +175,33 @@ describe("a batch of commands in one transaction", () => {
     const rows = (await pool.query("SELECT store_id, on_hand FROM stock_items WHERE sku = $1 ORDER BY store_id", [sku])).rows;
     expect(rows).toEqual([{ store_id: "S1", on_hand: 0 }, { store_id: "S2", on_hand: 2 }]);
     expect(await eventsFor()).toBe(1);
+  });
+
+  it("given staged stock commands between commands that run their own SQL, when the batch commits, then every command sees its predecessors' outcome exactly", async () => {
+    await pool.query("INSERT INTO stores (store_id, name) VALUES ('S2', 'two') ON CONFLICT DO NOTHING");
+    await pool.query("INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) VALUES ('S2', $1, 4, 0, 1)", [sku]);
+    const buy = (qty: number) => purchase({ sku, qty, policy: "highest-available" }, async () => 0);
+    const outcomes = await runCommandBatch(deps(), [
+      command("a", adjust(5)),
+      command("r1", changesThenRefuses),
+      command("b", adjust(-15)),
+      command("c", buy(12)),
+      command("d", adjust(1)),
+      command("e", buy(4)),
+      command("f", buy(1)),
+      command("x", changesThenFails("22012")),
+      command("g", adjust(3)),
+      command("r2", changesThenRefuses),
+    ]);
+    expect(kinds(outcomes)).toEqual(["202", "409", "202", "409", "202", "202", "202", "error", "202", "409"]);
+    const body = (i: number) => (outcomes[i]!.kind === "reply" ? (outcomes[i]!.reply.body as Record<string, unknown>) : {});
+    expect([body(0).onHand, body(0).version, body(2).onHand, body(2).version, body(4).onHand, body(4).version]).toEqual([15, 2, 0, 3, 1, 4]);
+    expect(body(3)).toMatchObject({ code: "INSUFFICIENT_STOCK", totalAvailable: 4 });
+    expect(body(5)).toMatchObject({ storeId: "S2", onHand: 0, version: 2 });
+    expect(body(6)).toMatchObject({ storeId: "S1", onHand: 0, version: 5 });
+    expect(body(8)).toMatchObject({ onHand: 3, version: 6 });
+    const rows = (await pool.query("SELECT store_id, on_hand, version FROM stock_items WHERE sku = $1 ORDER BY store_id", [sku])).rows;
+    expect(rows).toEqual([{ store_id: "S1", on_hand: 3, version: 6 }, { store_id: "S2", on_hand: 0, version: 2 }]);
+    expect(await eventsFor()).toBe(6);
   });
 });

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import { failure, type Failure } from "@inventory/shared";
+import { failure, failureBody, failureStatus, isFailure, type Failure } from "@inventory/shared";
 import type { Database, Transaction } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
 import { appendToOutbox, type OutboxEntry } from "../outbox/append-to-outbox.js";
 import {
+  emitter,
   HandlerFailed,
   OPEN_SAVEPOINT,
   runHandler,
@@ -14,6 +15,7 @@ import {
   type StoredReply,
 } from "./command-handler.js";
 import { databaseUnavailable, isRetryableDatabaseError } from "./database-failure.js";
+import { stagedStock } from "./staged-stock.js";
 
 export interface QueuedCommand {
   readonly request: CommandRequest;
@@ -112,6 +114,14 @@ export const runCommandBatch = async (
       const answers: AnswerToStore[] = [];
       const events: OutboxEntry[] = [];
       let opening: SavepointOpening = OPEN_SAVEPOINT.first;
+      const staged = stagedStock(tx);
+      // A refused command's rollback waits for the next statement; it must come before any staged write.
+      const settleRollback = async () => {
+        if (opening !== OPEN_SAVEPOINT.afterRefused) return;
+        await tx.execute(sql.raw(OPEN_SAVEPOINT.afterRefused));
+        opening = OPEN_SAVEPOINT.afterKept;
+      };
+      const stagedSkus = (from: number) => commands.slice(from).flatMap((c) => (c.handler.staged ? [c.handler.staged.sku] : []));
       for (const [i, { request, handler }] of commands.entries()) {
         if (!locked[i]) {
           outcomes.push({ kind: "refused", failure: failure("IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still in progress; retry shortly") });
@@ -123,8 +133,32 @@ export const runCommandBatch = async (
           continue;
         }
         const at = deps.now();
+        const stamp = { at, traceId: request.traceId, newId: deps.newId, principal: request.principal };
+        if (handler.staged) {
+          await settleRollback();
+          await staged.load(stagedSkus(i));
+          const own: OutboxEntry[] = [];
+          const decided = handler.staged.decide(staged.rows(handler.staged.sku), emitter(stamp, own));
+          if (decided) {
+            const reply = isFailure(decided.outcome)
+              ? { status: failureStatus(decided.outcome), body: failureBody(decided.outcome), headers: {} }
+              : { status: decided.outcome.status, body: decided.outcome.body, headers: decided.outcome.headers ?? {} };
+            if (!isFailure(decided.outcome)) {
+              for (const item of decided.changed) staged.put(item, at);
+              events.push(...own);
+            }
+            answers.push({ request, reply, at });
+            outcomes.push({ kind: "reply", reply: { ...reply, replayed: false } });
+            continue;
+          }
+        }
+        // This command reads and writes with its own SQL: staged rows go to the database first.
+        if (staged.holdsAny) {
+          await settleRollback();
+          await staged.flush();
+          staged.forget();
+        }
         try {
-          const stamp = { at, traceId: request.traceId, newId: deps.newId, principal: request.principal };
           const ran = await runHandler(tx, handler, stamp, { opening, deferRollback: true });
           opening = ran.rollbackPending ? OPEN_SAVEPOINT.afterRefused : OPEN_SAVEPOINT.afterKept;
           answers.push({ request, reply: ran.reply, at });
@@ -137,7 +171,8 @@ export const runCommandBatch = async (
           opening = OPEN_SAVEPOINT.afterKept;
         }
       }
-      if (opening === OPEN_SAVEPOINT.afterRefused) await tx.execute(sql.raw(OPEN_SAVEPOINT.afterRefused));
+      await settleRollback();
+      await staged.flush();
       await appendToOutbox(tx, events);
       await storeAnswers(tx, answers);
       committing = true;

@@ -7,10 +7,12 @@ import {
   type EventEnvelope,
   type Failure,
   type Principal,
+  type StockItem,
 } from "@inventory/shared";
 import { sql } from "drizzle-orm";
 import type { Transaction } from "../db/database.js";
 import type { OutboxEntry } from "../outbox/append-to-outbox.js";
+import type { StagedSku } from "./staged-stock.js";
 
 export interface CommandContext {
   readonly tx: Transaction;
@@ -32,7 +34,24 @@ export interface CommandSuccess {
   readonly headers?: Record<string, string>;
 }
 
-export type CommandHandler = (ctx: CommandContext) => Promise<CommandSuccess | Failure>;
+/** What a command decided in memory: its answer, and the items it changed (none for a refusal). */
+export interface StagedDecision {
+  readonly outcome: CommandSuccess | Failure;
+  readonly changed: readonly StockItem[];
+}
+
+/**
+ * How a single-SKU stock command is decided against rows its batch already holds locked (see stagedStock),
+ * with no SQL of its own: the batch pays one statement to lock a SKU's rows and one to write them back,
+ * however many commands it decides. `decide` is pure; it answers null when the case needs the database
+ * after all (a row that does not exist yet), and the command then runs as its handler.
+ */
+export interface StagedPlan {
+  readonly sku: string;
+  decide(rows: StagedSku, emit: (draft: EventDraft) => EventEnvelope): StagedDecision | null;
+}
+
+export type CommandHandler = ((ctx: CommandContext) => Promise<CommandSuccess | Failure>) & { readonly staged?: StagedPlan };
 
 export interface CommandRequest {
   /** Whose key this is: keys are scoped to the caller. */
@@ -77,6 +96,15 @@ export class HandlerFailed extends Error {
   }
 }
 
+/** Stamps a command's events with its id, time and trace, and collects them for the outbox. */
+export const emitter =
+  (stamp: HandlerStamp, events: OutboxEntry[]) =>
+  (draft: EventDraft): EventEnvelope => {
+    const event = stampEvent(draft, { eventId: stamp.newId(), occurredAt: stamp.at.toISOString(), traceId: stamp.traceId });
+    events.push({ topic: draft.topic, key: draft.key, event });
+    return event;
+  };
+
 /** The statement that opens a command's savepoint, by how the command before it in the transaction ended. */
 export const OPEN_SAVEPOINT = {
   first: "SAVEPOINT command",
@@ -114,11 +142,7 @@ export const runHandler = async (
     tx,
     now: stamp.at,
     principal: stamp.principal,
-    emit: (draft) => {
-      const event = stampEvent(draft, { eventId: stamp.newId(), occurredAt: stamp.at.toISOString(), traceId: stamp.traceId });
-      events.push({ topic: draft.topic, key: draft.key, event });
-      return event;
-    },
+    emit: emitter(stamp, events),
     undo: async () => {
       await rollback();
       events.length = 0;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Agent, request } from "node:http";
 import autocannon from "autocannon";
 
 export interface LoadResult {
@@ -21,21 +22,24 @@ export interface LoadOptions {
   readonly durationS?: number;
   /** Total requests, instead of a duration (one per connection for the flash sale). */
   readonly amount?: number;
-  /** Fixed arrival rate in requests/s over all connections (open loop); omitted: as fast as answered (closed loop). */
+  /**
+   * Fixed arrival rate in requests/s (open loop, see runOpenLoop); omitted: as fast as answered (closed loop,
+   * autocannon).
+   */
   readonly overallRate?: number;
   /** Builds the next request: a fresh path or body, and a fresh Idempotency-Key on every write. */
   readonly next: () => { method: "GET" | "POST"; path: string; body?: string; headers?: Record<string, string> };
   readonly timeoutS?: number;
 }
 
-/** Runs autocannon once and returns what the figures need. Latencies are autocannon's, corrected for coordinated omission. */
+/** Runs the load once and returns what the figures need: autocannon at saturation, runOpenLoop at a fixed rate. */
 export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
+  if (options.overallRate !== undefined) return runOpenLoop({ ...options, overallRate: options.overallRate });
   const statusCounts: Record<string, number> = {};
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.durationS ?? 10 }),
-    ...(options.overallRate !== undefined ? { overallRate: Math.max(1, Math.round(options.overallRate)) } : {}),
     timeout: options.timeoutS ?? 30,
     requests: [
       {
@@ -67,6 +71,85 @@ export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
     statusCounts,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+    durationS,
+  };
+};
+
+const percentile = (sorted: readonly number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
+
+/**
+ * An open-loop load: request i is due at start + i / rate, whatever became of the ones before it, and its
+ * latency is counted from when it was due, so a stall shows in full (no coordinated omission). Requests go
+ * over up to `connections` keep-alive connections; one due while all are busy waits for one, and that wait
+ * counts. (autocannon's own rate limit lets each connection send its whole quota for a second at once, then
+ * pause: bursts of the saturated load, not a fixed arrival rate.)
+ */
+const runOpenLoop = async (options: LoadOptions & { overallRate: number }): Promise<LoadResult> => {
+  const target = new URL(options.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const statusCounts: Record<string, number> = {};
+  const latencies: number[] = [];
+  let errors = 0;
+  let timeouts = 0;
+  const intervalMs = 1000 / options.overallRate;
+  const total = Math.max(1, Math.round(options.overallRate * (options.durationS ?? 10)));
+  const timeoutMs = (options.timeoutS ?? 30) * 1000;
+  const send = (dueAt: number) =>
+    new Promise<void>((resolve) => {
+      const r = options.next();
+      const headers: Record<string, string> = { ...r.headers, ...(r.body !== undefined ? { "content-type": "application/json" } : {}) };
+      const req = request({ host: target.hostname, port: target.port, method: r.method, path: r.path, headers, agent, timeout: timeoutMs }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          statusCounts[res.statusCode!] = (statusCounts[res.statusCode!] ?? 0) + 1;
+          if (res.statusCode! >= 200 && res.statusCode! < 300) latencies.push(performance.now() - dueAt);
+          resolve();
+        });
+        res.on("error", () => {
+          errors += 1;
+          resolve();
+        });
+      });
+      req.on("timeout", () => {
+        timeouts += 1;
+        req.destroy(new Error("timed out"));
+      });
+      req.on("error", () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(r.body);
+    });
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  let sent = 0;
+  await new Promise<void>((done) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor((performance.now() - started) / intervalMs) + 1);
+      while (sent < due) inFlight.push(send(started + sent++ * intervalMs));
+      if (sent >= total) {
+        clearInterval(timer);
+        done();
+      }
+    };
+    const timer = setInterval(tick, 1);
+    tick();
+  });
+  await Promise.all(inFlight);
+  const durationS = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const ok = latencies.length;
+  return {
+    okPerSec: ok / durationS,
+    requests: sent,
+    ok,
+    non2xx: Object.entries(statusCounts).reduce((n, [status, count]) => n + (Number(status) >= 300 ? count : 0), 0),
+    errors,
+    timeouts,
+    statusCounts,
+    p50Ms: Math.round(percentile(latencies, 50) * 100) / 100,
+    p99Ms: Math.round(percentile(latencies, 99) * 100) / 100,
     durationS,
   };
 };

@@ -167,7 +167,7 @@ try {
       rebuildEvents: config.rebuildEvents,
       footprintItems: config.footprintItems,
       seedSeconds: Math.round(seeded.seconds),
-      note: "throughput is closed-loop at saturation; latency percentiles at half the saturated rate (autocannon overallRate); every write has a fresh Idempotency-Key",
+      note: "throughput is closed-loop at saturation; latency percentiles at half the saturated rate (open loop: each request due at a fixed interval, timed from when it was due); every write has a fresh Idempotency-Key",
     },
     machine,
     figures,

@@ -45,10 +45,16 @@ export const spreadWrites = async (ctx: BenchContext) => {
   const hubMemory = await heapBreakdown(ctx.hubProcess.url);
   const value = spread(saturated.map((r) => r.result.okPerSec));
   const rate = value.median / 2;
-  ctx.log(`spreadWrites: latency at ${Math.round(rate)}/s, ${config.runs} x ${config.durationS} s`);
+  ctx.log(`spreadWrites: latency at ${Math.round(rate)}/s, ${config.runs} x ${config.durationS} s, then at a tenth and a quarter of saturation`);
   const fixed = await repeat(config.runs, () =>
     runLoad({ url: ctx.hubProcess.url, connections: config.connections, durationS: config.durationS, overallRate: rate, next }),
   );
+  // The same latency at a tenth and a quarter of saturation, one run each: how much of the tail is load.
+  const curve = [];
+  for (const share of [0.1, 0.25]) {
+    const r = await runLoad({ url: ctx.hubProcess.url, connections: config.connections, durationS: config.durationS, overallRate: value.median * share, next });
+    curve.push({ ratePerSec: Math.round(value.median * share), p50Ms: r.p50Ms, p99Ms: r.p99Ms });
+  }
   return {
     figure: {
       value: value.median,
@@ -60,6 +66,7 @@ export const spreadWrites = async (ctx: BenchContext) => {
       ceilingSpread: ceiling,
       p99Spread: spread(fixed.map((r) => r.p99Ms)),
       latencyRatePerSec: Math.round(rate),
+      latencyAtLowerRates: curve,
       statusCounts: [...saturated.map((r) => r.result.statusCounts), ...fixed.map((r) => r.statusCounts)],
       errors: saturated.reduce((n, r) => n + r.result.errors + r.result.timeouts, 0),
       observedAtSaturation: saturated[Math.floor(saturated.length / 2)]!.observed,

@@ -29,9 +29,10 @@ export const preparePgbenchDatabase = async (adminUrl: string, repoRoot: string,
 
 /**
  * pgbench's script: exactly the statements one adjustment runs when it has a transaction of its own
- * (hub/src/commands/command-batch.ts with one command, command-handler.ts, stock-item-rows.ts,
- * outbox/append-to-outbox.ts), with a fresh idempotency key each time: key lock, stored-answer look-up,
- * savepoint, item row lock, update, outbox insert with its notification, idempotency record, commit.
+ * (hub/src/commands/command-batch.ts with one command, staged-stock.ts, outbox/append-to-outbox.ts), with a
+ * fresh idempotency key each time: key lock, stored-answer look-up, the SKU's rows locked, the item written
+ * back, outbox insert with its notification, idempotency record, commit. (The write adds the delta where
+ * the hub writes the value it decided, so that every run starts from the rows as they are.)
  * Run with -M extended, as node-postgres sends its queries (unnamed statements). pgbench substitutes
  * `:name` even inside string literals, hence chr(58).
  */
@@ -48,10 +49,11 @@ export const adjustmentScript = (itemExpression: string, delta: number, storeCou
 BEGIN;
 SELECT pg_try_advisory_xact_lock(hashtextextended(k, 0)) AS locked FROM unnest(ARRAY['9' || chr(58) || 'dev-token' || chr(58) || ${key}]) WITH ORDINALITY AS t(k, n) ORDER BY n;
 SELECT scope, key, fingerprint, status_code, response FROM idempotency_records WHERE (scope, key) IN (SELECT * FROM unnest(ARRAY['dev-token'], ARRAY[${key}]));
-SAVEPOINT command;
-SELECT store_id, sku, on_hand, reserved, in_transit, version, updated_at FROM stock_items WHERE store_id = ${store} AND sku = ${sku} FOR UPDATE;
-UPDATE stock_items SET on_hand = on_hand + ${delta}, reserved = reserved, in_transit = in_transit, version = version + 1, updated_at = now()
-  WHERE store_id = ${store} AND sku = ${sku};
+SELECT s.store_id, s.sku, s.on_hand, s.reserved, s.in_transit, s.version, st.latency_ms FROM stock_items s JOIN stores st ON st.store_id = s.store_id
+  WHERE s.sku = ANY(ARRAY[${sku}]) ORDER BY s.sku, s.store_id FOR UPDATE OF s;
+UPDATE stock_items s SET on_hand = s.on_hand + v.delta, reserved = v.reserved, in_transit = v.in_transit, version = s.version + 1, updated_at = v.updated_at
+  FROM unnest(ARRAY[${store}], ARRAY[${sku}], ARRAY[${delta}], ARRAY[0], ARRAY[0], ARRAY[now()]) AS v(store_id, sku, delta, reserved, in_transit, updated_at)
+  WHERE s.store_id = v.store_id AND s.sku = v.sku;
 WITH appended AS (INSERT INTO outbox (event_id, topic, message_key, event, store_id, sku)
   SELECT * FROM unnest(ARRAY[gen_random_uuid()], ARRAY['stock.events'], ARRAY[${store} || chr(58) || ${sku}], ARRAY[${event}], ARRAY[${store}], ARRAY[${sku}])
   ON CONFLICT (event_id) DO NOTHING)

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { failure, failureBody, failureStatus, isFailure, type Failure } from "@inventory/shared";
+import { failure, isFailure, type Failure } from "@inventory/shared";
 import type { Database, Transaction } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
 import { appendToOutbox, type OutboxEntry } from "../outbox/append-to-outbox.js";
@@ -7,6 +7,7 @@ import {
   emitter,
   HandlerFailed,
   OPEN_SAVEPOINT,
+  replyOf,
   runHandler,
   type CommandHandler,
   type CommandReply,
@@ -140,9 +141,7 @@ export const runCommandBatch = async (
           const own: OutboxEntry[] = [];
           const decided = handler.staged.decide(staged.rows(handler.staged.sku), emitter(stamp, own));
           if (decided) {
-            const reply = isFailure(decided.outcome)
-              ? { status: failureStatus(decided.outcome), body: failureBody(decided.outcome), headers: {} }
-              : { status: decided.outcome.status, body: decided.outcome.body, headers: decided.outcome.headers ?? {} };
+            const reply = replyOf(decided.outcome);
             if (!isFailure(decided.outcome)) {
               for (const item of decided.changed) staged.put(item, at);
               events.push(...own);

@@ -96,6 +96,12 @@ export class HandlerFailed extends Error {
   }
 }
 
+/** The answer a command's outcome gives: its success as it is, or its failure as status and error body. */
+export const replyOf = (outcome: CommandSuccess | Failure): StoredReply =>
+  isFailure(outcome)
+    ? { status: failureStatus(outcome), body: failureBody(outcome), headers: {} }
+    : { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} };
+
 /** Stamps a command's events with its id, time and trace, and collects them for the outbox. */
 export const emitter =
   (stamp: HandlerStamp, events: OutboxEntry[]) =>
@@ -155,7 +161,7 @@ export const runHandler = async (
     await rollback();
     throw new HandlerFailed(err);
   }
-  if (!isFailure(outcome)) return { reply: { status: outcome.status, body: outcome.body, headers: outcome.headers ?? {} }, events, rollbackPending: false };
+  if (!isFailure(outcome)) return { reply: replyOf(outcome), events, rollbackPending: false };
   if (!options.deferRollback) await rollback();
-  return { reply: { status: failureStatus(outcome), body: failureBody(outcome), headers: {} }, events: [], rollbackPending: options.deferRollback === true };
+  return { reply: replyOf(outcome), events: [], rollbackPending: options.deferRollback === true };
 };

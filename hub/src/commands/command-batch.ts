@@ -122,7 +122,8 @@ export const runCommandBatch = async (
         await tx.execute(sql.raw(OPEN_SAVEPOINT.afterRefused));
         opening = OPEN_SAVEPOINT.afterKept;
       };
-      const stagedSkus = (from: number) => commands.slice(from).flatMap((c) => (c.handler.staged ? [c.handler.staged.sku] : []));
+      // Loaded together on first need; rows already held by this transaction are simply read again after a flush.
+      const stagedSkus = commands.flatMap((c) => (c.handler.staged ? [c.handler.staged.sku] : []));
       for (const [i, { request, handler }] of commands.entries()) {
         if (!locked[i]) {
           outcomes.push({ kind: "refused", failure: failure("IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still in progress; retry shortly") });
@@ -137,7 +138,7 @@ export const runCommandBatch = async (
         const stamp = { at, traceId: request.traceId, newId: deps.newId, principal: request.principal };
         if (handler.staged) {
           await settleRollback();
-          await staged.load(stagedSkus(i));
+          await staged.load(stagedSkus);
           const own: OutboxEntry[] = [];
           const decided = handler.staged.decide(staged.rows(handler.staged.sku), emitter(stamp, own));
           if (decided) {

@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ ! -d node_modules/@platformatic/kafka ] || [ ! -d node_modules/kafkajs ]; then
+  . deploy/node-runtime.sh
   bash deploy/setup.sh
 fi
 npx tsc -p bench

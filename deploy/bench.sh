@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+. deploy/node-runtime.sh
 bash deploy/setup.sh
 npx tsc -p bench
 

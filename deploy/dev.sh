@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
 
+. deploy/node-runtime.sh
 bash deploy/setup.sh
 
 started=()

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+. deploy/node-runtime.sh
 bash deploy/setup.sh
 
 # Two runs on one machine need their own ports (TEST_PGPORT, TEST_KAFKA_PORT, TEST_KAFKA_CONTROLLER_PORT) and TEST_DATA_DIR.

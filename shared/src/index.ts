@@ -12,6 +12,7 @@ export * from "./place-new-product.js";
 export * from "./project-event.js";
 export * from "./read-views.js";
 export * from "./requests/stock-requests.js";
+export * from "./requests/idempotency-key.js";
 export * from "./requests/catalog-requests.js";
 export * from "./requests/read-queries.js";
 export * from "./reservation.js";

@@ -29,4 +29,6 @@ export * from "./transfer-events.js";
 export * from "./transfer-steps.js";
 export * from "./requests/transfer-requests.js";
 export * from "./access-policy.js";
-export * from "./tokens/jwt.js";
+export * from "./tokens/token-claims.js";
+export * from "./tokens/sign-hs256-token.js";
+export * from "./tokens/signing-keys.js";

@@ -44,6 +44,13 @@ describe("createLogger", () => {
     expect(parsed()[0]).toMatchObject({ authorization: "[redacted]", headers: { authorization: "[redacted]", accept: "json" }, config: { token: "[redacted]" }, token: "[redacted]" });
   });
 
+  it("given a child bound to request headers, then its lines carry them redacted too", () => {
+    const { log, lines } = capture();
+    log.child({ traceId: "t-3", headers: { authorization: "Bearer eyJ.child.sig" } }).info("forwarded");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ traceId: "t-3", headers: { authorization: "[redacted]" } });
+    expect(lines[0]).not.toContain("eyJ");
+  });
+
   it("given an error with a cause and driver fields, then the line keeps its type, message, stack, the fields and the cause", () => {
     const { log, parsed } = capture();
     const driver = Object.assign(new Error('duplicate key value violates unique constraint "stores_pkey"'), { code: "23505", constraint: "stores_pkey", detail: "Key (store_id)=(S1) already exists." });

@@ -5,6 +5,7 @@ import type { AuthenticateOptions } from "./authenticate.js";
 import type { Logger } from "./logger.js";
 import { loadRemoteJwks, signingKeySet, type KeyLookup } from "./remote-jwks.js";
 import { createTokenVerifier } from "./token-verifier.js";
+import { withVerifiedTokenCache } from "./verified-token-cache.js";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -62,12 +63,15 @@ export const loadAuthOptions = async (env: AuthEnv, log: Logger): Promise<Authen
   }
   const keys = await loadKeys(env, log);
   const hs256Secret = env.AUTH_JWT_SECRET ?? (production || keys ? undefined : DEV_SIGNING_SECRET);
-  const verify = createTokenVerifier({
-    ...(hs256Secret ? { hs256Secret } : {}),
-    ...(keys ? { keys } : {}),
-    audience: env.AUTH_AUDIENCE,
-    ...(env.AUTH_ISSUER ? { issuer: env.AUTH_ISSUER } : {}),
-    clockSkewSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
-  });
+  const verify = withVerifiedTokenCache(
+    createTokenVerifier({
+      ...(hs256Secret ? { hs256Secret } : {}),
+      ...(keys ? { keys } : {}),
+      audience: env.AUTH_AUDIENCE,
+      ...(env.AUTH_ISSUER ? { issuer: env.AUTH_ISSUER } : {}),
+      clockSkewSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
+    }),
+    { maxEntries: 1000, maxAgeSeconds: 60, clockSkewSeconds: env.AUTH_CLOCK_SKEW_SECONDS },
+  );
   return env.ALLOW_DEV_TOKEN ? { verify, devToken: env.DEV_TOKEN } : { verify };
 };

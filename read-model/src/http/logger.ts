@@ -14,30 +14,15 @@ export interface Logger {
 const REDACTED = "[redacted]";
 
 /**
- * Field paths whose values never reach a log: credentials in headers, tokens and secrets, at the top of a
- * line or one object down (`headers.authorization`, `config.token`).
+ * Field paths whose values never reach a log: credentials at the top of a line, in request headers, and in
+ * the settings objects a process might log. Named one by one: pino's `*.` wildcards cost about three times
+ * the rest of a line.
  */
 export const REDACTED_PATHS = [
-  "authorization",
-  "Authorization",
-  "token",
-  "accessToken",
-  "refreshToken",
-  "idToken",
-  "password",
-  "secret",
-  "cookie",
-  "*.authorization",
-  "*.Authorization",
-  "*.token",
-  "*.accessToken",
-  "*.refreshToken",
-  "*.idToken",
-  "*.password",
-  "*.secret",
-  "*.cookie",
-  "*.headers.authorization",
-  "*.headers.cookie",
+  ...["authorization", "Authorization", "cookie", "token", "accessToken", "refreshToken", "idToken", "password", "secret"],
+  ...["AUTH_JWT_SECRET", "AGENT_TOKEN", "DEV_TOKEN"],
+  ...["headers", "request.headers", "req.headers"].flatMap((h) => [`${h}.authorization`, `${h}.Authorization`, `${h}.cookie`]),
+  ...["config", "auth", "env", "options"].flatMap((o) => [`${o}.token`, `${o}.secret`, `${o}.password`, `${o}.AUTH_JWT_SECRET`, `${o}.AGENT_TOKEN`, `${o}.DEV_TOKEN`]),
 ];
 
 const isError = (value: unknown): value is Error => value instanceof Error;

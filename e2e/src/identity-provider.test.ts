@@ -34,7 +34,8 @@ beforeAll(async () => {
     agentEnv: {
       AUTH_JWKS_URL: idpUrl,
       AUTH_JWKS_CACHE_PATH: `${infra.dataDir()}/replicas/jwks-${port}.json`,
-      AUTH_JWKS_TIMEOUT_MS: "1000", READS_REQUIRE_TOKEN: "true",
+      AUTH_JWKS_TIMEOUT_MS: "1000",
+      READS_REQUIRE_TOKEN: "true",
       ALLOW_DEV_TOKEN: "false",
     },
   });

@@ -3,7 +3,15 @@ import { adjustStock } from "./adjust-stock.js";
 import { MAX_QUANTITY } from "./identifiers.js";
 import type { StockItem } from "./stock-item.js";
 
-const given = (over: Partial<StockItem> = {}): StockItem => ({ storeId: "S1", sku: "A1", onHand: 10, reserved: 3, inTransit: 0, version: 4, ...over });
+const given = (over: Partial<StockItem> = {}): StockItem => ({
+  storeId: "S1",
+  sku: "A1",
+  onHand: 10,
+  reserved: 3,
+  inTransit: 0,
+  version: 4,
+  ...over,
+});
 
 describe("adjustStock", () => {
   it("given 10 on hand, when 5 are added, then the item holds 15 at the next version and one StockAdjusted event says so", () => {

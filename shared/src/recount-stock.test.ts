@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { recountStock } from "./recount-stock.js";
 import type { StockItem } from "./stock-item.js";
 
-const given = (over: Partial<StockItem> = {}): StockItem => ({ storeId: "S1", sku: "A1", onHand: 10, reserved: 3, inTransit: 2, version: 4, ...over });
+const given = (over: Partial<StockItem> = {}): StockItem => ({
+  storeId: "S1",
+  sku: "A1",
+  onHand: 10,
+  reserved: 3,
+  inTransit: 2,
+  version: 4,
+  ...over,
+});
 
 describe("recountStock", () => {
   it("given 10 on hand, when the shelf counts 8, then on hand is 8 and the event carries the previous count and the delta", () => {

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { sellStock } from "./sell-stock.js";
 import { sellable, type StockItem } from "./stock-item.js";
 
-const given = (over: Partial<StockItem> = {}): StockItem => ({ storeId: "S2", sku: "B2", onHand: 10, reserved: 4, inTransit: 0, version: 1, ...over });
+const given = (over: Partial<StockItem> = {}): StockItem => ({
+  storeId: "S2",
+  sku: "B2",
+  onHand: 10,
+  reserved: 4,
+  inTransit: 0,
+  version: 1,
+  ...over,
+});
 const sale = { customerId: "c-9", policy: "nearest" };
 
 describe("sellStock", () => {
@@ -12,7 +20,17 @@ describe("sellStock", () => {
       events: [
         expect.objectContaining({
           eventType: "StockSold",
-          payload: { storeId: "S2", sku: "B2", onHand: 4, reserved: 4, inTransit: 0, qty: 6, reservationId: null, customerId: "c-9", policy: "nearest" },
+          payload: {
+            storeId: "S2",
+            sku: "B2",
+            onHand: 4,
+            reserved: 4,
+            inTransit: 0,
+            qty: 6,
+            reservationId: null,
+            customerId: "c-9",
+            policy: "nearest",
+          },
         }),
       ],
     });

@@ -130,7 +130,10 @@ describe("parseCountCsv", () => {
   });
 
   it("given a UTF-16 export with a BOM and CRLF line ends, then it reads as the same counts", () => {
-    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("sku\tname\tonHand\r\nA1\tBücher\t5\r\nB2\tMug\t1\r\n", "utf16le")]);
+    const bytes = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from("sku\tname\tonHand\r\nA1\tBücher\t5\r\nB2\tMug\t1\r\n", "utf16le"),
+    ]);
     expect(parseCountCsv(decodeText(bytes)).counts).toEqual([
       { line: 2, sku: "A1", onHand: 5 },
       { line: 3, sku: "B2", onHand: 1 },

@@ -39,9 +39,19 @@ describe("createLogger", () => {
 
   it("given an Authorization header or a token among the fields, then their values never reach the line", () => {
     const { log, lines, parsed } = capture();
-    log.info("forwarding", { authorization: "Bearer eyJ.secret.sig", headers: { authorization: "Bearer eyJ.h.s", accept: "json" }, config: { token: "t0ps3cret" }, token: "abc" });
+    log.info("forwarding", {
+      authorization: "Bearer eyJ.secret.sig",
+      headers: { authorization: "Bearer eyJ.h.s", accept: "json" },
+      config: { token: "t0ps3cret" },
+      token: "abc",
+    });
     expect(lines[0]).not.toMatch(/eyJ|t0ps3cret|"abc"/);
-    expect(parsed()[0]).toMatchObject({ authorization: "[redacted]", headers: { authorization: "[redacted]", accept: "json" }, config: { token: "[redacted]" }, token: "[redacted]" });
+    expect(parsed()[0]).toMatchObject({
+      authorization: "[redacted]",
+      headers: { authorization: "[redacted]", accept: "json" },
+      config: { token: "[redacted]" },
+      token: "[redacted]",
+    });
   });
 
   it("given a child bound to request headers, then its lines carry them redacted too", () => {
@@ -53,7 +63,11 @@ describe("createLogger", () => {
 
   it("given an error with a cause and driver fields, then the line keeps its type, message, stack, the fields and the cause", () => {
     const { log, parsed } = capture();
-    const driver = Object.assign(new Error('duplicate key value violates unique constraint "stores_pkey"'), { code: "23505", constraint: "stores_pkey", detail: "Key (store_id)=(S1) already exists." });
+    const driver = Object.assign(new Error('duplicate key value violates unique constraint "stores_pkey"'), {
+      code: "23505",
+      constraint: "stores_pkey",
+      detail: "Key (store_id)=(S1) already exists.",
+    });
     log.error("unhandled error", { traceId: "t-2", err: new Error("store insert failed", { cause: driver }) });
     const line = parsed()[0]!;
     expect(line).toMatchObject({
@@ -62,7 +76,13 @@ describe("createLogger", () => {
         type: "Error",
         message: "store insert failed",
         stack: expect.stringContaining("store insert failed"),
-        cause: { type: "Error", code: "23505", constraint: "stores_pkey", detail: "Key (store_id)=(S1) already exists.", message: expect.stringContaining("duplicate key") },
+        cause: {
+          type: "Error",
+          code: "23505",
+          constraint: "stores_pkey",
+          detail: "Key (store_id)=(S1) already exists.",
+          message: expect.stringContaining("duplicate key"),
+        },
       },
     });
   });
@@ -70,6 +90,9 @@ describe("createLogger", () => {
   it("given an error under another field name or in a list, then it is serialized too", () => {
     const { log, parsed } = capture();
     log.warn("failed", { error: new TypeError("bad"), errors: [new RangeError("one"), "two"] });
-    expect(parsed()[0]).toMatchObject({ error: { type: "TypeError", message: "bad" }, errors: [{ type: "RangeError", message: "one" }, "two"] });
+    expect(parsed()[0]).toMatchObject({
+      error: { type: "TypeError", message: "bad" },
+      errors: [{ type: "RangeError", message: "one" }, "two"],
+    });
   });
 });

@@ -22,7 +22,14 @@ export const REDACTED_PATHS = [
   ...["authorization", "Authorization", "cookie", "token", "accessToken", "refreshToken", "idToken", "password", "secret"],
   ...["AUTH_JWT_SECRET", "AGENT_TOKEN", "DEV_TOKEN"],
   ...["headers", "request.headers", "req.headers"].flatMap((h) => [`${h}.authorization`, `${h}.Authorization`, `${h}.cookie`]),
-  ...["config", "auth", "env", "options"].flatMap((o) => [`${o}.token`, `${o}.secret`, `${o}.password`, `${o}.AUTH_JWT_SECRET`, `${o}.AGENT_TOKEN`, `${o}.DEV_TOKEN`]),
+  ...["config", "auth", "env", "options"].flatMap((o) => [
+    `${o}.token`,
+    `${o}.secret`,
+    `${o}.password`,
+    `${o}.AUTH_JWT_SECRET`,
+    `${o}.AGENT_TOKEN`,
+    `${o}.DEV_TOKEN`,
+  ]),
 ];
 
 const isError = (value: unknown): value is Error => value instanceof Error;
@@ -39,7 +46,9 @@ const serializeErrors = (fields: Record<string, unknown>): Record<string, unknow
       : Array.isArray(value) && value.some(isError)
         ? value.map((v) => (isError(v) ? stdSerializers.errWithCause(v) : v))
         : undefined;
-    if (serialized !== undefined) (out ??= { ...fields })[key] = serialized;
+    if (serialized === undefined) continue;
+    out ??= { ...fields };
+    out[key] = serialized;
   }
   return out ?? fields;
 };

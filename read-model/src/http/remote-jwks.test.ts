@@ -11,7 +11,7 @@ import { createTokenVerifier } from "./token-verifier.js";
 /** A stand-in identity provider on loopback: serves `keys`, counts fetches, and can hang or be down. */
 const identityProvider = async () => {
   const state = { keys: [] as JWK[], fetches: 0, hang: false };
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((_req, res) => {
     state.fetches += 1;
     if (state.hang) return;
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: state.keys }));
@@ -21,10 +21,11 @@ const identityProvider = async () => {
   return {
     state,
     url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };
 
@@ -35,7 +36,13 @@ const signer = async (kid: string): Promise<Signer> => {
   return {
     kid,
     jwk: { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "ES256" },
-    sign: (sub) => new SignJWT({ roles: ["clerk"], stores: ["S1"] }).setProtectedHeader({ alg: "ES256", kid }).setSubject(sub).setAudience("inventory").setExpirationTime(now + 600).sign(privateKey),
+    sign: (sub) =>
+      new SignJWT({ roles: ["clerk"], stores: ["S1"] })
+        .setProtectedHeader({ alg: "ES256", kid })
+        .setSubject(sub)
+        .setAudience("inventory")
+        .setExpirationTime(now + 600)
+        .sign(privateKey),
   };
 };
 
@@ -57,7 +64,8 @@ const options = (over: Partial<RemoteJwksOptions> = {}): RemoteJwksOptions => ({
   log: silentLogger,
   ...over,
 });
-const verifierOf = async (o: RemoteJwksOptions) => createTokenVerifier({ audience: "inventory", clockSkewSeconds: 30, keys: await loadRemoteJwks(o) });
+const verifierOf = async (o: RemoteJwksOptions) =>
+  createTokenVerifier({ audience: "inventory", clockSkewSeconds: 30, keys: await loadRemoteJwks(o) });
 
 describe("an identity provider's JWKS over HTTP", () => {
   it("given a rotation to a new key, when a token names it, then the JWKS is fetched again once and the token verifies", async () => {

@@ -28,12 +28,15 @@ interface CachedJwks {
 }
 
 /** A JWKS's signing keys: only public signing keys of an accepted type and algorithm (see `usableSigningKeys`). */
-export const signingKeySet = (keys: readonly unknown[]): KeyLookup => createLocalJWKSet({ keys: usableSigningKeys(keys) as JSONWebKeySet["keys"] });
+export const signingKeySet = (keys: readonly unknown[]): KeyLookup =>
+  createLocalJWKSet({ keys: usableSigningKeys(keys) as JSONWebKeySet["keys"] });
 
 const readCache = async (options: RemoteJwksOptions): Promise<CachedJwks | undefined> => {
   try {
     const cached = JSON.parse(await readFile(options.cachePath, "utf8")) as Partial<CachedJwks>;
-    return cached.url === options.url && Array.isArray(cached.keys) && typeof cached.fetchedAt === "number" ? (cached as CachedJwks) : undefined;
+    return cached.url === options.url && Array.isArray(cached.keys) && typeof cached.fetchedAt === "number"
+      ? (cached as CachedJwks)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -96,7 +99,11 @@ export const loadRemoteJwks = async (options: RemoteJwksOptions): Promise<KeyLoo
     if (!cached) throw new Error(`cannot fetch the JWKS from ${options.url} and no copy is kept at ${options.cachePath}`, { cause: err });
     keys = createLocalJWKSet({ keys: cached.keys });
     fetchedAt = cached.fetchedAt;
-    options.log.warn("JWKS unreachable; verifying with the keys kept on disk", { url: options.url, fetchedAt: new Date(cached.fetchedAt).toISOString(), error: err });
+    options.log.warn("JWKS unreachable; verifying with the keys kept on disk", {
+      url: options.url,
+      fetchedAt: new Date(cached.fetchedAt).toISOString(),
+      error: err,
+    });
   }
 
   return async (header, token) => {

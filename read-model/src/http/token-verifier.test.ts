@@ -6,7 +6,14 @@ import { createTokenVerifier } from "./token-verifier.js";
 
 const secret = "a-test-secret-that-is-long-enough-123";
 const now = 1_800_000_000;
-const claims = (over: Partial<TokenClaims> = {}): TokenClaims => ({ sub: "ana", aud: "inventory", exp: now + 600, roles: ["clerk"], stores: ["S1"], ...over });
+const claims = (over: Partial<TokenClaims> = {}): TokenClaims => ({
+  sub: "ana",
+  aud: "inventory",
+  exp: now + 600,
+  roles: ["clerk"],
+  stores: ["S1"],
+  ...over,
+});
 const base = { audience: "inventory", clockSkewSeconds: 30 };
 const hs256 = createTokenVerifier({ ...base, hs256Secret: secret });
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
@@ -23,10 +30,14 @@ describe("HS256 tokens", () => {
     ["a token not valid yet", () => signHs256Token(claims({ nbf: now + 31 }), secret), "not valid yet"],
     ["another audience", () => signHs256Token(claims({ aud: "billing" }), secret), "wrong audience"],
     ["no subject", () => signHs256Token(claims({ sub: "" }), secret), "no subject"],
-    ["a tampered payload", () => {
-      const [h, , s] = signHs256Token(claims(), secret).split(".");
-      return `${h}.${b64(claims({ roles: ["admin"] }))}.${s}`;
-    }, "bad signature"],
+    [
+      "a tampered payload",
+      () => {
+        const [h, , s] = signHs256Token(claims(), secret).split(".");
+        return `${h}.${b64(claims({ roles: ["admin"] }))}.${s}`;
+      },
+      "bad signature",
+    ],
     ["alg none", () => `${b64({ alg: "none" })}.${b64(claims())}.`, "bad signature"],
     ["garbage", () => "not.a.token", "malformed"],
     ["two parts", () => "a.b", "not a JWT"],
@@ -41,21 +52,28 @@ describe("HS256 tokens", () => {
   it("checks the issuer when one is set", async () => {
     const strict = createTokenVerifier({ ...base, hs256Secret: secret, issuer: "https://idp.example" });
     expect(await strict(signHs256Token(claims({ iss: "https://idp.example" }), secret), now)).toMatchObject({ subject: "ana" });
-    expect(await strict(signHs256Token(claims({ iss: "https://other.example" }), secret), now)).toMatchObject({ message: expect.stringContaining("wrong issuer") });
+    expect(await strict(signHs256Token(claims({ iss: "https://other.example" }), secret), now)).toMatchObject({
+      message: expect.stringContaining("wrong issuer"),
+    });
   });
 });
 
 describe("tokens signed by an identity provider's keys", () => {
   const pairs: Record<string, { privateKey: CryptoKey; jwk: JWK }> = {};
   beforeAll(async () => {
-    for (const [alg, kid] of [["RS256", "r1"], ["ES256", "e1"], ["EdDSA", "o1"]] as const) {
+    for (const [alg, kid] of [
+      ["RS256", "r1"],
+      ["ES256", "e1"],
+      ["EdDSA", "o1"],
+    ] as const) {
       const { publicKey, privateKey } = await generateKeyPair(alg, { crv: alg === "EdDSA" ? "Ed25519" : undefined });
       pairs[alg] = { privateKey, jwk: { ...(await exportJWK(publicKey)), kid } };
     }
   });
   const sign = (alg: string, over: Partial<TokenClaims> = {}, kid: string | null = pairs[alg]!.jwk.kid ?? null) =>
     new SignJWT({ ...claims(over) }).setProtectedHeader(kid ? { alg, kid } : { alg }).sign(pairs[alg]!.privateKey);
-  const verifier = (keys: JWK[], hs256Secret?: string) => createTokenVerifier({ ...base, keys: signingKeySet(keys), ...(hs256Secret ? { hs256Secret } : {}) });
+  const verifier = (keys: JWK[], hs256Secret?: string) =>
+    createTokenVerifier({ ...base, keys: signingKeySet(keys), ...(hs256Secret ? { hs256Secret } : {}) });
 
   it.each(["RS256", "ES256", "EdDSA"])("given a %s token and its key in the JWKS, then it is verified", async (alg) => {
     const verify = verifier(Object.values(pairs).map((p) => p.jwk));
@@ -80,7 +98,9 @@ describe("tokens signed by an identity provider's keys", () => {
 
   it("given only keys are configured, then an HS256 token signed with the public key's text as secret is refused", async () => {
     const verify = verifier([pairs.RS256!.jwk]);
-    expect(await verify(signHs256Token(claims(), JSON.stringify(pairs.RS256!.jwk)), now)).toMatchObject({ message: expect.stringContaining("bad signature") });
+    expect(await verify(signHs256Token(claims(), JSON.stringify(pairs.RS256!.jwk)), now)).toMatchObject({
+      message: expect.stringContaining("bad signature"),
+    });
   });
 
   it("given a secret and keys, then both kinds of token are verified and each only with its own", async () => {

@@ -37,7 +37,10 @@ describe("withVerifiedTokenCache", () => {
 
   it("given a refused token, then the refusal is not remembered and the token is checked each time", async () => {
     const { calls, cached } = counting();
-    const forged = signHs256Token({ sub: "eve", aud: "inventory", exp: now + 600, roles: ["admin"] }, "another-secret-that-is-long-enough-0");
+    const forged = signHs256Token(
+      { sub: "eve", aud: "inventory", exp: now + 600, roles: ["admin"] },
+      "another-secret-that-is-long-enough-0",
+    );
     expect(await cached(forged, now)).toMatchObject({ code: "UNAUTHORIZED" });
     expect(await cached(forged, now)).toMatchObject({ code: "UNAUTHORIZED" });
     expect(calls.n).toBe(2);

@@ -97,7 +97,7 @@ export const loadRemoteJwks = async (options: RemoteJwksOptions): Promise<KeyLoo
     await fetchKeys();
   } catch (err) {
     if (!cached) throw new Error(`cannot fetch the JWKS from ${options.url} and no copy is kept at ${options.cachePath}`, { cause: err });
-    keys = createLocalJWKSet({ keys: cached.keys });
+    keys = signingKeySet(cached.keys);
     fetchedAt = cached.fetchedAt;
     options.log.warn("JWKS unreachable; verifying with the keys kept on disk", {
       url: options.url,

@@ -26,6 +26,10 @@ port_open "${KAFKA_PORT:-9092}" || started+=(kafka)
 bash deploy/kafka/start.sh
 
 mkdir -p .data
+# The processes log JSON lines; here they are made readable (LOG_PRETTY=false keeps the JSON).
+pretty() {
+  if [ "${LOG_PRETTY:-true}" = true ]; then node_modules/.bin/pino-pretty --singleLine --translateTime "SYS:HH:MM:ss.l"; else cat; fi
+}
 # wait_ready URL PID LOG
 wait_ready() {
   for _ in $(seq 1 300); do
@@ -41,11 +45,11 @@ wait_ready() {
   return 1
 }
 
-SEED_DEMO=${SEED_DEMO:-true} ALLOW_DEV_TOKEN=${ALLOW_DEV_TOKEN:-true} PORT=${HUB_PORT:-8080} node hub/dist/main.js >>.data/hub.log 2>&1 &
+SEED_DEMO=${SEED_DEMO:-true} ALLOW_DEV_TOKEN=${ALLOW_DEV_TOKEN:-true} PORT=${HUB_PORT:-8080} node hub/dist/main.js > >(pretty >>.data/hub.log) 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:${HUB_PORT:-8080}" "$!" .data/hub.log
 STORE_ID=${STORE_ID:-S1} PORT=${AGENT_PORT:-8081} AGENT_TOKEN=${AGENT_TOKEN:-$(node hub/dist/print-dev-tokens.js agent --stores "${STORE_ID:-S1}" --hours 720)} HUB_URL="http://127.0.0.1:${HUB_PORT:-8080}" \
-  bash edge-agent/start.sh >>.data/agent.log 2>&1 &
+  bash edge-agent/start.sh > >(pretty >>.data/agent.log) 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:${AGENT_PORT:-8081}" "$!" .data/agent.log
 

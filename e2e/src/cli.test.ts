@@ -134,6 +134,15 @@ describe("inventory recount", () => {
     expect(await recountEvents("D1")).toEqual([]);
   });
 
+  it("given a till's UTF-16 export with tabs and a header naming its columns, then --dry-run reads it as a plain count", async () => {
+    const path = join(workDir, "till-export.txt");
+    writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name\tSKU\tOn Hand\r\n"Mug, ""large"""\tD1\t2\r\n', "utf16le")]));
+    const run = await cli(["recount", path, "--dry-run"], { env: { INVENTORY_TOKEN: "" } });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\s+2\s+D1\s+6\s+2\s+-4$/m);
+  });
+
   it("given no --yes and no terminal to ask on, then it refuses to prompt, exits 2 and sends nothing", async () => {
     const before = await item("D1");
     const run = await cli(["recount", csv("D1,1\n")]);

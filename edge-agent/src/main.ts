@@ -40,7 +40,7 @@ const breaker = createCircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THR
 
 const app = createAgentApp({
   replica,
-  auth: await loadAuthOptions(env),
+  auth: await loadAuthOptions(env, log),
   hub: { hubUrl: env.HUB_URL, timeoutMs: env.HUB_TIMEOUT_MS, breaker, log },
   maxBodyBytes: env.MAX_BODY_BYTES,
   log,

@@ -83,7 +83,7 @@ const relay = startOutboxRelay({
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
 const replica = openReplicaHandle({ path: env.HUB_REPLICA_PATH, kafka, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
 
-const auth = await loadAuthOptions(env);
+const auth = await loadAuthOptions(env, log);
 const app = createHubApp({
   metrics,
   writeGate: () => {

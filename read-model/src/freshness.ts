@@ -4,7 +4,7 @@
  * growing steadily while the replica is cut off from new events.
  */
 export interface Freshness {
-  /** A fetch returned: `pending` is false when no partition has messages left to apply. */
+  /** A fetch returned; the replica is fresh as of `now` when no known partition has messages left to apply. */
   fetched(now: number): void;
   /** A partition's batch was applied up to `nextOffset`; Kafka's log ends at `highWatermark`. */
   applied(partition: string, nextOffset: number, highWatermark: number, now: number): void;

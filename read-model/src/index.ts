@@ -14,6 +14,8 @@ export { serveHttp, type ServeOptions } from "./http/serve-http.js";
 export { closeHttpServer, onShutdownSignal, type ShutdownStep } from "./http/graceful-shutdown.js";
 export { authenticate, requireAction, DEV_TOKEN_PRINCIPAL, type AuthVariables, type AuthenticateOptions } from "./http/authenticate.js";
 export { authEnvSchema, loadAuthOptions, DEV_SIGNING_SECRET, type AuthEnv } from "./http/auth-config.js";
+export { createTokenVerifier, type TokenCheck, type VerifyToken } from "./http/token-verifier.js";
+export { loadRemoteJwks, signingKeySet, type KeyLookup, type RemoteJwksOptions } from "./http/remote-jwks.js";
 export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";
 export { createKafkaDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
 export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";

@@ -109,10 +109,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     return { offset, changes: null, occurredAt: null };
   };
 
-  /**
-   * Applies a batch in one transaction. If that fails, each message is tried on its own, a few times, and
-   * one that still fails is dead-lettered with its error so that the rest of the partition moves on.
-   */
+  /** Hands messages that can never be applied to the dead-letter sink, or logs and skips them without one. */
   const deadLetter = async (letters: readonly DeadLetter[]) => {
     if (letters.length === 0) return;
     if (options.deadLetters) await options.deadLetters.send(letters);
@@ -130,6 +127,11 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
 
   const applyGrouped = groupApply((batches) => store.applyBatches(batches));
 
+  /**
+   * Applies a batch with the other partitions' batches of this fetch, in one transaction. If that fails, the
+   * batch is tried alone; if that fails too, each message is tried on its own, a few times, and one that still
+   * fails is dead-lettered with its error so that the rest of the partition moves on.
+   */
   const applyOrIsolate = async (topic: string, partition: number, messages: AppliedMessage[], raw: KafkaMessage[]) => {
     try {
       return await applyGrouped({ topic, partition, messages });

@@ -1,6 +1,6 @@
 import { failure, type Failure } from "./errors.js";
 import type { EventDraft } from "./event-envelope.js";
-import { available, type StockItem } from "./stock-item.js";
+import { available, sellable, type StockItem } from "./stock-item.js";
 import { STOCK_EVENT_TYPES, stockItemEventDraft } from "./stock-events.js";
 import { checkExpectedVersion } from "./expected-version.js";
 import { MAX_QUANTITY } from "./identifiers.js";
@@ -22,7 +22,7 @@ export const adjustStock = (item: StockItem, command: AdjustStock): StockDecisio
   if (versionFailure) return versionFailure;
   const onHand = item.onHand + command.delta;
   if (command.delta < 0 && available({ onHand, reserved: item.reserved }) < 0) {
-    return failure("INSUFFICIENT_STOCK", `only ${Math.max(available(item), 0)} units of ${item.sku} available at ${item.storeId}`, {
+    return failure("INSUFFICIENT_STOCK", `only ${sellable(item)} units of ${item.sku} available at ${item.storeId}`, {
       storeId: item.storeId,
       sku: item.sku,
       available: available(item),

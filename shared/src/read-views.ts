@@ -1,4 +1,4 @@
-import { available } from "./stock-item.js";
+import { sellable } from "./stock-item.js";
 
 /** One stock item as the read API shows it. */
 export interface AvailabilityView {
@@ -37,6 +37,6 @@ export interface StoreView {
 
 export const availabilityResponse = (sku: string, perStore: AvailabilityView[]): AvailabilityResponse => ({
   sku,
-  totalAvailable: perStore.reduce((sum, row) => sum + Math.max(available(row), 0), 0),
+  totalAvailable: perStore.reduce((sum, row) => sum + sellable(row), 0),
   perStore,
 });

@@ -1,6 +1,6 @@
 import { failure, type Failure } from "./errors.js";
 import type { EventDraft } from "./event-envelope.js";
-import { available, type StockItem } from "./stock-item.js";
+import { sellable, type StockItem } from "./stock-item.js";
 import { STOCK_EVENT_TYPES, stockItemEventDraft } from "./stock-events.js";
 import { RESERVATION_EVENT_TYPES, reservationEventDraft } from "./reservation-events.js";
 import type { Reservation, ReservationLine } from "./reservation.js";
@@ -30,7 +30,7 @@ const itemFor = (items: readonly StockItem[], sku: string): StockItem => {
 /** All lines or none: refused with every short line named when any line lacks available units. */
 export const reserveStock = (items: readonly StockItem[], command: CreateReservation): ReservationDecision | Failure => {
   const short = command.lines
-    .map((line) => ({ sku: line.sku, requested: line.qty, available: Math.max(available(itemFor(items, line.sku)), 0) }))
+    .map((line) => ({ sku: line.sku, requested: line.qty, available: sellable(itemFor(items, line.sku)) }))
     .filter((line) => line.available < line.requested);
   if (short.length > 0) {
     return failure("INSUFFICIENT_STOCK", `not enough units at ${command.storeId} for ${short.map((l) => l.sku).join(", ")}`, {

@@ -1,5 +1,5 @@
 import { failure, type Failure } from "./errors.js";
-import { available, type StockItem } from "./stock-item.js";
+import { available, sellable, type StockItem } from "./stock-item.js";
 import { STOCK_EVENT_TYPES, stockItemEventDraft } from "./stock-events.js";
 import type { StockDecision } from "./adjust-stock.js";
 
@@ -12,10 +12,10 @@ export interface SellStock {
 /** A sale without a reservation: refused when fewer than qty units are available. */
 export const sellStock = (item: StockItem, command: SellStock): StockDecision | Failure => {
   if (available(item) < command.qty) {
-    return failure("INSUFFICIENT_STOCK", `only ${Math.max(available(item), 0)} units of ${item.sku} available at ${item.storeId}`, {
+    return failure("INSUFFICIENT_STOCK", `only ${sellable(item)} units of ${item.sku} available at ${item.storeId}`, {
       storeId: item.storeId,
       sku: item.sku,
-      available: Math.max(available(item), 0),
+      available: sellable(item),
       requested: command.qty,
     });
   }

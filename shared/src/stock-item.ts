@@ -12,6 +12,12 @@ export interface StockItem {
 
 export const available = (item: Pick<StockItem, "onHand" | "reserved">): number => item.onHand - item.reserved;
 
+/**
+ * The units that can still be sold or held: available, but never below zero. A recount under the reserved
+ * units leaves available negative (the shortfall); to a buyer that is simply nothing to sell.
+ */
+export const sellable = (item: Pick<StockItem, "onHand" | "reserved">): number => Math.max(available(item), 0);
+
 /** A (store, SKU) pair that has never held stock starts here. */
 export const emptyStockItem = (storeId: string, sku: string): StockItem => ({
   storeId,

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { createInterface } from "node:readline/promises";
 import { cliFailure, type CliFailure } from "./cli-failure.js";
+import { decodeText } from "./decode-text.js";
 
 /** Everything the commands do to the outside world other than HTTP, so they can be driven from tests. */
 export interface CliIo {
@@ -14,7 +15,7 @@ export interface CliIo {
   out(text: string): void;
   /** Writes text to stderr as it is. */
   err(text: string): void;
-  /** A file's text, or stdin's when `path` is "-". */
+  /** A file's text, or stdin's when `path` is "-"; UTF-8, or UTF-16 when the file starts with its byte order mark. */
   readText(path: string): Promise<string | CliFailure>;
   /** A file's text, or undefined when it does not exist. */
   readOptionalFile(path: string): Promise<string | undefined | CliFailure>;
@@ -25,10 +26,10 @@ export interface CliIo {
   sleep(ms: number): Promise<void>;
 }
 
-const readStdin = async (): Promise<string> => {
+const readStdin = async (): Promise<Buffer> => {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 };
 
 const fileProblem = (path: string, err: unknown) => {
@@ -56,7 +57,7 @@ export const nodeIo = (): CliIo => {
     err: write(process.stderr),
     readText: async (path) => {
       try {
-        return path === "-" ? await readStdin() : await readFile(path, "utf8");
+        return decodeText(path === "-" ? await readStdin() : await readFile(path));
       } catch (err) {
         return fileProblem(path, err);
       }

@@ -23,9 +23,11 @@ ${EXIT_CODES_HELP}
 `;
 
 export const RECOUNT_HELP = `
-The file has one "sku,onHand" per line. A header line "sku,onHand" is optional; blank lines
-and lines starting with # are ignored. A bad line stops the count before anything is sent,
-naming its line number.
+The file has one "sku,onHand" per line, or any columns under a header that names a "sku" and
+an "onHand" (or count, qty) column, as a till's export does ("sku,name,onHand"). Columns are
+separated by commas, semicolons or tabs; fields may be quoted ("Shirt, ""blue"""). UTF-8, or
+UTF-16 with its byte order mark. Blank lines and lines starting with # are ignored. A bad line
+stops the count before anything is sent, naming its line number.
 
 The count is compared with this store's replica first and the differences are shown; then
 it asks before sending (--yes skips the question; without a terminal --yes is required).

@@ -1,4 +1,6 @@
+import { parse, type CsvError } from "csv-parse/sync";
 import { IDENTIFIER_PATTERN, MAX_QUANTITY } from "@inventory/shared";
+import { countColumnsOf, NO_COUNT_COLUMN, type CountColumns } from "./count-csv-columns.js";
 
 /** One counted SKU, with the line of the file it came from. */
 export interface CountLine {
@@ -18,10 +20,9 @@ export interface ParsedCounts {
   readonly problems: readonly CsvProblem[];
 }
 
-const unquote = (field: string) => {
-  const trimmed = field.trim();
-  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1).trim() : trimmed;
-};
+const DELIMITERS = [",", ";", "\t"] as const;
+type Delimiter = (typeof DELIMITERS)[number];
+const DELIMITER_NAMES: Record<Delimiter, string> = { ",": "a comma", ";": "a semicolon", "\t": "a tab" };
 
 const shown = (text: string) => (text.length > 40 ? `${text.slice(0, 37)}...` : text);
 
@@ -34,34 +35,99 @@ const checkCount = (value: string): number | string => {
   return n > MAX_QUANTITY ? `the count ${value} is above ${MAX_QUANTITY}` : n;
 };
 
-const isHeader = (fields: string[]) => fields[0]!.toLowerCase() === "sku" && !/^-?\d+$/.test(fields[1] ?? "");
+const isContent = (line: string) => line.trim() !== "" && !line.trimStart().startsWith("#");
+
+/** The delimiter that occurs most, outside quotes, on the first line with content; a comma when none does. */
+const delimiterOf = (text: string): Delimiter => {
+  const first = (text.split("\n").find(isContent) ?? "").replace(/"[^"]*"/g, "");
+  const counts = DELIMITERS.map((d) => first.split(d).length - 1);
+  const most = Math.max(...counts);
+  return most === 0 ? "," : DELIMITERS[counts.indexOf(most)]!;
+};
+
+const csvErrorMessage = (err: CsvError) =>
+  err.code === "CSV_QUOTE_NOT_CLOSED"
+    ? "a quoted field is not closed"
+    : err.code === "CSV_INVALID_CLOSING_QUOTE" || err.code === "INVALID_OPENING_QUOTE"
+      ? 'a quote inside a field must be doubled ("") and the field quoted'
+      : err.message;
+
+interface Row {
+  readonly line: number;
+  readonly fields: string[];
+}
+
+/** The file's rows with the line each starts on; reading stops at the first row that is not valid CSV. */
+const readRows = (text: string, delimiter: Delimiter): { rows: Row[]; broken?: CsvProblem } => {
+  let broken: CsvProblem | undefined;
+  let lastGoodLine = 0;
+  const lines = text.split("\n");
+  const records = parse(text, {
+    delimiter,
+    info: true,
+    raw: true,
+    trim: true,
+    comment: "#",
+    comment_no_infix: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    skip_records_with_error: true,
+    on_record: (record, context) => {
+      if (broken === undefined) lastGoodLine = Number(context.lines);
+      return record;
+    },
+    on_skip: (err) => {
+      if (broken) return;
+      // The parser notices an unclosed quote only at the end of the file: the row starts after the last good one.
+      const start = lines.findIndex((l, i) => i >= lastGoodLine && isContent(l)) + 1;
+      const why = err ? csvErrorMessage(err) : "the line is not valid CSV";
+      broken = { line: start > 0 ? start : Number(err?.lines ?? 1), message: `${why}; the lines after it were not read` };
+    },
+  }) as unknown as { record: string[]; info: { lines: number } }[];
+  const rows = records
+    // A quoted field with line breaks spans several lines: the row is named by the line it starts on.
+    .map(({ record, info }) => ({ line: info.lines - record.reduce((n, f) => n + f.split("\n").length - 1, 0), fields: record }))
+    .filter((row) => row.fields.some((f) => f !== "") && (broken === undefined || row.line < broken.line));
+  return broken ? { rows, broken } : { rows };
+};
 
 /**
- * Reads a cycle count: `sku,onHand` per line. The header is optional; blank lines and lines starting with `#`
- * are ignored; fields may be quoted; a trailing empty column (as spreadsheets write) is allowed. Every bad line
- * is reported with its 1-based number, and a SKU counted twice is a problem, since the count would be ambiguous.
+ * Reads a cycle count: `sku,onHand` per line, or any columns under a header that names them (a POS export's
+ * `sku,name,onHand`). Columns are separated by commas, semicolons or tabs (whichever the first line uses);
+ * fields may be quoted, with `""` for a quote inside. Blank lines and lines starting with `#` are ignored; a
+ * trailing empty column (as spreadsheets write) is allowed. Every bad line is reported with its 1-based number,
+ * and a SKU counted twice is a problem, since the count would be ambiguous.
  */
-export const parseCountCsv = (text: string): ParsedCounts => {
+export const parseCountCsv = (input: string): ParsedCounts => {
   const counts: CountLine[] = [];
   const problems: CsvProblem[] = [];
   const firstLineOf = new Map<string, number>();
-  let sawContent = false;
-  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
-  lines.forEach((raw, index) => {
-    const line = index + 1;
-    const content = raw.trim();
-    if (content === "" || content.startsWith("#")) return;
-    const fields = content.split(",").map(unquote);
+  const text = input.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  const delimiter = delimiterOf(text);
+  const { rows, broken } = readRows(text, delimiter);
+  let columns: CountColumns | typeof NO_COUNT_COLUMN | undefined;
+  rows.forEach(({ line, fields }, index) => {
     while (fields.length > 2 && fields[fields.length - 1] === "") fields.pop();
-    const first = !sawContent;
-    sawContent = true;
-    if (first && isHeader(fields)) return;
-    if (fields.length !== 2) {
-      const hint = content.includes(";") || content.includes("\t") ? "; separate the columns with a comma" : "";
-      problems.push({ line, message: `expected 2 columns, sku,onHand, found ${fields.length} in '${shown(content)}'${hint}` });
+    const content = fields.join(delimiter);
+    if (index === 0) {
+      columns = countColumnsOf(fields);
+      if (columns === NO_COUNT_COLUMN) {
+        problems.push({ line, message: `the header '${shown(content)}' names no count column: call one onHand (or count, qty)` });
+        return;
+      }
+      if (columns !== undefined) return;
+    }
+    if (columns === NO_COUNT_COLUMN) return;
+    const width = columns?.width ?? 2;
+    if (fields.length !== width) {
+      const expected = columns ? `${width} columns as the header names,` : "2 columns, sku,onHand,";
+      const other = DELIMITERS.find((d) => d !== delimiter && content.includes(d));
+      const hint = other ? `; separate the columns with ${DELIMITER_NAMES[delimiter]}` : "";
+      problems.push({ line, message: `expected ${expected} found ${fields.length} in '${shown(content)}'${hint}` });
       return;
     }
-    const [sku, value] = fields as [string, string];
+    const sku = fields[columns?.sku ?? 0]!;
+    const value = fields[columns?.onHand ?? 1]!;
     if (sku === "") {
       problems.push({ line, message: "the SKU is missing" });
       return;
@@ -83,5 +149,6 @@ export const parseCountCsv = (text: string): ParsedCounts => {
     firstLineOf.set(sku, line);
     counts.push({ line, sku, onHand });
   });
+  if (broken) problems.push(broken);
   return { counts, problems };
 };

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import {
   available,
+  sellable,
   failure,
   isFailure,
   orderStoresForPurchase,
@@ -39,7 +40,7 @@ const noStoreCanSell = (request: PurchaseRequest, candidates: readonly Pick<Stoc
   failure("INSUFFICIENT_STOCK", `no store can sell ${request.qty} units of ${request.sku}`, {
     sku: request.sku,
     requested: request.qty,
-    totalAvailable: candidates.reduce((sum, r) => sum + Math.max(available(r), 0), 0),
+    totalAvailable: candidates.reduce((sum, r) => sum + sellable(r), 0),
   });
 
 const sell = (request: PurchaseRequest, item: StockItem) =>

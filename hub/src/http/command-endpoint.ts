@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { authorize, failure, isFailure, type Action, type Failure, type Principal } from "@inventory/shared";
+import { authorize, failure, idempotencyKeySchema, isFailure, type Action, type Failure, type Principal } from "@inventory/shared";
 import { failureResponse, parseJsonBody, TRACE_HEADER, TRACE_ID_PATTERN, type AuthVariables, type TraceVariables } from "@inventory/read-model";
 import type { CommandHandler } from "../commands/command-handler.js";
 import type { CommandExecutor } from "../commands/execute-command.js";
@@ -8,7 +8,6 @@ import { requestFingerprint } from "./fingerprint.js";
 
 export type HubEnv = { Variables: TraceVariables & AuthVariables & { outcomeCode?: string; replayed?: boolean } };
 
-const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const IF_MATCH_PATTERN = /^(?:W\/)?"?(\d{1,9})"?$/;
 
 export interface CommandInput<T> {
@@ -55,7 +54,7 @@ export const commandEndpoint =
     if (idempotencyKey === undefined || idempotencyKey === "") {
       return failureResponse(c, failure("IDEMPOTENCY_KEY_REQUIRED", "send an Idempotency-Key header (a UUID) with every write"));
     }
-    if (!IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+    if (!idempotencyKeySchema.safeParse(idempotencyKey).success) {
       return failureResponse(c, failure("VALIDATION_ERROR", "Idempotency-Key must be 1-255 printable ASCII characters"));
     }
     const ifMatch = c.req.header("If-Match");

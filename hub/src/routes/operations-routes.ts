@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { authorize, failure, isFailure, labelSchema, storeIdSchema, TOPICS, type Failure } from "@inventory/shared";
+import { authorize, failure, idempotencyKeySchema, isFailure, labelSchema, storeIdSchema, TOPICS, type Failure } from "@inventory/shared";
 import { authenticate, requireAction, failureResponse, parseJsonBody, parseParam, parseQuery, type AuthenticateOptions, type ReplicaHandle } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
@@ -16,7 +16,6 @@ const dltQuerySchema = z.object({
   limit: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().int().min(1).max(1000)).optional().transform((v) => v ?? 100),
 });
 const replaySchema = z.strictObject({ topic: topicSchema, messageIds: z.array(z.string().regex(/^\d{1,5}-\d{1,19}$/)).min(1).max(1000) });
-const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/);
 const reportSchema = z.object({
   projection: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/),
   storeId: storeIdSchema,

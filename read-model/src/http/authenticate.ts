@@ -1,15 +1,16 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import { authorize, failure, isFailure, verifyToken, type Action, type Principal, type TokenCheck } from "@inventory/shared";
+import { authorize, failure, isFailure, type Action, type Principal } from "@inventory/shared";
 import { failureResponse } from "./error-response.js";
+import type { VerifyToken } from "./token-verifier.js";
 
 export type AuthVariables = { principal: Principal };
 
 export interface AuthenticateOptions {
-  readonly check: TokenCheck;
+  /** Checks a signed token (see `createTokenVerifier`). */
+  readonly verify: VerifyToken;
   /** A static development token that acts as an admin; set only when explicitly allowed. */
   readonly devToken?: string;
-  readonly nowSeconds?: () => number;
 }
 
 export const DEV_TOKEN_PRINCIPAL: Principal = { subject: "dev-token", roles: ["admin"], stores: [] };
@@ -30,7 +31,7 @@ export const authenticate =
       c.set("principal", DEV_TOKEN_PRINCIPAL);
       return next();
     }
-    const principal = verifyToken(token, options.check, (options.nowSeconds ?? (() => Date.now() / 1000))());
+    const principal = await options.verify(token);
     if (isFailure(principal)) return failureResponse(c, principal);
     c.set("principal", principal);
     await next();

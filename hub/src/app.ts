@@ -32,6 +32,7 @@ import { backOfficeRoutes } from "./routes/back-office-routes.js";
 import { transferRoutes } from "./routes/transfer-routes.js";
 import { operationsRoutes, type OperationsDeps } from "./routes/operations-routes.js";
 import type { Database } from "./db/database.js";
+import { operatorListRoutes } from "./routes/operator-list-routes.js";
 
 export interface HubAppDeps {
   readonly execute: CommandExecutor;
@@ -69,6 +70,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   }));
   // Operator endpoints first: their own authentication and role check, no write rate limit.
   app.route("/", operationsRoutes(deps.operations));
+  app.route("/", operatorListRoutes(deps.db, deps.auth));
   app.route("/", projectionRoutes(deps.replica, { auth: deps.auth, name: `hub:${deps.operations.instanceId}`, statusRoute: false }));
   app.on("POST", "/v1/*", authenticate(deps.auth), rateLimitWrites(deps.rateLimit), async (c, next) => {
     const closed = deps.writeGate();

@@ -163,3 +163,18 @@ describe("the operator's CLI commands", () => {
     expect(clerk.stderr).toContain("Not allowed");
   });
 });
+
+describe("the hub's /metrics covers the fleet", () => {
+  it("exports each agent's lag, report age and state by store", async () => {
+    const text = await eventually(async () => {
+      const res = await system.hub.get("/metrics");
+      expect(res.body).toMatch(/inventory_fleet_agent_state\{[^}]*store="S1",state="RUNNING"[^}]*\} 1/);
+      return res.body as string;
+    });
+    expect(text).toMatch(/inventory_fleet_agent_state\{[^}]*store="S1",state="UNREACHABLE"[^}]*\} 0/);
+    expect(text).toMatch(/inventory_fleet_agent_lag_ms\{[^}]*store="S1"[^}]*\} \d+/);
+    const age = Number(/inventory_fleet_agent_report_age_seconds\{[^}]*store="S1"[^}]*\} ([\d.e-]+)/.exec(text)?.[1]);
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(5);
+  });
+});

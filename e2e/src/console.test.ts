@@ -85,6 +85,7 @@ describe("the operator console", () => {
     await expect.poll(() => s2.textContent(), { timeout: 30_000, interval: 250 }).toBe("UNREACHABLE");
     console.log(`console: agent-S2 shown UNREACHABLE ${Date.now() - stopped} ms after it stopped`);
     expect(await page.locator('tr[data-projection="agent-S1"] [data-testid="state"]').textContent()).toBe("RUNNING");
+    expect(await page.locator('tr[data-projection="agent-S1"] [data-testid="breaker"]').textContent()).toBe("CLOSED");
     await page.getByRole("button", { name: "agent-S1" }).click();
     await page.getByRole("img", { name: /Lag since this page opened/ }).waitFor();
     await shot(page, "fleet-unreachable");

@@ -172,6 +172,7 @@ describe("the hub's /metrics covers the fleet", () => {
       return res.body as string;
     });
     expect(text).toMatch(/inventory_fleet_agent_state\{[^}]*store="S1",state="UNREACHABLE"[^}]*\} 0/);
+    expect(text).toMatch(/inventory_fleet_agent_breaker_open\{[^}]*store="S1"[^}]*\} 0/);
     expect(text).toMatch(/inventory_fleet_agent_lag_ms\{[^}]*store="S1"[^}]*\} \d+/);
     const age = Number(/inventory_fleet_agent_report_age_seconds\{[^}]*store="S1"[^}]*\} ([\d.e-]+)/.exec(text)?.[1]);
     expect(age).toBeGreaterThanOrEqual(0);

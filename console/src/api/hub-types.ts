@@ -21,6 +21,8 @@ export interface ProjectionStatus {
   readonly caughtUp: boolean;
   readonly lastError: string | null;
   readonly reportedAt?: string;
+  /** An agent's circuit breaker towards the hub: CLOSED, OPEN (writes answer 503 at once) or HALF_OPEN. */
+  readonly breaker?: string;
   readonly partitions: readonly PartitionPosition[];
   readonly rebuild?: { readonly state: string };
 }

@@ -52,6 +52,7 @@ export const fleetView = (body: Row, now = Date.now()): string => {
       { header: "lagMs", value: (r) => num(r.lagMs) },
       { header: "caughtUp", value: (r) => str(r.caughtUp) },
       { header: "last report", value: (r) => age(r.reportedAt, now) },
+      { header: "breaker", value: (r) => str(r.breaker) },
       { header: "last error", value: (r) => str(r.lastError) },
     ],
     rowsOf(body.projections),

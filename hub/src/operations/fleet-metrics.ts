@@ -33,6 +33,16 @@ export const registerFleetMetrics = (registry: Registry, reports: AgentReports, 
     },
   });
   new Gauge({
+    name: "inventory_fleet_agent_breaker_open",
+    help: "1 while a store's agent reports its circuit breaker towards the hub open (its writes answer 503 at once)",
+    labelNames: ["store"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      each((store, r) => r.breaker !== undefined && this.set({ store }, r.breaker === "OPEN" ? 1 : 0));
+    },
+  });
+  new Gauge({
     name: "inventory_fleet_agent_state",
     help: `Each store's agent state: 1 for the current one (UNREACHABLE after ${REPORT_STALE_MS / 1000} s without a report)`,
     labelNames: ["store", "state"],

@@ -26,6 +26,7 @@ const reportSchema = z.object({
   lastError: z.string().max(1000).nullable(),
   eventsApplied: z.number().int().min(0),
   rebuild: z.object({ state: z.string().max(20) }).passthrough(),
+  breaker: z.enum(["CLOSED", "OPEN", "HALF_OPEN"]).optional(),
   partitions: z.array(z.object({ topic: z.string().max(300), partition: z.number().int(), nextOffset: z.number().int(), lastEventAt: z.string().nullable() }).passthrough()).max(1000),
 });
 

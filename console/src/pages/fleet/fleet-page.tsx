@@ -15,6 +15,7 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: "lagMs", label: "Lag (ms)" },
   { key: "secondsSinceReport", label: "Since report (s)" },
   { key: "behindHub", label: "Events behind hub" },
+  { key: "breaker", label: "Breaker to hub" },
 ];
 
 /** Every store's agent and the hub's own replica, live: state, lag, time since its last report, position. */
@@ -87,6 +88,7 @@ export const FleetPage = ({ api }: { api: ApiClient }) => {
               <td class="num">{r.lagMs}</td>
               <td class="num">{r.secondsSinceReport ?? "-"}</td>
               <td class="num">{r.behindHub ?? "-"}</td>
+              <td data-testid="breaker">{r.breaker ?? "-"}</td>
               <td>{r.lastError ?? ""}</td>
             </tr>
           ))}

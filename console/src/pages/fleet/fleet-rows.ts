@@ -8,6 +8,7 @@ export interface FleetRow {
   readonly secondsSinceReport: number | null;
   /** Events the hub's replica has read that this one has not (summed over partitions). */
   readonly behindHub: number | null;
+  readonly breaker: string | null;
   readonly lastError: string | null;
   readonly source: ProjectionStatus;
 }
@@ -29,13 +30,14 @@ export const fleetRows = (status: FleetStatus, now: number): FleetRow[] => {
       lagMs: p.lagMs,
       secondsSinceReport: p.reportedAt ? Math.max(0, Math.round((now - Date.parse(p.reportedAt)) / 1000)) : null,
       behindHub: i === 0 ? 0 : behind,
+      breaker: p.breaker ?? null,
       lastError: p.lastError,
       source: p,
     };
   });
 };
 
-export type SortKey = "storeId" | "state" | "lagMs" | "secondsSinceReport" | "behindHub";
+export type SortKey = "storeId" | "state" | "lagMs" | "secondsSinceReport" | "behindHub" | "breaker";
 
 export const sortRows = (rows: FleetRow[], key: SortKey, descending: boolean) => {
   const sorted = [...rows].sort((a, b) => {

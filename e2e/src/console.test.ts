@@ -99,6 +99,22 @@ describe("the operator console", () => {
     await shot(page, "reservations");
   }, 30_000);
 
+  it("is usable from the keyboard: skip link first, then the pages, then a tablet-sized window", async () => {
+    await page.reload();
+    await page.getByRole("navigation", { name: "Pages", exact: true }).waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Skip to content");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Transfers");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Transfers", level: 1 }).waitFor();
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.getByText("Nothing matches.").waitFor();
+    await shot(page, "transfers-tablet");
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }, 30_000);
+
   it("inspects a dead letter and replays it after a confirmation", async () => {
     const kafka = createKafka({ brokers: [system.kafkaBrokers], clientId: "e2e-console" }, silentLogger);
     const producer = kafka.producer();

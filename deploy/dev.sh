@@ -45,7 +45,7 @@ wait_ready() {
   return 1
 }
 
-SEED_DEMO=${SEED_DEMO:-true} ALLOW_DEV_TOKEN=${ALLOW_DEV_TOKEN:-true} PORT=${HUB_PORT:-8080} node hub/dist/main.js > >(pretty >>.data/hub.log) 2>&1 &
+SEED_DEMO=${SEED_DEMO:-true} ALLOW_DEV_TOKEN=${ALLOW_DEV_TOKEN:-true} CONSOLE_DEV_SIGN_IN=${CONSOLE_DEV_SIGN_IN:-true} PORT=${HUB_PORT:-8080} node hub/dist/main.js > >(pretty >>.data/hub.log) 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:${HUB_PORT:-8080}" "$!" .data/hub.log
 STORE_ID=${STORE_ID:-S1} PORT=${AGENT_PORT:-8081} AGENT_TOKEN=${AGENT_TOKEN:-$(node hub/dist/print-dev-tokens.js agent --stores "${STORE_ID:-S1}" --hours 720)} HUB_URL="http://127.0.0.1:${HUB_PORT:-8080}" \
@@ -57,6 +57,7 @@ cat <<MSG
 dev: ready
   hub        http://127.0.0.1:${HUB_PORT:-8080}   (logs: $root/.data/hub.log)
   agent S1   http://127.0.0.1:${AGENT_PORT:-8081}   (logs: $root/.data/agent.log)
+  console    http://127.0.0.1:${HUB_PORT:-8080}/console   (signed in with the development token)
   token      devtoken (development only), or a signed one per role: npm run tokens
   try        curl 'http://127.0.0.1:${AGENT_PORT:-8081}/v1/availability?sku=A1'
 Ctrl-C stops everything this command started.

@@ -65,6 +65,7 @@ const reporter = env.AGENT_TOKEN
       replica,
       intervalMs: env.STATUS_REPORT_INTERVAL_MS,
       log,
+      breakerState: () => breaker.state(Date.now()),
     })
   : undefined;
 if (!reporter) log.info("AGENT_TOKEN not set: this agent does not report its status to the hub");

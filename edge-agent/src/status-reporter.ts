@@ -9,6 +9,8 @@ export interface StatusReporterOptions {
   readonly replica: ReplicaHandle;
   readonly intervalMs: number;
   readonly log: Logger;
+  /** The agent's circuit breaker towards the hub, shown on the operators' fleet page. */
+  readonly breakerState?: () => string;
 }
 
 /** Tells the hub how this store's replica is doing, so operators see every projection in one place. */
@@ -30,6 +32,7 @@ export const startStatusReporter = (options: StatusReporterOptions) => {
         eventsApplied: partitions.reduce((sum, p) => sum + p.eventsApplied, 0),
         rebuild: status.rebuild,
         partitions,
+        ...(options.breakerState ? { breaker: options.breakerState() } : {}),
       }),
       signal: AbortSignal.timeout(2000),
     });

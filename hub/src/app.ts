@@ -32,6 +32,8 @@ import { backOfficeRoutes } from "./routes/back-office-routes.js";
 import { transferRoutes } from "./routes/transfer-routes.js";
 import { operationsRoutes, type OperationsDeps } from "./routes/operations-routes.js";
 import type { Database } from "./db/database.js";
+import { operatorListRoutes } from "./routes/operator-list-routes.js";
+import { consoleRoutes, type ConsoleOptions } from "./routes/console-routes.js";
 
 export interface HubAppDeps {
   readonly execute: CommandExecutor;
@@ -49,6 +51,8 @@ export interface HubAppDeps {
   readonly rateLimit: RateLimitOptions;
   readonly maxBodyBytes: number;
   readonly log: Logger;
+  /** The operator console at /console. */
+  readonly console?: ConsoleOptions;
 }
 
 /** The hub's HTTP surface: writes run against PostgreSQL; reads come from the hub's own replica. */
@@ -69,6 +73,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   }));
   // Operator endpoints first: their own authentication and role check, no write rate limit.
   app.route("/", operationsRoutes(deps.operations));
+  app.route("/", operatorListRoutes(deps.db, deps.auth));
   app.route("/", projectionRoutes(deps.replica, { auth: deps.auth, name: `hub:${deps.operations.instanceId}`, statusRoute: false }));
   app.on("POST", "/v1/*", authenticate(deps.auth), rateLimitWrites(deps.rateLimit), async (c, next) => {
     const closed = deps.writeGate();
@@ -78,6 +83,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   app.on("GET", "/v1/events", authenticate(deps.auth), requireAction("operations"));
   if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
   app.route("/", healthRoutes(deps.readiness));
+  app.route("/", consoleRoutes(deps.console));
   app.route("/", stockRoutes(deps.execute));
   app.route("/", catalogRoutes(deps.execute));
   app.route("/", reservationRoutes(deps.execute));

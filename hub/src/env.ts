@@ -50,6 +50,8 @@ export const hubEnvSchema = z.object({
   /** Longest wait for each step of a graceful stop (HTTP, relay, consumers, pool) before moving on. */
   SHUTDOWN_STEP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Open the operator console signed in with the development token (needs ALLOW_DEV_TOKEN; `npm run dev` sets both). */
+  CONSOLE_DEV_SIGN_IN: bool.default(false),
 }).extend(authEnvSchema.shape);
 
 export type HubEnv = z.infer<typeof hubEnvSchema>;

@@ -26,6 +26,8 @@ import { startOutboxRelay } from "./outbox/outbox-relay.js";
 import { createHubApp } from "./app.js";
 import { hubReadiness } from "./hub-readiness.js";
 import { seedDemoData } from "./seed-demo.js";
+import { registerFleetMetrics } from "./operations/fleet-metrics.js";
+import type { AgentReports } from "./routes/operations-routes.js";
 
 const env = parseHubEnv(process.env);
 const log = createLogger({ service: "hub", instance: env.HUB_INSTANCE_ID }, { level: env.LOG_LEVEL });
@@ -84,6 +86,9 @@ if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH)
 const replica = openReplicaHandle({ path: env.HUB_REPLICA_PATH, kafka, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
 
 const auth = await loadAuthOptions(env, log);
+const agentReports: AgentReports = new Map();
+registerFleetMetrics(metrics.registry, agentReports);
+
 const app = createHubApp({
   metrics,
   writeGate: () => {
@@ -111,6 +116,7 @@ const app = createHubApp({
     replica,
     relay,
     instanceId: env.HUB_INSTANCE_ID,
+    reports: agentReports,
   },
   replica,
   readiness: hubReadiness({ pool, replica, relay }),
@@ -119,6 +125,7 @@ const app = createHubApp({
   rateLimit: { perSecond: env.RATE_LIMIT_WRITES_PER_SECOND, burst: env.RATE_LIMIT_WRITE_BURST },
   maxBodyBytes: env.MAX_BODY_BYTES,
   log,
+  console: { devSignInToken: env.CONSOLE_DEV_SIGN_IN ? auth.devToken : undefined },
 });
 
 const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);

@@ -13,6 +13,7 @@ import { runAdjust, runSet } from "./commands/stock-commands.js";
 import { runReserve, runSettle } from "./commands/reservation-commands.js";
 import { runReceive, runTransfer } from "./commands/transfer-command.js";
 import { runAvailability, runEvents } from "./commands/read-commands.js";
+import { addOperatorCommands } from "./operator-program.js";
 
 interface GlobalOptions {
   agent?: string;
@@ -199,6 +200,7 @@ export const buildProgram = (io: CliIo, setExitCode: (code: ExitCode) => void): 
       ),
     );
 
+  addOperatorCommands(program, act);
   return program;
 };
 

@@ -25,6 +25,7 @@ const reportSchema = z.object({
   lastError: z.string().max(1000).nullable(),
   eventsApplied: z.number().int().min(0),
   rebuild: z.object({ state: z.string().max(20) }).passthrough(),
+  breaker: z.enum(["CLOSED", "OPEN", "HALF_OPEN"]).optional(),
   partitions: z.array(z.object({ topic: z.string().max(300), partition: z.number().int(), nextOffset: z.number().int(), lastEventAt: z.string().nullable() }).passthrough()).max(1000),
 });
 
@@ -32,7 +33,11 @@ const reportSchema = z.object({
 const MAX_REPORTED_AGENTS = 10_000;
 
 /** An agent that has not reported for this long is shown as UNREACHABLE. */
-const REPORT_STALE_MS = 15_000;
+export const REPORT_STALE_MS = 15_000;
+
+export type AgentReport = z.infer<typeof reportSchema> & { reportedAt: number };
+/** The last report of each agent, by projection name (`agent-<storeId>`); the hub's /metrics reads it too. */
+export type AgentReports = Map<string, AgentReport>;
 
 export interface OperationsDeps {
   readonly db: Database;
@@ -41,12 +46,13 @@ export interface OperationsDeps {
   readonly replica: ReplicaHandle;
   readonly relay: OutboxRelay;
   readonly instanceId: string;
+  readonly reports?: AgentReports;
 }
 
 /** The head-office operators' endpoints: dead letters, stored idempotent answers, projection status. */
 export const operationsRoutes = (deps: OperationsDeps) => {
   const app = new Hono<HubEnv>();
-  const reports = new Map<string, z.infer<typeof reportSchema> & { reportedAt: number }>();
+  const reports: AgentReports = deps.reports ?? new Map();
   app.post("/v1/projections/report", authenticate(deps.auth), async (c) => {
     const body = await parseJsonBody(c, reportSchema);
     if (isFailure(body)) return failureResponse(c, body);

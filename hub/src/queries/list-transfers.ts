@@ -1,0 +1,31 @@
+import { and, desc, eq, getTableColumns, or, type SQL } from "drizzle-orm";
+import { transferView, type Transfer, type TransferListPage, type TransferListQuery, type TransferReceipt, type TransferStatus } from "@inventory/shared";
+import type { Database } from "../db/database.js";
+import { transfers } from "../db/schema.js";
+import { beforeCursor, createdAtMicros, hasLineFor, olderThan, toPage } from "./list-page.js";
+
+/** Transfers from the hub's own table, newest first; `storeId` matches either end. */
+export const listTransfers = async (db: Database, query: TransferListQuery): Promise<TransferListPage> => {
+  const filters: (SQL | undefined)[] = [];
+  if (query.status !== undefined) filters.push(eq(transfers.status, query.status));
+  if (query.storeId !== undefined) filters.push(or(eq(transfers.fromStore, query.storeId), eq(transfers.toStore, query.storeId)));
+  if (query.sku !== undefined) filters.push(hasLineFor(transfers.lines, query.sku));
+  if (query.olderThanSeconds !== undefined) filters.push(olderThan(transfers.createdAt, query.olderThanSeconds));
+  if (query.cursor !== undefined) filters.push(beforeCursor(transfers.createdAt, transfers.transferId, query.cursor));
+  const rows = await db
+    .select({ ...getTableColumns(transfers), micros: createdAtMicros(transfers.createdAt) })
+    .from(transfers)
+    .where(and(...filters))
+    .orderBy(desc(transfers.createdAt), desc(transfers.transferId))
+    .limit(query.limit + 1);
+  return toPage(rows, query.limit, (r) => r.transferId, (r) =>
+    transferView({
+      ...r,
+      receipt: r.receipt as TransferReceipt,
+      status: r.status as TransferStatus,
+      history: r.history as Transfer["history"],
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+    }),
+  );
+};

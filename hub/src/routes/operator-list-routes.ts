@@ -1,0 +1,30 @@
+import { Hono, type Context } from "hono";
+import { isFailure, reservationListQuerySchema, transferListQuerySchema } from "@inventory/shared";
+import { authenticate, failureResponse, parseQuery, requireAction, type AuthenticateOptions } from "@inventory/read-model";
+import type { Database } from "../db/database.js";
+import type { HubEnv } from "../http/command-endpoint.js";
+import { databaseUnavailable } from "../commands/database-failure.js";
+import { listReservations } from "../queries/list-reservations.js";
+import { listTransfers } from "../queries/list-transfers.js";
+
+const fromDatabase = async (c: Context<HubEnv>, run: () => Promise<unknown>) => {
+  try {
+    return c.json(await run());
+  } catch (err) {
+    const unavailable = databaseUnavailable(err);
+    if (unavailable) return failureResponse(c, unavailable);
+    throw err;
+  }
+};
+
+/** Head office's lists of reservations and transfers, read from PostgreSQL: an operator's tool, always behind a token. */
+export const operatorListRoutes = (db: Database, auth: AuthenticateOptions) =>
+  new Hono<HubEnv>()
+    .get("/v1/reservations", authenticate(auth), requireAction("operations"), (c) => {
+      const query = parseQuery(c, reservationListQuerySchema);
+      return isFailure(query) ? failureResponse(c, query) : fromDatabase(c, () => listReservations(db, query));
+    })
+    .get("/v1/transfers", authenticate(auth), requireAction("operations"), (c) => {
+      const query = parseQuery(c, transferListQuerySchema);
+      return isFailure(query) ? failureResponse(c, query) : fromDatabase(c, () => listTransfers(db, query));
+    });

@@ -121,7 +121,11 @@ const app = createHubApp({
   log,
 });
 
-const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);
+const server = await serveHttp(
+  app,
+  { port: env.PORT, host: env.HOST, maxBodyBytes: env.MAX_BODY_BYTES, drainMaxBytes: env.BODY_DRAIN_MAX_BYTES, drainMaxMs: env.BODY_DRAIN_MAX_MS },
+  log,
+);
 
 onShutdownSignal(
   [

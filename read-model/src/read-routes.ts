@@ -15,6 +15,7 @@ import { failureResponse } from "./http/error-response.js";
 import { parseParam, parseQuery } from "./http/validate.js";
 import { jsonWithEtag } from "./http/json-with-etag.js";
 import { setResponseHeader } from "./http/response-header.js";
+import { availabilityBatchRoute } from "./availability-batch-route.js";
 
 export const LAG_HEADER = "X-Projection-Lag-ms";
 
@@ -37,6 +38,8 @@ export const readRoutes = (replica: { store(): ReplicaStore; freshness(): Freshn
     setResponseHeader(c, LAG_HEADER, String(replica.freshness().lagMs(Date.now())));
     await next();
   });
+
+  app.route("/", availabilityBatchRoute(replica, LAG_HEADER));
 
   const availability = (c: Context, sku: string, storeId?: string) => {
     if (storeId !== undefined && !replica.store().storeExists(storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));

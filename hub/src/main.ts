@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { brokerTopic, failure, TOPICS } from "@inventory/shared";
@@ -13,6 +14,8 @@ import {
   onShutdownSignal,
   openReplicaHandle,
   serveHttp,
+  createStockChangeLog,
+  startStockChangeFeed,
 } from "@inventory/read-model";
 import { createDeadLetterQueue } from "./operations/dead-letter-queue.js";
 import { parseHubEnv } from "./env.js";
@@ -83,6 +86,15 @@ const relay = startOutboxRelay({
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
 const replica = openReplicaHandle({ path: env.HUB_REPLICA_PATH, kafka, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
 
+const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
+const stockChangeFeed = startStockChangeFeed({
+  kafka,
+  topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
+  groupId: `inventory-stream.hub-${env.HUB_INSTANCE_ID}.${randomUUID().slice(0, 8)}`,
+  log,
+  changes: stockChanges,
+});
+
 const auth = await loadAuthOptions(env);
 const app = createHubApp({
   metrics,
@@ -119,6 +131,8 @@ const app = createHubApp({
   rateLimit: { perSecond: env.RATE_LIMIT_WRITES_PER_SECOND, burst: env.RATE_LIMIT_WRITE_BURST },
   maxBodyBytes: env.MAX_BODY_BYTES,
   log,
+  stockChanges,
+  stream: { heartbeatMs: env.STREAM_HEARTBEAT_MS, maxStreamsPerCaller: env.STREAM_MAX_PER_CALLER },
 });
 
 const server = await serveHttp(
@@ -129,7 +143,9 @@ const server = await serveHttp(
 
 onShutdownSignal(
   [
+    { name: "change streams", run: async () => stockChanges.close() },
     closeHttpServer(server),
+    { name: "stock change stream", run: () => stockChangeFeed.stop() },
     { name: "reservation expiry", run: () => expiry.stop() },
     { name: "transfer saga", run: () => saga.stop() },
     { name: "outbox relay", run: () => relay.stop() },

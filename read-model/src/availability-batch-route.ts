@@ -1,20 +1,17 @@
 import { Hono } from "hono";
 import { availabilityBatchQuerySchema, availabilityResponse, failure, isFailure, type AvailabilityResponse } from "@inventory/shared";
 import type { ReplicaStore } from "./replica-store.js";
-import type { Freshness } from "./freshness.js";
 import { failureResponse } from "./http/error-response.js";
 import { parseQuery } from "./http/validate.js";
 import { jsonWithEtag } from "./http/json-with-etag.js";
-import { setResponseHeader } from "./http/response-header.js";
 
 /**
  * `GET /v1/availability:batch?skus=A1,B2&storeId=`: the availability of up to 200 SKUs in one answer with one ETag,
  * each item the shape of `GET /v1/availability`, and the SKUs the replica does not know in `notFound`.
  */
-export const availabilityBatchRoute = (replica: { store(): ReplicaStore; freshness(): Freshness }, lagHeader: string) => {
+export const availabilityBatchRoute = (replica: { store(): ReplicaStore }) => {
   const app = new Hono();
   app.get("/v1/availability:batch", (c) => {
-    setResponseHeader(c, lagHeader, String(replica.freshness().lagMs(Date.now())));
     const query = parseQuery(c, availabilityBatchQuerySchema);
     if (isFailure(query)) return failureResponse(c, query);
     const store = replica.store();

@@ -17,3 +17,6 @@ export const availabilityBatchQuerySchema = z.object({
   storeId: storeIdSchema.optional(),
 });
 export type AvailabilityBatchQuery = z.infer<typeof availabilityBatchQuerySchema>;
+
+/** `GET /v1/stream/stock?sku=&storeId=`: only the changes of this SKU and/or this store. */
+export const stockStreamQuerySchema = z.object({ sku: skuSchema.optional(), storeId: storeIdSchema.optional() });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "./harness/infra.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
+import { tokenFor } from "./harness/tokens.js";
 
 let system: TestSystem;
 
@@ -128,6 +129,22 @@ describe("read-your-writes with X-Consistency-Token", () => {
     const both = await system.hub.get("/v1/stores", { "X-Consistency-Token": `${reached}, ${unreachable}`, Prefer: "wait=50" });
     expect(both.headers.get("x-consistency")).toBe("behind");
     expect((await system.hub.get("/v1/stores", { "X-Consistency-Token": reached })).headers.get("x-consistency")).toBe("reached");
+  });
+
+  it("a token still holds after the agent's replica is rebuilt, and a write through the agent is read at the hub", async () => {
+    const write = await system.agent("S1").post("/v1/adjustments", { storeId: "S1", sku: "B2", delta: 2, reason: "restock" });
+    expect(write.status).toBe(202);
+    const token = write.headers.get("x-consistency-token")!;
+    const atHub = await system.hub.get("/v1/availability?sku=B2&storeId=S1", { "X-Consistency-Token": token });
+    expect([atHub.headers.get("x-consistency"), atHub.body.perStore[0].version]).toEqual(["reached", write.body.version]);
+    const operator = tokenFor("operator");
+    expect((await system.agent("S1").post("/v1/projections/rebuild", {}, { token: operator })).status).toBe(202);
+    await eventually(async () => {
+      const status = await system.agent("S1").get("/v1/projections/status", { Authorization: `Bearer ${operator}` });
+      expect(status.body.projections[0].rebuild).toMatchObject({ state: "IDLE", finishedAt: expect.any(String) });
+    }, 30_000, 200);
+    const after = await system.agent("S1").get("/v1/availability?sku=B2&storeId=S1", { "X-Consistency-Token": token });
+    expect([after.headers.get("x-consistency"), after.body.perStore[0].version]).toEqual(["reached", write.body.version]);
   });
 
   it("a malformed token is 400 on every read, at the hub and at the agent", async () => {

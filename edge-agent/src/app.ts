@@ -19,6 +19,9 @@ import {
   type ReplicaHandle,
   type AuthenticateOptions,
   type TraceVariables,
+  stockStreamRoute,
+  type StockChangeLog,
+  type StockStreamOptions,
 } from "@inventory/read-model";
 import { forwardToHub, type HubForwarderOptions } from "./hub-forwarder.js";
 
@@ -34,6 +37,9 @@ export interface AgentAppDeps {
   readonly readsRequireToken: boolean;
   readonly projectionName: string;
   readonly metrics: Metrics;
+  /** Recent stock changes, served as `GET /v1/stream/stock`. */
+  readonly stockChanges: StockChangeLog;
+  readonly stream: StockStreamOptions;
 }
 
 /** A store's agent: reads from its own replica, writes forwarded to the hub unchanged. */
@@ -47,6 +53,7 @@ export const createAgentApp = (deps: AgentAppDeps) => {
   app.route("/", projectionRoutes(deps.replica, { auth: deps.auth, name: deps.projectionName, statusRoute: true }));
   if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
   app.route("/", readRoutes(deps.replica));
+  app.route("/", stockStreamRoute(deps.stockChanges, deps.stream));
   app.on(
     ["POST", "PUT", "PATCH", "DELETE"],
     "/v1/*",

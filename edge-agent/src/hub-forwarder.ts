@@ -6,7 +6,7 @@ import type { CircuitBreaker } from "./circuit-breaker.js";
 /** Request headers a write carries to the hub unchanged; the agent never adds or upgrades credentials. */
 const FORWARDED_REQUEST_HEADERS = ["authorization", "idempotency-key", "if-match", "content-type", "accept"];
 /** Response headers of the hub's answer that reach the caller. */
-const RETURNED_RESPONSE_HEADERS = ["content-type", "etag", "location", "retry-after", "idempotent-replayed", "www-authenticate"];
+const RETURNED_RESPONSE_HEADERS = ["content-type", "etag", "location", "retry-after", "idempotent-replayed", "www-authenticate", "x-consistency-token"];
 
 export interface HubForwarderOptions {
   readonly hubUrl: string;

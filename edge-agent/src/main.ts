@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { brokerTopic, TOPICS } from "@inventory/shared";
@@ -12,6 +13,8 @@ import {
   openReplicaHandle,
   releaseMemory,
   serveHttp,
+  createStockChangeLog,
+  startStockChangeFeed,
 } from "@inventory/read-model";
 import { parseAgentEnv } from "./env.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
@@ -36,6 +39,14 @@ const replica = openReplicaHandle({
   // A store's box is small: the memory a replay grew is given back once the replica has caught up.
   onCaughtUp: releaseMemory,
 });
+const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
+const stockChangeFeed = startStockChangeFeed({
+  kafka,
+  topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
+  groupId: `inventory-stream.agent-${env.STORE_ID}.${randomUUID().slice(0, 8)}`,
+  log,
+  changes: stockChanges,
+});
 const breaker = createCircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS });
 
 const app = createAgentApp({
@@ -47,6 +58,8 @@ const app = createAgentApp({
   metrics,
   readsRequireToken: env.READS_REQUIRE_TOKEN,
   projectionName: `agent-${env.STORE_ID}`,
+  stockChanges,
+  stream: { heartbeatMs: env.STREAM_HEARTBEAT_MS, maxStreamsPerCaller: env.STREAM_MAX_PER_CALLER },
   readiness: async () => {
     const status = replica.status();
     return {
@@ -70,11 +83,17 @@ const reporter = env.AGENT_TOKEN
   : undefined;
 if (!reporter) log.info("AGENT_TOKEN not set: this agent does not report its status to the hub");
 
-const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);
+const server = await serveHttp(
+  app,
+  { port: env.PORT, host: env.HOST, maxBodyBytes: env.MAX_BODY_BYTES, drainMaxBytes: env.BODY_DRAIN_MAX_BYTES, drainMaxMs: env.BODY_DRAIN_MAX_MS },
+  log,
+);
 
 onShutdownSignal(
   [
+    { name: "change streams", run: async () => stockChanges.close() },
     closeHttpServer(server),
+    { name: "stock change stream", run: () => stockChangeFeed.stop() },
     { name: "status reporter", run: () => reporter?.stop() },
     { name: "replica", run: () => replica.close() },
   ],

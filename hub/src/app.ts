@@ -22,6 +22,9 @@ import {
   type ReadinessProbe,
   projectionRoutes,
   type ReplicaHandle,
+  stockStreamRoute,
+  type StockChangeLog,
+  type StockStreamOptions,
 } from "@inventory/read-model";
 import type { CommandExecutor } from "./commands/execute-command.js";
 import type { HubEnv } from "./http/command-endpoint.js";
@@ -53,6 +56,9 @@ export interface HubAppDeps {
   readonly log: Logger;
   /** The operator console at /console. */
   readonly console?: ConsoleOptions;
+  /** Recent stock changes, served as `GET /v1/stream/stock`. */
+  readonly stockChanges: StockChangeLog;
+  readonly stream: StockStreamOptions;
 }
 
 /** The hub's HTTP surface: writes run against PostgreSQL; reads come from the hub's own replica. */
@@ -90,6 +96,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   app.route("/", backOfficeRoutes(deps.execute, deps.db));
   app.route("/", transferRoutes(deps.execute));
   app.route("/", readRoutes(deps.replica));
+  app.route("/", stockStreamRoute(deps.stockChanges, deps.stream));
   app.notFound(notFound);
   app.onError(onError(deps.log));
   return app;

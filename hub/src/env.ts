@@ -47,6 +47,14 @@ export const hubEnvSchema = z.object({
   OUTBOX_MAX_BACKLOG: z.coerce.number().int().min(1).default(100_000),
   OUTBOX_MAX_BACKLOG_AGE_MS: z.coerce.number().int().min(100).default(60_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Comment lines on an open change stream this often. */
+  STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Change streams one caller may hold open at once (429 beyond). */
+  STREAM_MAX_PER_CALLER: z.coerce.number().int().min(1).default(5),
+  /** After an answer sent before a body was read (a 413), most bytes of it discarded before the connection is cut. */
+  BODY_DRAIN_MAX_BYTES: z.coerce.number().int().min(0).default(16 * 1024 * 1024),
+  /** ... and the longest time spent discarding them. */
+  BODY_DRAIN_MAX_MS: z.coerce.number().int().min(0).default(5000),
   /** Longest wait for each step of a graceful stop (HTTP, relay, consumers, pool) before moving on. */
   SHUTDOWN_STEP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { brokerTopic, failure, TOPICS } from "@inventory/shared";
@@ -13,6 +14,8 @@ import {
   onShutdownSignal,
   openReplicaHandle,
   serveHttp,
+  createStockChangeLog,
+  startStockChangeFeed,
 } from "@inventory/read-model";
 import { createDeadLetterQueue } from "./operations/dead-letter-queue.js";
 import { parseHubEnv } from "./env.js";
@@ -85,6 +88,15 @@ const relay = startOutboxRelay({
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
 const replica = openReplicaHandle({ path: env.HUB_REPLICA_PATH, kafka, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
 
+const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
+const stockChangeFeed = startStockChangeFeed({
+  kafka,
+  topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
+  groupId: `inventory-stream.hub-${env.HUB_INSTANCE_ID}.${randomUUID().slice(0, 8)}`,
+  log,
+  changes: stockChanges,
+});
+
 const auth = await loadAuthOptions(env, log);
 const agentReports: AgentReports = new Map();
 registerFleetMetrics(metrics.registry, agentReports);
@@ -126,13 +138,21 @@ const app = createHubApp({
   maxBodyBytes: env.MAX_BODY_BYTES,
   log,
   console: { devSignInToken: env.CONSOLE_DEV_SIGN_IN ? auth.devToken : undefined },
+  stockChanges,
+  stream: { heartbeatMs: env.STREAM_HEARTBEAT_MS, maxStreamsPerCaller: env.STREAM_MAX_PER_CALLER },
 });
 
-const server = await serveHttp(app, { port: env.PORT, host: env.HOST }, log);
+const server = await serveHttp(
+  app,
+  { port: env.PORT, host: env.HOST, maxBodyBytes: env.MAX_BODY_BYTES, drainMaxBytes: env.BODY_DRAIN_MAX_BYTES, drainMaxMs: env.BODY_DRAIN_MAX_MS },
+  log,
+);
 
 onShutdownSignal(
   [
+    { name: "change streams", run: async () => stockChanges.close() },
     closeHttpServer(server),
+    { name: "stock change stream", run: () => stockChangeFeed.stop() },
     { name: "reservation expiry", run: () => expiry.stop() },
     { name: "transfer saga", run: () => saga.stop() },
     { name: "outbox relay", run: () => relay.stop() },

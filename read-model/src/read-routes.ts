@@ -15,6 +15,8 @@ import { failureResponse } from "./http/error-response.js";
 import { parseParam, parseQuery } from "./http/validate.js";
 import { jsonWithEtag } from "./http/json-with-etag.js";
 import { setResponseHeader } from "./http/response-header.js";
+import { availabilityBatchRoute } from "./availability-batch-route.js";
+import { waitForConsistency } from "./consistency/wait-for-consistency.js";
 
 export const LAG_HEADER = "X-Projection-Lag-ms";
 
@@ -32,11 +34,15 @@ export const readRoutes = (replica: { store(): ReplicaStore; freshness(): Freshn
     "/v1/stores/:storeId",
     "/v1/reservations/:reservationId",
     "/v1/transfers/:transferId",
+    "/v1/availability:batch",
   ];
   app.on("GET", paths, async (c, next) => {
     setResponseHeader(c, LAG_HEADER, String(replica.freshness().lagMs(Date.now())));
     await next();
   });
+  app.on("GET", paths, waitForConsistency(replica, { lagHeader: LAG_HEADER }));
+
+  app.route("/", availabilityBatchRoute(replica));
 
   const availability = (c: Context, sku: string, storeId?: string) => {
     if (storeId !== undefined && !replica.store().storeExists(storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));

@@ -15,6 +15,8 @@ export * from "./requests/stock-requests.js";
 export * from "./requests/idempotency-key.js";
 export * from "./requests/catalog-requests.js";
 export * from "./requests/read-queries.js";
+export * from "./requests/batch-queries.js";
+export * from "./consistency-token.js";
 export * from "./reservation.js";
 export * from "./reservation-events.js";
 export * from "./reserve-stock.js";

@@ -1,3 +1,4 @@
+import { MAX_BATCH_SKUS } from "@inventory/shared";
 import type { ApiClient } from "./api-client.js";
 import { classifyReply, type Reply } from "./classify-reply.js";
 import { cliFailure, type CliFailure } from "./cli-failure.js";
@@ -5,7 +6,9 @@ import { mapLimit } from "./map-limit.js";
 import type { CurrentStock } from "./recount-diff.js";
 import { replyFailure } from "./reply-failure.js";
 
-const READ_CONCURRENCY = 8;
+/** Batch reads in flight at once: each names up to 200 SKUs. */
+const READ_CONCURRENCY = 2;
+
 
 export interface CurrentStockRead {
   readonly current: Map<string, CurrentStock>;
@@ -23,7 +26,7 @@ const onHandAt = (body: Record<string, unknown>, storeId: string): number => {
 };
 
 /**
- * What the store's replica says about each counted SKU, read with a few requests at a time.
+ * What the store's replica says about each counted SKU, read with `GET /v1/availability:batch`, 200 SKUs a request.
  * A SKU the replica does not know is `unknown-sku`; a (store, SKU) pair that never held stock is 0.
  */
 export const readCurrentStock = async (
@@ -39,24 +42,22 @@ export const readCurrentStock = async (
   if (store.kind !== "ok") return readFailure(store, api, `read store ${storeId}`);
 
   let maxLagMs = store.lagMs ?? 0;
+  const chunks: string[][] = [];
+  for (let i = 0; i < skus.length; i += MAX_BATCH_SKUS) chunks.push([...new Set(skus.slice(i, i + MAX_BATCH_SKUS))]);
   const replies = await mapLimit(
-    skus,
+    chunks,
     READ_CONCURRENCY,
-    async (sku) => classifyReply(await api.get("/v1/availability", { sku, storeId })),
-    { stop: (reply) => reply.kind !== "ok" && reply.kind !== "refused", onDone },
+    async (chunk) => classifyReply(await api.get("/v1/availability:batch", { skus: chunk.join(","), storeId })),
+    { stop: (reply) => reply.kind !== "ok", onDone: (n) => onDone?.(Math.min(skus.length, n * MAX_BATCH_SKUS)) },
   );
   const current = new Map<string, CurrentStock>();
-  for (const [i, reply] of replies.entries()) {
-    const sku = skus[i]!;
+  for (const reply of replies) {
     if (reply === undefined) continue;
-    if (reply.kind === "ok") {
-      current.set(sku, { kind: "known", onHand: onHandAt(reply.body, storeId) });
-      maxLagMs = Math.max(maxLagMs, reply.lagMs ?? 0);
-    } else if (reply.kind === "refused" && reply.status === 404) {
-      current.set(sku, { kind: "unknown-sku" });
-    } else {
-      return readFailure(reply, api, `read the current stock of ${sku}`);
-    }
+    if (reply.kind !== "ok") return readFailure(reply, api, "read the current stock");
+    const body = reply.body as { items?: Record<string, unknown>[]; notFound?: string[] };
+    for (const item of body.items ?? []) current.set(String(item.sku), { kind: "known", onHand: onHandAt(item, storeId) });
+    for (const sku of body.notFound ?? []) current.set(sku, { kind: "unknown-sku" });
+    maxLagMs = Math.max(maxLagMs, reply.lagMs ?? 0);
   }
   return { current, maxLagMs };
 };

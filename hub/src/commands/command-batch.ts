@@ -17,6 +17,7 @@ import {
 } from "./command-handler.js";
 import { databaseUnavailable, isRetryableDatabaseError } from "./database-failure.js";
 import { stagedStock } from "./staged-stock.js";
+import { withConsistencyToken } from "../http/consistency-token-header.js";
 
 export interface QueuedCommand {
   readonly request: CommandRequest;
@@ -142,7 +143,7 @@ export const runCommandBatch = async (
           const own: OutboxEntry[] = [];
           const decided = handler.staged.decide(staged.rows(handler.staged.sku), emitter(stamp, own));
           if (decided) {
-            const reply = replyOf(decided.outcome);
+            const reply = withConsistencyToken(replyOf(decided.outcome), own);
             if (!isFailure(decided.outcome)) {
               for (const item of decided.changed) staged.put(item, at);
               events.push(...own);
@@ -161,9 +162,10 @@ export const runCommandBatch = async (
         try {
           const ran = await runHandler(tx, handler, stamp, { opening, deferRollback: true });
           opening = ran.rollbackPending ? OPEN_SAVEPOINT.afterRefused : OPEN_SAVEPOINT.afterKept;
-          answers.push({ request, reply: ran.reply, at });
+          const reply = withConsistencyToken(ran.reply, ran.events);
+          answers.push({ request, reply, at });
           events.push(...ran.events);
-          outcomes.push({ kind: "reply", reply: { ...ran.reply, replayed: false } });
+          outcomes.push({ kind: "reply", reply: { ...reply, replayed: false } });
         } catch (err) {
           // Its savepoint is rolled back; the neighbours' work stands. Any other error means the transaction is lost.
           if (!(err instanceof HandlerFailed)) throw err;

@@ -8,8 +8,6 @@ export const failureResponse = (c: Context, f: Failure, headers: Record<string, 
   c.set("outcomeCode" as never, f.code as never);
   if (f.code === "UNAVAILABLE" && !headers["Retry-After"]) headers["Retry-After"] = String(f.details?.retryAfterSeconds ?? 1);
   if (f.code === "UNAUTHORIZED") headers["WWW-Authenticate"] = 'Bearer realm="inventory"';
-  // The rest of an oversized body is never read: the connection cannot carry another request.
-  if (f.code === "PAYLOAD_TOO_LARGE") headers.Connection = "close";
   return c.json(failureBody(f), failureStatus(f) as 400, headers);
 };
 

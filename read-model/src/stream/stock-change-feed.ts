@@ -1,0 +1,80 @@
+import type { Consumer, Kafka } from "kafkajs";
+import { available, STOCK_EVENT_TYPES } from "@inventory/shared";
+import { keepConsumerRunning, type KeptConsumer } from "../kafka/keep-consumer-running.js";
+import type { Logger } from "../http/logger.js";
+import type { StockChangeEvent, StockChangeLog } from "./stock-change-log.js";
+
+const STOCK_TYPES = new Set<string>(Object.values(STOCK_EVENT_TYPES));
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isText = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 200;
+
+/** A stock event as the stream shows it, or undefined for anything else on the topic. */
+export const streamEventOf = (raw: unknown): StockChangeEvent | undefined => {
+  const e = raw as { eventId?: unknown; eventType?: unknown; occurredAt?: unknown; aggregate?: { version?: unknown }; payload?: Record<string, unknown> } | null;
+  if (!e || typeof e.eventType !== "string" || !STOCK_TYPES.has(e.eventType) || !isText(e.eventId) || !isText(e.occurredAt)) return undefined;
+  const p = e.payload;
+  const version = e.aggregate?.version;
+  if (!p || !isText(p.storeId) || !isText(p.sku) || !isInt(p.onHand) || !isInt(p.reserved) || !isInt(version)) return undefined;
+  const inTransit = isInt(p.inTransit) ? p.inTransit : 0;
+  return {
+    sku: p.sku,
+    storeId: p.storeId,
+    onHand: p.onHand,
+    reserved: p.reserved,
+    available: available({ onHand: p.onHand, reserved: p.reserved }),
+    inTransit,
+    version,
+    lastEventAt: e.occurredAt,
+    eventId: e.eventId,
+    eventType: e.eventType,
+    reason: typeof p.reason === "string" ? p.reason : typeof p.step === "string" ? p.step : null,
+    occurredAt: e.occurredAt,
+  };
+};
+
+export interface StockChangeFeedOptions {
+  readonly kafka: Kafka;
+  /** The broker's stock topic. */
+  readonly topic: string;
+  /** One group per process run: every process sees every change. */
+  readonly groupId: string;
+  readonly log: Logger;
+  readonly changes: StockChangeLog;
+}
+
+/**
+ * Follows the stock topic from its end when the process starts and appends each stock event to the change log
+ * the streams are served from. It runs beside the replica's own feed, so the streams cost the replica nothing.
+ */
+export const startStockChangeFeed = (options: StockChangeFeedOptions): KeptConsumer =>
+  keepConsumerRunning({
+    name: "stock change stream",
+    log: options.log,
+    delayMs: 2000,
+    create: (): Consumer =>
+      options.kafka.consumer({
+        groupId: options.groupId,
+        maxWaitTimeInMs: 500,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        allowAutoTopicCreation: false,
+        retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
+      }),
+    start: async (consumer) => {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [options.topic], fromBeginning: false });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          if (!message.value) return;
+          let raw: unknown;
+          try {
+            raw = JSON.parse(message.value.toString("utf8"));
+          } catch {
+            return;
+          }
+          const change = streamEventOf(raw);
+          if (change) options.changes.append(change);
+        },
+      });
+    },
+  });

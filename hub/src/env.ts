@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { authEnvSchema } from "@inventory/read-model";
+import { authEnvSchema, kafkaSecurityEnvSchema, kafkaSecurityProblems } from "@inventory/read-model";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const csv = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
@@ -50,7 +50,7 @@ export const hubEnvSchema = z.object({
   /** Longest wait for each step of a graceful stop (HTTP, relay, consumers, pool) before moving on. */
   SHUTDOWN_STEP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-}).extend(authEnvSchema.shape);
+}).extend(authEnvSchema.shape).extend(kafkaSecurityEnvSchema.shape);
 
 export type HubEnv = z.infer<typeof hubEnvSchema>;
 
@@ -60,6 +60,8 @@ export const parseHubEnv = (env: NodeJS.ProcessEnv): HubEnv => {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`invalid hub environment:\n${problems}`);
   }
+  const kafkaProblems = kafkaSecurityProblems(parsed.data);
+  if (kafkaProblems.length > 0) throw new Error(`invalid hub environment:\n${kafkaProblems.map((p) => `  ${p}`).join("\n")}`);
   if (parsed.data.COMMAND_LANES >= parsed.data.DB_POOL_SIZE) {
     throw new Error("invalid hub environment:\n  COMMAND_LANES must be below DB_POOL_SIZE: the relay, the sweeper and single commands need connections too");
   }

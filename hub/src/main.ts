@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { brokerTopic, failure, TOPICS } from "@inventory/shared";
 import {
   createKafka,
+  loadKafkaSecurity,
   createMetrics,
   createKafkaDeadLetterSink,
   createLogger,
@@ -40,7 +41,7 @@ const pool = createPool({
 const db = createDatabase(pool);
 await runMigrations(pool);
 
-const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}` }, log);
+const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}`, security: loadKafkaSecurity(env) }, log);
 const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
 const deadLetters = createKafkaDeadLetterSink(kafka, `hub-${env.HUB_INSTANCE_ID}`, log);
 

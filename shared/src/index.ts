@@ -29,3 +29,4 @@ export * from "./transfer-steps.js";
 export * from "./requests/transfer-requests.js";
 export * from "./access-policy.js";
 export * from "./tokens/jwt.js";
+export * from "./kafka-acls.js";

@@ -131,8 +131,10 @@ launch() {
     "-Dkafka.logs.dir=$cluster_dir" -cp "$libs_dir/*" kafka.Kafka "$dir/server.properties")
   rm -f "$pid_file"
   printf '===== %s kafka node %s start (client port %s) =====\n' "$(date '+%F %T')" "$n" "$(client_port "$n")" >>"$log"
+  # A new session, so Ctrl-C in the calling shell does not reach the node, and nothing of the caller's
+  # stdio held open; the inner shell records its pid and becomes the JVM.
   # shellcheck disable=SC2016
-  (cd "$dir" && setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pid_file" "${cmd[@]}" >>"$log" 2>&1 </dev/null &)
+  setsid bash -c 'cd "$1"; echo $$ >"$2"; shift 2; exec "$@"' _ "$dir" "$pid_file" "${cmd[@]}" >>"$log" 2>&1 </dev/null &
 }
 
 for n in "${nodes[@]}"; do

@@ -9,6 +9,12 @@ export const hubEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default("127.0.0.1"),
   DATABASE_URL: z.string().url().default("postgres://inventory:inventory@127.0.0.1:5432/inventory"),
+  /**
+   * A connection that keeps its session (PostgreSQL itself, or a PgBouncer pool in session mode) for what holds
+   * one: the relay's leadership lock and LISTEN, and the migrations' lock. Needed when DATABASE_URL goes through
+   * transaction pooling, which hands each transaction a different server connection. Default: DATABASE_URL.
+   */
+  DATABASE_SESSION_URL: z.string().url().optional(),
   KAFKA_BROKERS: csv.default(["127.0.0.1:9092"]),
   /** Prepended to every topic name, so several deployments can share one Kafka cluster. */
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]{0,40}$/).default(""),

@@ -39,7 +39,12 @@ const pool = createPool({
   connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
 });
 const db = createDatabase(pool);
-await runMigrations(pool);
+const sessionUrl = env.DATABASE_SESSION_URL ?? env.DATABASE_URL;
+if (sessionUrl === env.DATABASE_URL) await runMigrations(pool);
+else {
+  const sessionPool = createPool({ url: sessionUrl, poolSize: 1, statementTimeoutMs: 60_000, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS });
+  await runMigrations(sessionPool).finally(() => sessionPool.end());
+}
 
 const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}`, security: loadKafkaSecurity(env) }, log);
 const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
@@ -66,7 +71,7 @@ const saga = startTransferSaga({
 const publisher = createKafkaPublisher(kafka);
 const relay = startOutboxRelay({
   pool,
-  listenerConfig: { connectionString: env.DATABASE_URL },
+  listenerConfig: { connectionString: sessionUrl },
   publisher,
   brokerTopic: (topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic),
   ensureTopics: () =>

@@ -7,7 +7,7 @@ import { cluster } from "./cluster-infra.js";
 import type { ClusterSystem } from "./cluster-system.js";
 
 /**
- * Every acknowledged write exists exactly once in the database, the outbox drains, every event is on Kafka
+ * Every acknowledged write (restocks of `skus`, the load's only writes with that reason) exists exactly once in the database, the outbox drains, every event is on Kafka
  * with each item's versions in order, and every replica given matches the database.
  */
 export const auditWrites = async (system: ClusterSystem, acked: readonly Acknowledged[], skus: readonly string[], replicas: readonly ApiClient[]) => {
@@ -21,7 +21,9 @@ export const auditWrites = async (system: ClusterSystem, acked: readonly Acknowl
   expect(inOutbox.size).toBe(acked.length);
   const expected = new Map<string, number>();
   for (const a of acked) expected.set(`${a.storeId}:${a.sku}`, (expected.get(`${a.storeId}:${a.sku}`) ?? 0) + a.delta);
-  const rows = (await system.db.query<{ store_id: string; sku: string; on_hand: number; version: number }>("SELECT store_id, sku, on_hand, version FROM stock_items")).rows;
+  const rows = (
+    await system.db.query<{ store_id: string; sku: string; on_hand: number; version: number }>("SELECT store_id, sku, on_hand, version FROM stock_items WHERE sku = ANY($1)", [skus])
+  ).rows;
   for (const row of rows) expect(row.on_hand).toBe(expected.get(`${row.store_id}:${row.sku}`) ?? 0);
 
   await eventually(async () => {

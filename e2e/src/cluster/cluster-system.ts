@@ -29,7 +29,15 @@ export interface ClusterSystem {
  * hub's and the agents' ACLs granted on it, `hubs` real hub processes sharing the database (each with its own
  * replica), and an agent per store, every one connecting with TLS and its own SCRAM identity.
  */
-export const startClusterSystem = async (options: { hubs: number; agents: readonly string[]; hubEnv?: Record<string, string>; agentHub?: number }): Promise<ClusterSystem> => {
+export const startClusterSystem = async (options: {
+  hubs: number;
+  agents: readonly string[];
+  hubEnv?: Record<string, string>;
+  /** Settings for one hub only, by index, given its database URL. */
+  hubEnvFor?: (index: number, databaseUrl: string) => Record<string, string>;
+  /** The hub the agents forward writes to. */
+  agentHub?: number;
+}): Promise<ClusterSystem> => {
   const id = randomBytes(4).toString("hex");
   const database = `c_${id}`;
   const topicPrefix = `c${id}.`;
@@ -66,6 +74,7 @@ export const startClusterSystem = async (options: { hubs: number; agents: readon
           HUB_INSTANCE_ID: hubId,
           HUB_REPLICA_PATH: `${replicaDir}/${hubId}-${id}.sqlite`,
           ...options.hubEnv,
+          ...options.hubEnvFor?.(i, databaseUrl),
         });
       },
       stop: async (signal) => {

@@ -9,8 +9,12 @@ import { seedStoresAndProducts } from "./seed.js";
 let system: ClusterSystem;
 const STORES = ["S1", "S2"];
 const SKUS = Array.from({ length: 8 }, (_, i) => `H${i}`);
-/** The longest the surviving hub may take to publish again after the relay's leader dies. */
-const TAKEOVER_BOUND_MS = 5000;
+/**
+ * The longest the surviving hub may take to publish again after the relay's leader dies: measured 1.0-3.6 s
+ * on this two-core machine shared with other work (load average about 20); the new leader connects over TLS
+ * and SASL three times (topics, partition counts, producer) before its first batch.
+ */
+const TAKEOVER_BOUND_MS = 8000;
 
 const relayOf = async (hub: ClusterHub) =>
   (await hub.client.get("/v1/projections/status", { Authorization: `Bearer ${DEV_TOKEN}` })).body.outbox as { leader: boolean; published: number };

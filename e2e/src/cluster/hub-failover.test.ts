@@ -26,7 +26,7 @@ beforeAll(async () => {
     hubs: 2,
     agents: ["S1"],
     agentHub: 1,
-    hubEnvFor: (i, databaseUrl) => (i === 1 ? { DATABASE_SESSION_URL: `${databaseUrl}?application_name=hub-b-session` } : {}),
+    hubEnvFor: (i, databaseUrl): Record<string, string> => (i === 1 ? { DATABASE_SESSION_URL: `${databaseUrl}?application_name=hub-b-session` } : {}),
   });
   await seedStoresAndProducts(system.hubs[0]!.client, STORES, [...SKUS, "HX"]);
   const stocked = await system.hubs[0]!.client.post("/v1/adjustments", { storeId: "S1", sku: "HX", delta: 20, reason: "manual" });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { storeIdSchema } from "@inventory/shared";
-import { authEnvSchema } from "@inventory/read-model";
+import { authEnvSchema, kafkaSecurityEnvSchema, kafkaSecurityProblems } from "@inventory/read-model";
 
 const csv = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
 
@@ -37,7 +37,7 @@ export const agentEnvSchema = z.object({
   /** Longest wait for each step of a graceful stop before moving on. */
   SHUTDOWN_STEP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-}).extend(authEnvSchema.shape);
+}).extend(authEnvSchema.shape).extend(kafkaSecurityEnvSchema.shape);
 
 export type AgentEnv = z.infer<typeof agentEnvSchema>;
 
@@ -47,5 +47,7 @@ export const parseAgentEnv = (env: NodeJS.ProcessEnv): AgentEnv => {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`invalid edge-agent environment:\n${problems}`);
   }
+  const kafkaProblems = kafkaSecurityProblems(parsed.data);
+  if (kafkaProblems.length > 0) throw new Error(`invalid edge-agent environment:\n${kafkaProblems.map((p) => `  ${p}`).join("\n")}`);
   return parsed.data;
 };

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { brokerTopic, TOPICS } from "@inventory/shared";
 import {
   createKafka,
+  loadKafkaSecurity,
   createMetrics,
   createKafkaDeadLetterSink,
   createLogger,
@@ -27,7 +28,7 @@ const metrics = createMetrics("edge-agent");
 
 const replicaPath = env.AGENT_REPLICA_PATH ?? `.data/agent-${env.STORE_ID}.sqlite`;
 if (replicaPath !== ":memory:") mkdirSync(dirname(replicaPath), { recursive: true });
-const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-agent-${env.STORE_ID}` }, log);
+const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-agent-${env.STORE_ID}`, security: loadKafkaSecurity(env) }, log);
 const replica = openReplicaHandle({
   path: replicaPath,
   kafka,

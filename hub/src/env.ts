@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { authEnvSchema } from "@inventory/read-model";
+import { authEnvSchema, kafkaSecurityEnvSchema, kafkaSecurityProblems } from "@inventory/read-model";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const csv = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
@@ -9,6 +9,12 @@ export const hubEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default("127.0.0.1"),
   DATABASE_URL: z.string().url().default("postgres://inventory:inventory@127.0.0.1:5432/inventory"),
+  /**
+   * A connection that keeps its session (PostgreSQL itself, or a PgBouncer pool in session mode) for what holds
+   * one: the relay's leadership lock and LISTEN, and the migrations' lock. Needed when DATABASE_URL goes through
+   * transaction pooling, which hands each transaction a different server connection. Default: DATABASE_URL.
+   */
+  DATABASE_SESSION_URL: z.string().url().optional(),
   KAFKA_BROKERS: csv.default(["127.0.0.1:9092"]),
   /** Prepended to every topic name, so several deployments can share one Kafka cluster. */
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]{0,40}$/).default(""),
@@ -60,7 +66,7 @@ export const hubEnvSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Open the operator console signed in with the development token (needs ALLOW_DEV_TOKEN; `npm run dev` sets both). */
   CONSOLE_DEV_SIGN_IN: bool.default(false),
-}).extend(authEnvSchema.shape);
+}).extend(authEnvSchema.shape).extend(kafkaSecurityEnvSchema.shape);
 
 export type HubEnv = z.infer<typeof hubEnvSchema>;
 
@@ -70,6 +76,8 @@ export const parseHubEnv = (env: NodeJS.ProcessEnv): HubEnv => {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`invalid hub environment:\n${problems}`);
   }
+  const kafkaProblems = kafkaSecurityProblems(parsed.data);
+  if (kafkaProblems.length > 0) throw new Error(`invalid hub environment:\n${kafkaProblems.map((p) => `  ${p}`).join("\n")}`);
   if (parsed.data.COMMAND_LANES >= parsed.data.DB_POOL_SIZE) {
     throw new Error("invalid hub environment:\n  COMMAND_LANES must be below DB_POOL_SIZE: the relay, the sweeper and single commands need connections too");
   }

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { brokerTopic, failure, TOPICS } from "@inventory/shared";
 import {
   createKafka,
+  loadKafkaSecurity,
   createMetrics,
   createKafkaDeadLetterSink,
   createLogger,
@@ -43,9 +44,14 @@ const pool = createPool({
   connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
 });
 const db = createDatabase(pool);
-await runMigrations(pool);
+const sessionUrl = env.DATABASE_SESSION_URL ?? env.DATABASE_URL;
+if (sessionUrl === env.DATABASE_URL) await runMigrations(pool);
+else {
+  const sessionPool = createPool({ url: sessionUrl, poolSize: 1, statementTimeoutMs: 60_000, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS });
+  await runMigrations(sessionPool).finally(() => sessionPool.end());
+}
 
-const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}` }, log);
+const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}`, security: loadKafkaSecurity(env) }, log);
 const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
 const deadLetters = createKafkaDeadLetterSink(kafka, `hub-${env.HUB_INSTANCE_ID}`, log);
 
@@ -70,7 +76,7 @@ const saga = startTransferSaga({
 const publisher = createKafkaPublisher(kafka);
 const relay = startOutboxRelay({
   pool,
-  listenerConfig: { connectionString: env.DATABASE_URL },
+  listenerConfig: { connectionString: sessionUrl },
   publisher,
   brokerTopic: (topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic),
   ensureTopics: () =>

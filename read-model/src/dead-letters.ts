@@ -31,7 +31,7 @@ export const createKafkaDeadLetterSink = (kafka: Kafka, replicaId: string, log: 
     send: async (letters) => {
       if (letters.length === 0) return;
       if (!producer) {
-        const p = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 } });
+        const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 5 } });
         await p.connect();
         producer = p;
       }

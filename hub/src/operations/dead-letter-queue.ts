@@ -64,7 +64,7 @@ export const createDeadLetterQueue = (deps: { kafka: Kafka; db: Database; broker
       const wanted = new Set(messageIds.filter((id) => !already.has(id)));
       const found = (await read(topic)).filter((m) => wanted.has(`${m.partition}-${m.offset}`));
       if (!producer) {
-        const p = deps.kafka.producer({ allowAutoTopicCreation: false });
+        const p = deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
         await p.connect();
         producer = p;
       }

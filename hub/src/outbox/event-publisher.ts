@@ -1,4 +1,5 @@
 import type { Kafka, Producer } from "kafkajs";
+import { expectedPartitions, unacknowledgedPartitions } from "./unacknowledged-partitions.js";
 
 export interface OutgoingMessage {
   readonly topic: string;
@@ -15,11 +16,24 @@ export interface EventPublisher {
 
 /**
  * kafkajs adapter: an idempotent producer with one request in flight, so a retried send
- * neither duplicates nor reorders messages within a partition.
+ * neither duplicates nor reorders messages within a partition. A send resolves only when every partition it
+ * put messages on acknowledged them (see unacknowledged-partitions.ts); otherwise it fails and the relay
+ * sends the batch again.
  */
 export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: number } = {}): EventPublisher => {
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
+  const partitionCounts = new Map<string, number>();
+  const learnPartitionCounts = async (topics: readonly string[]) => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      for (const t of found) partitionCounts.set(t.name, t.partitions.length);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
   const connected = async (): Promise<Producer> => {
     if (producer) return producer;
     connecting ??= (async () => {
@@ -46,7 +60,15 @@ export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: nu
         else topicMessages.push({ topic: m.topic, messages: [entry] });
       }
       try {
-        await p.sendBatch({ topicMessages, acks: -1, timeout: options.sendTimeoutMs ?? 10_000 });
+        const topics = [...new Set(messages.map((m) => m.topic))];
+        if (topics.some((t) => !partitionCounts.has(t))) await learnPartitionCounts(topics);
+        const acks = await p.sendBatch({ topicMessages, acks: -1, timeout: options.sendTimeoutMs ?? 10_000 });
+        const missing = unacknowledgedPartitions(expectedPartitions(messages, (t) => partitionCounts.get(t) ?? 1), acks);
+        if (missing.length > 0) {
+          // Also what a topic that gained partitions looks like: learn the counts again before the retry.
+          partitionCounts.clear();
+          throw new Error(`the brokers did not acknowledge ${missing.join(", ")}`);
+        }
       } catch (err) {
         producer = undefined;
         await p.disconnect().catch(() => undefined);

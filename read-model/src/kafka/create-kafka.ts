@@ -1,5 +1,6 @@
-import { Kafka, logLevel, type LogEntry } from "kafkajs";
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from "kafkajs";
 import type { Logger } from "../http/logger.js";
+import type { KafkaSecurity } from "./kafka-security.js";
 
 export interface KafkaOptions {
   readonly brokers: readonly string[];
@@ -8,6 +9,10 @@ export interface KafkaOptions {
   readonly connectionTimeoutMs?: number;
   /** Timeout for each Kafka request. Default 10000. */
   readonly requestTimeoutMs?: number;
+  /** TLS and SASL; none for the plaintext development broker. */
+  readonly security?: KafkaSecurity;
+  /** Upper bound on a SASL handshake and authentication. Default 10000. */
+  readonly authenticationTimeoutMs?: number;
 }
 
 const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
@@ -17,13 +22,18 @@ const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
   [logLevel.DEBUG]: "debug",
 };
 
-/** The one place kafkajs is configured: timeouts on every call, and its logs routed into ours. */
-export const createKafka = (options: KafkaOptions, log: Logger): Kafka =>
-  new Kafka({
+/** The one place kafkajs is configured: timeouts on every call, connection security, and its logs routed into ours. */
+export const createKafka = (options: KafkaOptions, log: Logger): Kafka => {
+  const { tls, sasl } = options.security ?? {};
+  return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 10000,
+    authenticationTimeout: options.authenticationTimeoutMs ?? 10000,
+    // Node checks the broker's certificate and its name against the address it dialled.
+    ...(tls ? { ssl: tls.ca ? { ca: [tls.ca], rejectUnauthorized: true } : true } : {}),
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions } : {}),
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 10 },
     logLevel: logLevel.WARN,
     logCreator:
@@ -33,3 +43,4 @@ export const createKafka = (options: KafkaOptions, log: Logger): Kafka =>
         log[LEVELS[level] ?? "info"](`kafka: ${message}`, { kafka: fields });
       },
   });
+};

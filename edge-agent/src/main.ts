@@ -17,6 +17,9 @@ import { parseAgentEnv } from "./env.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
 import { createAgentApp } from "./app.js";
 import { startStatusReporter } from "./status-reporter.js";
+import { openJournal } from "./offline/journal-store.js";
+import { offlineSales } from "./offline/offline-sales.js";
+import { journalMetrics } from "./offline/journal-metrics.js";
 
 const env = parseAgentEnv(process.env);
 const log = createLogger({ service: "edge-agent", storeId: env.STORE_ID }, { level: env.LOG_LEVEL });
@@ -38,7 +41,35 @@ const replica = openReplicaHandle({
 });
 const breaker = createCircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS });
 
+const journalPath = env.OFFLINE_JOURNAL_PATH ?? `.data/agent-${env.STORE_ID}-offline.sqlite`;
+if (env.OFFLINE_SALES && journalPath !== ":memory:") mkdirSync(dirname(journalPath), { recursive: true });
+const journal = env.OFFLINE_SALES ? openJournal(journalPath) : undefined;
+const offlineMetrics = journal ? journalMetrics(metrics) : undefined;
+const offline = journal
+  ? {
+      storeId: env.STORE_ID,
+      journal,
+      sales: offlineSales({
+        storeId: env.STORE_ID,
+        journal,
+        replica,
+        hubUrl: env.HUB_URL,
+        timeoutMs: env.HUB_TIMEOUT_MS,
+        breaker,
+        maxQueued: env.OFFLINE_MAX_QUEUED,
+        log,
+        onSettled: (outcome) => offlineMetrics?.settled(outcome),
+      }),
+    }
+  : undefined;
+if (offline) log.info("OFFLINE_SALES on: sales and returns are journaled while the hub is unreachable", { journalPath, maxQueued: env.OFFLINE_MAX_QUEUED });
+const replayTimer = offline?.sales.start(env.OFFLINE_REPLAY_INTERVAL_MS);
+
 const app = createAgentApp({
+  offline,
+  onScrape: () => {
+    if (offline && offlineMetrics) offlineMetrics.observe(offline.sales.status());
+  },
   replica,
   auth: await loadAuthOptions(env),
   hub: { hubUrl: env.HUB_URL, timeoutMs: env.HUB_TIMEOUT_MS, breaker, log },
@@ -65,6 +96,7 @@ const reporter = env.AGENT_TOKEN
       replica,
       intervalMs: env.STATUS_REPORT_INTERVAL_MS,
       log,
+      offline: offline ? () => offline.sales.status() : undefined,
     })
   : undefined;
 if (!reporter) log.info("AGENT_TOKEN not set: this agent does not report its status to the hub");
@@ -75,6 +107,7 @@ onShutdownSignal(
   [
     closeHttpServer(server),
     { name: "status reporter", run: () => reporter?.stop() },
+    { name: "offline journal", run: () => { replayTimer?.stop(); journal?.close(); } },
     { name: "replica", run: () => replica.close() },
   ],
   { log, stepTimeoutMs: env.SHUTDOWN_STEP_TIMEOUT_MS, exit: (code) => process.exit(code) },

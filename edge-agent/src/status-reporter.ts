@@ -9,7 +9,17 @@ export interface StatusReporterOptions {
   readonly replica: ReplicaHandle;
   readonly intervalMs: number;
   readonly log: Logger;
+  /** The offline journal's counts and replay progress, when OFFLINE_SALES is on. */
+  readonly offline?: () => { queued: number; refused: number; oldestQueuedAt: string | null; replaying: boolean; lastReplayAt: string | null };
 }
+
+const pickOffline = (s: ReturnType<NonNullable<StatusReporterOptions["offline"]>>) => ({
+  queued: s.queued,
+  refused: s.refused,
+  oldestQueuedAt: s.oldestQueuedAt,
+  replaying: s.replaying,
+  lastReplayAt: s.lastReplayAt,
+});
 
 /** Tells the hub how this store's replica is doing, so operators see every projection in one place. */
 export const startStatusReporter = (options: StatusReporterOptions) => {
@@ -30,6 +40,7 @@ export const startStatusReporter = (options: StatusReporterOptions) => {
         eventsApplied: partitions.reduce((sum, p) => sum + p.eventsApplied, 0),
         rebuild: status.rebuild,
         partitions,
+        ...(options.offline ? { offline: pickOffline(options.offline()) } : {}),
       }),
       signal: AbortSignal.timeout(2000),
     });

@@ -47,6 +47,8 @@ export const hubEnvSchema = z.object({
   OUTBOX_MAX_BACKLOG: z.coerce.number().int().min(1).default(100_000),
   OUTBOX_MAX_BACKLOG_AGE_MS: z.coerce.number().int().min(100).default(60_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** A sale an agent journaled offline and replays later is refused once it is older than this. */
+  OFFLINE_MAX_AGE_HOURS: z.coerce.number().positive().max(8760).default(72),
   /** Longest wait for each step of a graceful stop (HTTP, relay, consumers, pool) before moving on. */
   SHUTDOWN_STEP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

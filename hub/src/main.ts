@@ -86,6 +86,7 @@ const replica = openReplicaHandle({ path: env.HUB_REPLICA_PATH, kafka, topics, r
 const auth = await loadAuthOptions(env);
 const app = createHubApp({
   metrics,
+  offlineMaxAgeHours: env.OFFLINE_MAX_AGE_HOURS,
   writeGate: () => {
     const backlog = relay.lastBacklog();
     if (backlog.size < env.OUTBOX_MAX_BACKLOG && backlog.oldestAgeMs < env.OUTBOX_MAX_BACKLOG_AGE_MS) return undefined;

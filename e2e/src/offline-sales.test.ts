@@ -83,6 +83,10 @@ const tills = async (durationMs: number, skus: string[], count: number, during?:
   return readFileSync(out, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
 };
 
+/** `inventory status` as the store's staff run it, inside the store. */
+const inventoryStatus = async () =>
+  (await run(store.inStore[0]!, [...store.inStore.slice(1), process.execPath, `${REPO_ROOT}edge-agent/dist/cli.js`, "status", "--agent", `http://127.0.0.1:${agentPort}`, "--token", operator], { cwd: REPO_ROOT })).stdout.trim();
+
 const onHand = async (sku: string) =>
   (await system.db.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0].on_hand as number;
 const appliedKeys = async (keys: string[]) =>
@@ -113,11 +117,14 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
   it("keeps selling through a 30 s cut; after it every sale answered 202 is applied exactly once, in order per item, and the item that went below zero is flagged", async () => {
     let cutAt = 0;
     let healedAt = 0;
+    let cliDuring = "";
     const samples = await tills(37_000, ["N1", "N2"], 2, async () => {
       await sleep(3000);
       cutAt = Date.now();
       await store.cut();
-      await sleep(30_000);
+      await sleep(15_000);
+      cliDuring = await inventoryStatus();
+      await sleep(Math.max(0, cutAt + 30_000 - Date.now()));
       healedAt = Date.now();
       await store.heal();
     });
@@ -140,6 +147,8 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
     expect(statuses.length).toBeGreaterThan(5);
     expect(statuses.every((s) => s.status === 200 && s.queued > 0 && s.metricsQueued >= s.queued)).toBe(true);
     expect(journal.refused).toBe(0);
+    // What the store's staff see with `inventory status` while cut off.
+    expect(cliDuring).toMatch(/^S1: \d+ sales queued, oldest 1\d s/);
 
     // Exactly once: each acknowledged key is stored at the hub, and the shelves moved by exactly those sales.
     expect(await appliedKeys(acked.map((s) => s.key))).toBe(acked.length);

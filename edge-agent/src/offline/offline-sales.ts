@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Context } from "hono";
-import { failure } from "@inventory/shared";
-import { failureResponse, type Logger, type ReplicaHandle, type TraceVariables } from "@inventory/read-model";
+import { failure, type AvailabilityView } from "@inventory/shared";
+import { failureResponse, type Logger, type TraceVariables } from "@inventory/read-model";
 import type { CircuitBreaker } from "../circuit-breaker.js";
 import type { JournalEntry, OfflineJournal } from "./journal-store.js";
 import { journalableWrite, requestFingerprint } from "./journalable-write.js";
@@ -12,7 +12,8 @@ export const OFFLINE_QUEUED_HEADER = "X-Offline-Queued";
 export interface OfflineSalesOptions {
   readonly storeId: string;
   readonly journal: OfflineJournal;
-  readonly replica: ReplicaHandle;
+  /** Where the provisional item comes from: the agent's replica. */
+  readonly replica: { store(): { availability(sku: string, storeId?: string): AvailabilityView[] | undefined } };
   readonly hubUrl: string;
   readonly timeoutMs: number;
   readonly breaker: CircuitBreaker;

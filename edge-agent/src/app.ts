@@ -58,7 +58,7 @@ export const createAgentApp = (deps: AgentAppDeps) => {
   app.route("/", projectionRoutes(deps.replica, { auth: deps.auth, name: deps.projectionName, statusRoute: true }));
   if (deps.offline) app.route("/", offlineRoutes({ ...deps.offline, auth: deps.auth }));
   if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
-  if (deps.offline) app.on("GET", ["/v1/availability", "/v1/items/:sku/availability"], provisionalReads(deps.offline.storeId, deps.offline.journal));
+  if (deps.offline) app.on("GET", ["/v1/availability", "/v1/items/:sku/availability"], provisionalReads(deps.offline.storeId, deps.offline.journal, deps.replica));
   app.route("/", readRoutes(deps.replica));
   app.on(
     ["POST", "PUT", "PATCH", "DELETE"],

@@ -4,6 +4,7 @@ import { silentLogger, traceId, type TraceVariables } from "@inventory/read-mode
 import { createCircuitBreaker } from "../circuit-breaker.js";
 import { openJournal, type OfflineJournal } from "./journal-store.js";
 import { offlineSales } from "./offline-sales.js";
+import { provisionalReads } from "./provisional-reads.js";
 
 const row = { sku: "A1", storeId: "S1", onHand: 2, reserved: 0, available: 2, inTransit: 0, version: 5, lastEventAt: "2026-12-01T10:00:00.000Z" };
 let journal: OfflineJournal;
@@ -73,5 +74,25 @@ describe("a write at an agent with OFFLINE_SALES while the hub is unreachable", 
     expect((await post("f", sale)).status).toBe(202);
     expect((await post("g", sale)).status).toBe(503);
     expect(journal.counts().queued).toBe(1);
+  });
+});
+
+describe("the agent's reads while sales are journaled", () => {
+  it("show the provisional row with its own ETag, also to a till whose copy predates the sales", async () => {
+    const { post } = agent();
+    await post("k1", sale);
+    const replica = { store: () => ({ availability: (sku: string) => (sku === "A1" ? [row] : undefined) }) };
+    const app = new Hono();
+    app.on("GET", ["/v1/availability"], provisionalReads("S1", journal, replica));
+    app.get("/v1/availability", (c) => (c.req.header("If-None-Match") === '"replica"' ? c.body(null, 304, { ETag: '"replica"' }) : c.json({ sku: "A1", totalAvailable: 2, perStore: [row] }, 200, { ETag: '"replica"' })));
+    const fresh = await app.request("/v1/availability?sku=A1&storeId=S1");
+    expect(fresh.headers.get("x-offline-provisional")).toBe("true");
+    expect(fresh.headers.get("etag")).not.toBe('"replica"');
+    expect(await fresh.json()).toMatchObject({ totalAvailable: 0, perStore: [{ onHand: -1, available: -1, provisional: true }] });
+    const stale = await app.request("/v1/availability?sku=A1&storeId=S1", { headers: { "If-None-Match": '"replica"' } });
+    expect(stale.status).toBe(200);
+    expect(await stale.json()).toMatchObject({ perStore: [{ onHand: -1, provisional: true }] });
+    const same = await app.request("/v1/availability?sku=A1&storeId=S1", { headers: { "If-None-Match": fresh.headers.get("etag")! } });
+    expect(same.status).toBe(304);
   });
 });

@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,6 +91,15 @@ const onHand = async (sku: string) =>
   (await system.db.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0].on_hand as number;
 const appliedKeys = async (keys: string[]) =>
   Number((await system.db.query("SELECT count(*) AS n FROM idempotency_records WHERE scope = 'till-S1' AND key = ANY($1::text[])", [keys])).rows[0].n);
+/**
+ * Sales applied for these keys: each key's own 202, or — for a sale whose original request the hub had refused for
+ * stock before the link died, its answer lost — the 202 under the key derived from it.
+ */
+const appliedSales = async (keys: string[]) => {
+  const derived = keys.map((k) => `offline-${createHash("sha256").update(k).digest("hex").slice(0, 40)}`);
+  const rows = await system.db.query("SELECT count(*) AS n FROM idempotency_records WHERE scope = 'till-S1' AND status_code = 202 AND key = ANY($1::text[])", [[...keys, ...derived]]);
+  return Number(rows.rows[0].n);
+};
 const saleEvents = async (sku: string) =>
   (await system.db.query("SELECT event FROM outbox WHERE store_id = 'S1' AND sku = $1 AND event->>'eventType' = 'StockAdjusted' AND event->'payload'->>'reason' = 'sale' ORDER BY id", [sku])).rows.map((r) => r.event);
 const drained = () =>
@@ -114,7 +123,7 @@ afterAll(async () => {
 });
 
 describe("an agent with OFFLINE_SALES cut off from the hub", () => {
-  it("keeps selling through a 30 s cut; after it every sale answered 202 is applied exactly once, in order per item, and the item that went below zero is flagged", async () => {
+  it("keeps selling through a 30 s cut; after it every sale answered 202 is applied exactly once, in order per item, and the item that went below zero is flagged", { timeout: 120_000 }, async () => {
     let cutAt = 0;
     let healedAt = 0;
     let cliDuring = "";
@@ -151,7 +160,7 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
     expect(cliDuring).toMatch(/^S1: \d+ sales queued, oldest 1\d s/);
 
     // Exactly once: each acknowledged key is stored at the hub, and the shelves moved by exactly those sales.
-    expect(await appliedKeys(acked.map((s) => s.key))).toBe(acked.length);
+    expect(await appliedSales(acked.map((s) => s.key))).toBe(acked.length);
     for (const sku of ["N1", "N2"] as const) {
       const sold = acked.filter((s) => s.sku === sku).length;
       expect(await onHand(sku)).toBe(START[sku] - sold);
@@ -207,13 +216,14 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
     await store.heal();
     await drained();
     const keys = [...acked.map((s) => s.key), later];
-    expect(await appliedKeys(keys)).toBe(keys.length);
+    expect(await appliedSales(keys)).toBe(keys.length);
     expect(await onHand("N3")).toBe(before - keys.length);
   });
 
   it("given a sale the hub committed whose answer was lost on the cut link, when the till's retry is journaled and replayed, then it is applied once", async () => {
     const key = randomUUID();
     const body = { storeId: "S1", sku: "N2", delta: -1, reason: "sale" };
+    const refusedBefore = (await drained()).refused;
     // The sale reaches the hub and commits; the link goes down before its answer comes back to the store.
     const committed = await apiClient(system.hubUrl).post("/v1/adjustments", body, { key, token: clerk });
     expect(committed.status).toBe(202);
@@ -222,7 +232,7 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
     expect(retry).toMatchObject({ status: 202, queued: "true" });
     await store.heal();
     const journal = await drained();
-    expect(journal.refused).toBe(0);
+    expect(journal.refused).toBe(refusedBefore);
     expect(await onHand("N2")).toBe(committed.body.onHand);
     const events = (await saleEvents("N2")).filter((e) => e.eventId === committed.body.eventId || e.payload.occurredAt === retry.body.occurredAt);
     expect(events).toHaveLength(1);
@@ -230,5 +240,51 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
     const after = await sell(key, "N2");
     expect(after.status).toBe(202);
     expect(after.body).toMatchObject({ eventId: committed.body.eventId, version: committed.body.version });
+  });
+
+  it("given a sale the hub refused for stock whose answer was lost, when the till's retry is journaled, then the sale is applied once after all", async () => {
+    const key = randomUUID();
+    const body = { storeId: "S1", sku: "N1", delta: -1, reason: "sale" };
+    const refusedBefore = (await drained()).refused;
+    // N1 is below zero by now: the hub refuses the till's sale, and the answer never reaches the store.
+    const refused = await apiClient(system.hubUrl).post("/v1/adjustments", body, { key, token: clerk });
+    expect(refused.body.code).toBe("INSUFFICIENT_STOCK");
+    const before = await onHand("N1");
+    await store.cut();
+    expect(await sellUntilAnswered(key, "N1")).toMatchObject({ status: 202, queued: "true" });
+    await store.heal();
+    expect((await drained()).refused).toBe(refusedBefore);
+    expect(await onHand("N1")).toBe(before - 1);
+    expect(await appliedSales([key])).toBe(1);
+    expect((await sell(key, "N1")).body).toMatchObject({ offline: true, onHand: before - 1 });
+  });
+
+  it("given a journaled sale the hub refuses on replay, then it is kept and shown with the hub's answer, changes nothing, and the sales after it are applied", async () => {
+    const before = await onHand("N3");
+    const refusedBefore = (await drained()).refused;
+    const otherStoreClerk = tokenFor("clerk", { stores: ["S2"], subject: "till-S2", expiresInSeconds: 3600 });
+    const refusedKey = randomUUID();
+    const validKey = randomUUID();
+    await store.cut();
+    const asOtherClerk = () =>
+      fromStore("/v1/adjustments", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${otherStoreClerk}`, "Idempotency-Key": refusedKey },
+        body: JSON.stringify({ storeId: "S1", sku: "N3", delta: -1, reason: "sale" }),
+      });
+    let queued = await asOtherClerk();
+    while (queued.status === 503) queued = await asOtherClerk();
+    expect(queued).toMatchObject({ status: 202, queued: "true" });
+    expect(await sellUntilAnswered(validKey, "N3")).toMatchObject({ status: 202, queued: "true" });
+    await store.heal();
+    const journal = await drained();
+    expect(journal.refused).toBe(refusedBefore + 1);
+    expect(journal.refusedEntries[0]).toEqual(expect.objectContaining({ idempotencyKey: refusedKey, sku: "N3", delta: -1, hubStatus: 403, hubReply: expect.objectContaining({ code: "FORBIDDEN" }) }));
+    expect(await onHand("N3")).toBe(before - 1);
+    expect(await appliedKeys([validKey])).toBe(1);
+    // The till's retry now gets the hub's refusal.
+    expect((await asOtherClerk()).status).toBe(403);
+    const metrics = await fromStore("/metrics");
+    expect(metrics.body).toMatch(new RegExp(`^inventory_offline_journal_refused(\\{[^}]*\\})? ${refusedBefore + 1}$`, "m"));
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Logger } from "@inventory/read-model";
 import type { CircuitBreaker } from "../circuit-breaker.js";
 import type { JournalEntry, OfflineJournal } from "./journal-store.js";
@@ -25,6 +26,12 @@ type HubAnswer = { status: number; text: string; code: string | undefined };
 class NotDecided extends Error {}
 const notDecided = (a: HubAnswer) => new NotDecided(`hub answered ${a.status}${a.code ? ` ${a.code}` : ""}`);
 
+/**
+ * The key an offline sale is applied under when its own key already holds the hub's stock refusal of the till's
+ * original request (sent as the shelf ran out, its answer lost): derived from it, so a resend is idempotent too.
+ */
+export const offlineRetryKey = (idempotencyKey: string) => `offline-${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 40)}`;
+
 /** Answers after which the same entry is simply sent again later: the hub did not decide it. */
 const RETRY_LATER = (a: HubAnswer) => a.status >= 500 || a.status === 429 || a.code === "IDEMPOTENCY_KEY_IN_USE";
 
@@ -33,7 +40,8 @@ const RETRY_LATER = (a: HubAnswer) => a.status >= 500 || a.status === 429 || a.c
  * caller's own credential, marked `offline` with its `occurredAt`. It stops at the first entry the hub did not
  * decide (unreachable, 5xx, 429, key in use), so the order holds. An entry whose key the hub already knows for the
  * till's original request (a sale that reached it before the link died, its answer lost) is answered 422 REUSED:
- * it is asked again with the original body, whose stored answer the hub replays, so it is applied once.
+ * it is asked again with the original body, whose stored answer the hub replays, so it is applied once; if that
+ * stored answer is a stock refusal, the sale is replayed under offlineRetryKey (it did happen at the counter).
  * `drain()` is single-flight: callers share one run.
  */
 export const journalReplayer = (options: ReplayOptions) => {
@@ -42,13 +50,13 @@ export const journalReplayer = (options: ReplayOptions) => {
   let lastReplayAt: string | null = null;
   let lastError: string | null = null;
 
-  const send = async (entry: JournalEntry, body: string): Promise<HubAnswer> => {
+  const send = async (entry: JournalEntry, body: string, idempotencyKey = entry.idempotencyKey): Promise<HubAnswer> => {
     const res = await fetch(new URL(entry.path, options.hubUrl), {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
         Authorization: entry.authorization,
-        "Idempotency-Key": entry.idempotencyKey,
+        "Idempotency-Key": idempotencyKey,
         "X-Trace-Id": entry.traceId,
       },
       body,
@@ -90,7 +98,19 @@ export const journalReplayer = (options: ReplayOptions) => {
     if (answer.code === "IDEMPOTENCY_KEY_REUSED") {
       const original = await send(entry, entry.body);
       if (RETRY_LATER(original)) throw notDecided(original);
-      settle(entry, original, original.status < 300 ? "applied-earlier" : "refused");
+      if (original.status < 300) {
+        settle(entry, original, "applied-earlier");
+        return;
+      }
+      // The hub refused the original for stock, but the till was told the sale is recorded, and the goods are gone:
+      // the offline sale is applied as such (never refused for stock), under a key of its own.
+      if (original.code === "INSUFFICIENT_STOCK") {
+        const offline = await send(entry, replayBody(entry.body, entry.occurredAt), offlineRetryKey(entry.idempotencyKey));
+        if (RETRY_LATER(offline)) throw notDecided(offline);
+        settle(entry, offline, offline.status < 300 ? "applied" : "refused");
+        return;
+      }
+      settle(entry, original, "refused");
       return;
     }
     settle(entry, answer, "refused");

@@ -31,7 +31,7 @@ export const stockItems = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     /**
      * Set when a replayed offline sale took onHand or available below zero: the item needs counting. A later
-     * StockRecounted event for the item (recount or reconciliation) clears it, by a trigger on the outbox.
+     * StockRecounted event for the item (recount or reconciliation) clears it, by a statement trigger on the outbox.
      */
     recountRequiredSince: timestamp("recount_required_since", { withTimezone: true }),
   },

@@ -149,8 +149,10 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
         `oldest ${Math.max(...statuses.map((s) => s.oldestQueuedAgeMs ?? 0))} ms; after the heal: ${journal.applied} applied, ${journal.refused} refused`,
     );
     // Linked, a sale beyond the shelf is refused as ever (N1 runs out); cut off, every sale is taken.
-    expect(sales.filter((s) => s.status !== 202).every((s) => s.code === "INSUFFICIENT_STOCK" && (s.at < cutAt || s.at > healedAt))).toBe(true);
-    expect(sales.filter((s) => s.at > cutAt && s.at < healedAt).every((s) => s.status === 202)).toBe(true);
+    // (A second's margin: `ip link set down` takes effect a moment after cutAt, and a sale already at the hub is answered.)
+    const cutOff = (s: { at: number }) => s.at > cutAt + 1000 && s.at < healedAt;
+    expect(sales.filter((s) => s.status !== 202).every((s) => s.code === "INSUFFICIENT_STOCK" && !cutOff(s))).toBe(true);
+    expect(sales.filter(cutOff).every((s) => s.status === 202)).toBe(true);
     expect(queued.length).toBeGreaterThan(50);
     expect(provisionalReads.length).toBeGreaterThan(10);
     expect(statuses.length).toBeGreaterThan(5);

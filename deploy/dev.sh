@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the whole local system: PostgreSQL, Kafka, the hub on :8080 (demo stores S1-S3 and SKUs
 # seeded into an empty database) and the edge agent for store S1 on :8081. Ctrl-C stops what it started.
+# OFFLINE_SALES=true npm run dev starts that agent with the offline sales journal (README, "Offline sales").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)

@@ -1,79 +1,37 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, eventually, infra, sleep } from "./harness/infra.js";
 import { apiClient } from "./harness/http-client.js";
-import { startProcess, type ManagedProcess } from "./harness/processes.js";
+import type { ManagedProcess } from "./harness/processes.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
+import { createStoreNetwork, type StoreNetwork } from "./harness/store-network.js";
 import { tokenFor } from "./harness/tokens.js";
 
-/**
- * A store in its own network namespace, joined to the hub and Kafka by one veth link that the test cuts.
- * Everything the store's tills do runs inside the namespace, as it would on the shop floor.
- */
-const run = promisify(execFile);
+/** A store in its own network namespace (see createStoreNetwork), with the agent as designed: no offline sales. */
 const id = randomBytes(2).toString("hex");
-const ns = `inv-store-${id}`;
-const hostIf = `vh${id}`;
-const storeIf = `vs${id}`;
-const subnet = `10.231.${1 + (parseInt(id, 16) % 250)}`;
-const hostIp = `${subnet}.1`;
-const storeIp = `${subnet}.2`;
 const agentPort = 18081;
 
 let system: TestSystem;
+let store: StoreNetwork;
 let agent: ManagedProcess | undefined;
-const helpers: ChildProcess[] = [];
-const ip = (...args: string[]) => run("ip", args);
-const inStore = ["ip", "netns", "exec", ns];
-
-const forward = (wrap: string[], rules: string[]) => {
-  const child = spawn(wrap[0] ?? process.execPath, [...wrap.slice(1), ...(wrap.length ? [process.execPath] : []), `${REPO_ROOT}e2e/netns/tcp-forward.mjs`, ...rules], {
-    stdio: "ignore",
-  });
-  helpers.push(child);
-};
 
 beforeAll(async () => {
   system = await startSystem();
   await seedCatalog(system, ["S1"], [{ sku: "N1", perStore: { S1: 10 } }]);
-  await ip("netns", "add", ns);
-  await ip("link", "add", hostIf, "type", "veth", "peer", "name", storeIf);
-  await ip("link", "set", storeIf, "netns", ns);
-  await ip("addr", "add", `${hostIp}/30`, "dev", hostIf);
-  await ip("link", "set", hostIf, "up");
-  await ip("netns", "exec", ns, "ip", "addr", "add", `${storeIp}/30`, "dev", storeIf);
-  await ip("netns", "exec", ns, "ip", "link", "set", storeIf, "up");
-  await ip("netns", "exec", ns, "ip", "link", "set", "lo", "up");
-  const kafkaPort = system.kafkaBrokers.split(":")[1]!;
-  // The broker advertises 127.0.0.1:<port>, so inside the namespace that address leads, through the link, to it.
-  forward([], [`${hostIp}:${kafkaPort}=127.0.0.1:${kafkaPort}`, `${hostIp}:${system.hubPort}=127.0.0.1:${system.hubPort}`]);
-  forward(inStore, [`127.0.0.1:${kafkaPort}=${hostIp}:${kafkaPort}`]);
-  await sleep(500);
-  agent = await startProcess(
-    "edge-agent",
-    `agent-netns-${id}`,
-    agentPort,
-    {
-      KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
-      KAFKA_TOPIC_PREFIX: system.topicPrefix,
-      STORE_ID: "S1",
-      HUB_URL: `http://${hostIp}:${system.hubPort}`,
-      AGENT_REPLICA_PATH: `${system.replicaDir}/agent-netns-${id}.sqlite`,
-      HUB_TIMEOUT_MS: "1000",
-      BREAKER_OPEN_MS: "1000",
-    },
-    { wrap: inStore, host: storeIp, listenHost: "0.0.0.0" },
-  );
+  store = await createStoreNetwork(system);
+  agent = await store.startAgent(`agent-netns-${id}`, agentPort, {
+    STORE_ID: "S1",
+    AGENT_REPLICA_PATH: `${system.replicaDir}/agent-netns-${id}.sqlite`,
+    HUB_TIMEOUT_MS: "1000",
+    BREAKER_OPEN_MS: "1000",
+  });
 }, 120_000);
 
 afterAll(async () => {
   await agent?.stop();
-  for (const h of helpers) h.kill();
-  await ip("link", "del", hostIf).catch(() => undefined);
-  await ip("netns", "del", ns).catch(() => undefined);
+  await store?.close();
   await system?.close();
 });
 
@@ -91,14 +49,14 @@ interface Sample {
 describe("a store cut off from the centre", () => {
   it("keeps answering reads from its replica, answers writes 503 fast, and catches up with every acknowledged write once the link is back", async () => {
     const out = `${infra.logDir()}/store-load-${id}.jsonl`;
-    const load = spawn("ip", ["netns", "exec", ns, process.execPath, `${REPO_ROOT}e2e/netns/store-load.mjs`, `http://127.0.0.1:${agentPort}`, tokenFor("clerk", { stores: ["S1"] }), "15000", out], { stdio: "ignore" });
+    const load = spawn(store.inStore[0]!, [...store.inStore.slice(1), process.execPath, `${REPO_ROOT}e2e/netns/store-load.mjs`, `http://127.0.0.1:${agentPort}`, tokenFor("clerk", { stores: ["S1"] }), "15000", out], { stdio: "ignore" });
     const loadDone = new Promise<void>((resolve) => load.once("exit", () => resolve()));
     await sleep(3000);
     const cutAt = Date.now();
-    await ip("link", "set", hostIf, "down");
+    await store.cut();
     await sleep(6000);
     const restoredAt = Date.now();
-    await ip("link", "set", hostIf, "up");
+    await store.heal();
     await loadDone;
 
     const samples: Sample[] = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
@@ -125,7 +83,7 @@ describe("a store cut off from the centre", () => {
     expect(lagDuring.at(-1)!).toBeGreaterThan(lagDuring[0]!);
 
     // Once the link is back, the replica catches up with every acknowledged write.
-    const fromHost = apiClient(`http://${storeIp}:${agentPort}`);
+    const fromHost = apiClient(`http://${store.storeIp}:${agentPort}`);
     const expected = 10 + acked.length;
     const db = await system.db.query("SELECT on_hand, version FROM stock_items WHERE store_id = 'S1' AND sku = 'N1'");
     expect(db.rows[0].on_hand).toBe(expected);

@@ -24,6 +24,10 @@ import {
   type StockStreamOptions,
 } from "@inventory/read-model";
 import { forwardToHub, type HubForwarderOptions } from "./hub-forwarder.js";
+import type { OfflineJournal } from "./offline/journal-store.js";
+import type { OfflineSales } from "./offline/offline-sales.js";
+import { offlineRoutes } from "./offline/offline-routes.js";
+import { provisionalReads } from "./offline/provisional-reads.js";
 
 export interface AgentAppDeps {
   readonly replica: ReplicaHandle;
@@ -40,6 +44,10 @@ export interface AgentAppDeps {
   /** Recent stock changes, served as `GET /v1/stream/stock`. */
   readonly stockChanges: StockChangeLog;
   readonly stream: StockStreamOptions;
+  /** Runs before each /metrics scrape. */
+  readonly onScrape?: () => void;
+  /** Present with OFFLINE_SALES: the journal that takes sales while the hub is unreachable. */
+  readonly offline?: { readonly storeId: string; readonly sales: OfflineSales; readonly journal: OfflineJournal };
 }
 
 /** A store's agent: reads from its own replica, writes forwarded to the hub unchanged. */
@@ -48,10 +56,15 @@ export const createAgentApp = (deps: AgentAppDeps) => {
   app.use("*", traceId());
   app.use("*", requestLog(deps.log));
   app.use("*", measureRequests(deps.metrics));
-  app.route("/", metricsRoute(deps.metrics, () => deps.metrics.projectionLag.set(deps.replica.freshness().lagMs(Date.now()))));
+  app.route("/", metricsRoute(deps.metrics, () => {
+    deps.metrics.projectionLag.set(deps.replica.freshness().lagMs(Date.now()));
+    deps.onScrape?.();
+  }));
   app.route("/", healthRoutes(deps.readiness));
   app.route("/", projectionRoutes(deps.replica, { auth: deps.auth, name: deps.projectionName, statusRoute: true }));
+  if (deps.offline) app.route("/", offlineRoutes({ ...deps.offline, auth: deps.auth }));
   if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
+  if (deps.offline) app.on("GET", ["/v1/availability", "/v1/items/:sku/availability"], provisionalReads(deps.offline.storeId, deps.offline.journal, deps.replica));
   app.route("/", readRoutes(deps.replica));
   app.route("/", stockStreamRoute(deps.stockChanges, deps.stream));
   app.on(
@@ -61,7 +74,9 @@ export const createAgentApp = (deps: AgentAppDeps) => {
       maxSize: deps.maxBodyBytes,
       onError: (c) => failureResponse(c, failure("PAYLOAD_TOO_LARGE", `bodies are limited to ${deps.maxBodyBytes} bytes`)),
     }),
-    forwardToHub(deps.hub),
+    deps.offline
+      ? deps.offline.sales.handle(forwardToHub({ ...deps.hub, whenUnreachable: deps.offline.sales.whenUnreachable }))
+      : forwardToHub(deps.hub),
   );
   app.notFound(notFound);
   app.onError(onError(deps.log));

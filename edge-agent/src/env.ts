@@ -2,6 +2,7 @@ import { z } from "zod";
 import { storeIdSchema } from "@inventory/shared";
 import { authEnvSchema, kafkaSecurityEnvSchema, kafkaSecurityProblems } from "@inventory/read-model";
 
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const csv = z.string().transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
 
 /** Everything an edge agent reads from its environment, parsed once at start. Units are in the names. */
@@ -37,6 +38,17 @@ export const agentEnvSchema = z.object({
   /** Longest wait for each step of a graceful stop before moving on. */
   SHUTDOWN_STEP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /**
+   * Opt-in: while the hub is unreachable, sales and returns for this store are journaled durably and answered 202
+   * (X-Offline-Queued), then replayed in order once the hub is back. Off: every write needs the hub, as designed.
+   */
+  OFFLINE_SALES: bool.default(false),
+  /** Journal lines waiting for the hub beyond which a sale is refused with 503 again. */
+  OFFLINE_MAX_QUEUED: z.coerce.number().int().min(1).default(10_000),
+  /** Where the journal lives; defaults to .data/agent-<STORE_ID>-offline.sqlite. Not the replica's file: a rebuild replaces that. */
+  OFFLINE_JOURNAL_PATH: z.string().optional(),
+  /** How often the agent tries to replay a non-empty journal. */
+  OFFLINE_REPLAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
 }).extend(authEnvSchema.shape).extend(kafkaSecurityEnvSchema.shape);
 
 export type AgentEnv = z.infer<typeof agentEnvSchema>;

@@ -13,6 +13,11 @@ export interface HubForwarderOptions {
   readonly timeoutMs: number;
   readonly breaker: CircuitBreaker;
   readonly log: Logger;
+  /**
+   * What to answer when the write cannot have reached the hub (circuit open, or the connection failed before the
+   * request left): by default `refuse`, the 503. The offline sales journal answers here.
+   */
+  readonly whenUnreachable?: (c: Context<{ Variables: TraceVariables }>, refuse: () => Response) => Promise<Response>;
 }
 
 /** Errors that happen before a request leaves the agent: the hub cannot have seen the write. */
@@ -59,9 +64,13 @@ export const forwardToHub = (options: HubForwarderOptions) => {
     const traceId = c.get("traceId");
     const unavailable = (message: string) =>
       failureResponse(c, failure("UNAVAILABLE", message, { retryAfterSeconds: breaker.retryAfterSeconds(Date.now()), dependency: "hub" }));
+    const unreachable = (message: string) => {
+      const refuse = () => unavailable(message);
+      return options.whenUnreachable ? options.whenUnreachable(c, refuse) : refuse();
+    };
     if (breaker.state(Date.now()) !== "CLOSED") {
       void probe();
-      return unavailable("the central hub is unreachable (circuit open); nothing was changed, retry later");
+      return unreachable("the central hub is unreachable (circuit open); nothing was changed, retry later");
     }
 
     const headers = new Headers({ "X-Trace-Id": traceId });
@@ -83,11 +92,10 @@ export const forwardToHub = (options: HubForwarderOptions) => {
       breaker.failed(Date.now());
       if (breaker.state(Date.now()) !== "CLOSED") void probe();
       log.warn("write not forwarded: hub unreachable", { traceId, error: err instanceof Error ? err.message : String(err) });
+      if (neverSent(err)) return unreachable("the central hub is unreachable (connection failed); nothing was changed, retry later");
       return unavailable(
-        neverSent(err)
-          ? "the central hub is unreachable (connection failed); nothing was changed, retry later"
-          : `the central hub did not answer (${err instanceof Error && err.name === "TimeoutError" ? "timed out" : "connection lost"}); ` +
-              "the write may have been applied: retry with the same Idempotency-Key to learn its outcome",
+        `the central hub did not answer (${err instanceof Error && err.name === "TimeoutError" ? "timed out" : "connection lost"}); ` +
+          "the write may have been applied: retry with the same Idempotency-Key to learn its outcome",
       );
     }
     breaker.succeeded();

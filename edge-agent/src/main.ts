@@ -21,6 +21,9 @@ import { parseAgentEnv } from "./env.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
 import { createAgentApp } from "./app.js";
 import { startStatusReporter } from "./status-reporter.js";
+import { openJournal } from "./offline/journal-store.js";
+import { offlineSales } from "./offline/offline-sales.js";
+import { journalMetrics } from "./offline/journal-metrics.js";
 
 const env = parseAgentEnv(process.env);
 const log = createLogger({ service: "edge-agent", storeId: env.STORE_ID }, { level: env.LOG_LEVEL });
@@ -50,7 +53,35 @@ const stockChangeFeed = startStockChangeFeed({
 });
 const breaker = createCircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS });
 
+const journalPath = env.OFFLINE_JOURNAL_PATH ?? `.data/agent-${env.STORE_ID}-offline.sqlite`;
+if (env.OFFLINE_SALES && journalPath !== ":memory:") mkdirSync(dirname(journalPath), { recursive: true });
+const journal = env.OFFLINE_SALES ? openJournal(journalPath) : undefined;
+const offlineMetrics = journal ? journalMetrics(metrics) : undefined;
+const offline = journal
+  ? {
+      storeId: env.STORE_ID,
+      journal,
+      sales: offlineSales({
+        storeId: env.STORE_ID,
+        journal,
+        replica,
+        hubUrl: env.HUB_URL,
+        timeoutMs: env.HUB_TIMEOUT_MS,
+        breaker,
+        maxQueued: env.OFFLINE_MAX_QUEUED,
+        log,
+        onSettled: (outcome) => offlineMetrics?.settled(outcome),
+      }),
+    }
+  : undefined;
+if (offline) log.info("OFFLINE_SALES on: sales and returns are journaled while the hub is unreachable", { journalPath, maxQueued: env.OFFLINE_MAX_QUEUED });
+const replayTimer = offline?.sales.start(env.OFFLINE_REPLAY_INTERVAL_MS);
+
 const app = createAgentApp({
+  offline,
+  onScrape: () => {
+    if (offline && offlineMetrics) offlineMetrics.observe(offline.sales.status());
+  },
   replica,
   auth: await loadAuthOptions(env, log),
   hub: { hubUrl: env.HUB_URL, timeoutMs: env.HUB_TIMEOUT_MS, breaker, log },
@@ -80,6 +111,7 @@ const reporter = env.AGENT_TOKEN
       intervalMs: env.STATUS_REPORT_INTERVAL_MS,
       log,
       breakerState: () => breaker.state(Date.now()),
+      offline: offline ? () => offline.sales.status() : undefined,
     })
   : undefined;
 if (!reporter) log.info("AGENT_TOKEN not set: this agent does not report its status to the hub");
@@ -96,6 +128,7 @@ onShutdownSignal(
     closeHttpServer(server),
     { name: "stock change stream", run: () => stockChangeFeed.stop() },
     { name: "status reporter", run: () => reporter?.stop() },
+    { name: "offline journal", run: () => { replayTimer?.stop(); journal?.close(); } },
     { name: "replica", run: () => replica.close() },
   ],
   { log, stepTimeoutMs: env.SHUTDOWN_STEP_TIMEOUT_MS, exit: (code) => process.exit(code) },

@@ -11,7 +11,17 @@ export interface StatusReporterOptions {
   readonly log: Logger;
   /** The agent's circuit breaker towards the hub, shown on the operators' fleet page. */
   readonly breakerState?: () => string;
+  /** The offline journal's counts and replay progress, when OFFLINE_SALES is on. */
+  readonly offline?: () => { queued: number; refused: number; oldestQueuedAt: string | null; replaying: boolean; lastReplayAt: string | null };
 }
+
+const pickOffline = (s: ReturnType<NonNullable<StatusReporterOptions["offline"]>>) => ({
+  queued: s.queued,
+  refused: s.refused,
+  oldestQueuedAt: s.oldestQueuedAt,
+  replaying: s.replaying,
+  lastReplayAt: s.lastReplayAt,
+});
 
 /** Tells the hub how this store's replica is doing, so operators see every projection in one place. */
 export const startStatusReporter = (options: StatusReporterOptions) => {
@@ -33,6 +43,7 @@ export const startStatusReporter = (options: StatusReporterOptions) => {
         rebuild: status.rebuild,
         partitions,
         ...(options.breakerState ? { breaker: options.breakerState() } : {}),
+        ...(options.offline ? { offline: pickOffline(options.offline()) } : {}),
       }),
       signal: AbortSignal.timeout(2000),
     });

@@ -29,6 +29,7 @@ import {
 import type { CommandExecutor } from "./commands/execute-command.js";
 import type { HubEnv } from "./http/command-endpoint.js";
 import { stockRoutes } from "./routes/stock-routes.js";
+import { recountRequiredRoutes } from "./routes/recount-required-routes.js";
 import { catalogRoutes } from "./routes/catalog-routes.js";
 import { reservationRoutes } from "./routes/reservation-routes.js";
 import { backOfficeRoutes } from "./routes/back-office-routes.js";
@@ -40,6 +41,8 @@ import { consoleRoutes, type ConsoleOptions } from "./routes/console-routes.js";
 
 export interface HubAppDeps {
   readonly execute: CommandExecutor;
+  /** Replayed offline sales older than this are refused. */
+  readonly offlineMaxAgeHours: number;
   readonly db: Database;
   readonly operations: OperationsDeps;
   readonly metrics: Metrics;
@@ -87,10 +90,12 @@ export const createHubApp = (deps: HubAppDeps) => {
   });
   // The event log is an operator's tool: always behind a token.
   app.on("GET", "/v1/events", authenticate(deps.auth), requireAction("operations"));
+  app.on("GET", "/v1/stock/recount-required", authenticate(deps.auth), requireAction("operations"));
   if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
   app.route("/", healthRoutes(deps.readiness));
   app.route("/", consoleRoutes(deps.console));
-  app.route("/", stockRoutes(deps.execute));
+  app.route("/", stockRoutes(deps.execute, { offlineMaxAgeHours: deps.offlineMaxAgeHours }));
+  app.route("/", recountRequiredRoutes(deps.db));
   app.route("/", catalogRoutes(deps.execute));
   app.route("/", reservationRoutes(deps.execute));
   app.route("/", backOfficeRoutes(deps.execute, deps.db));

@@ -61,6 +61,8 @@ export const hubEnvSchema = z.object({
   BODY_DRAIN_MAX_BYTES: z.coerce.number().int().min(0).default(16 * 1024 * 1024),
   /** ... and the longest time spent discarding them. */
   BODY_DRAIN_MAX_MS: z.coerce.number().int().min(0).default(5000),
+  /** A sale an agent journaled offline and replays later is refused once it is older than this. */
+  OFFLINE_MAX_AGE_HOURS: z.coerce.number().positive().max(8760).default(72),
   /** Longest wait for each step of a graceful stop (HTTP, relay, consumers, pool) before moving on. */
   SHUTDOWN_STEP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

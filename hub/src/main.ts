@@ -109,6 +109,7 @@ registerFleetMetrics(metrics.registry, agentReports);
 
 const app = createHubApp({
   metrics,
+  offlineMaxAgeHours: env.OFFLINE_MAX_AGE_HOURS,
   writeGate: () => {
     const backlog = relay.lastBacklog();
     if (backlog.size < env.OUTBOX_MAX_BACKLOG && backlog.oldestAgeMs < env.OUTBOX_MAX_BACKLOG_AGE_MS) return undefined;

@@ -23,6 +23,7 @@ export * from "./reserve-stock.js";
 export * from "./reservation-transitions.js";
 export * from "./purchase-policy.js";
 export * from "./sell-stock.js";
+export * from "./offline-sale.js";
 export * from "./requests/reservation-requests.js";
 export * from "./requests/reconciliation-requests.js";
 export * from "./requests/event-queries.js";

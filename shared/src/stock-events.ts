@@ -25,6 +25,20 @@ export const stockAdjustedPayloadSchema = z.object({
   delta: z.number().int(),
   /** The request's reason, or `initial` for the units a new product arrives with. */
   reason: z.string(),
+  /** A sale or return recorded by an agent while cut off from the hub, replayed later: it happened at `occurredAt`. */
+  offline: z.literal(true).optional(),
+  occurredAt: z.string().optional(),
+});
+
+/**
+ * An offline sale took the item below zero: it needs counting. Same aggregate version as the change that caused
+ * it (it changes no number), so replicas have nothing to apply; operators list such items on the hub.
+ */
+export const stockRecountRequiredPayloadSchema = z.object({
+  ...stockItemStateFields,
+  available: z.number().int(),
+  cause: z.literal("offline-sale-below-zero"),
+  occurredAt: z.string(),
 });
 
 export const stockRecountedPayloadSchema = z.object({
@@ -72,6 +86,9 @@ export const STOCK_EVENT_TYPES = {
   sold: "StockSold",
   transferred: "StockTransferred",
 } as const;
+
+/** Not among STOCK_EVENT_TYPES: it changes no number, so replicas ignore it (see its payload schema). */
+export const STOCK_RECOUNT_REQUIRED = "StockRecountRequired";
 
 export const stockItemPayloadSchemas: Record<string, z.ZodType<StockItemEventPayload>> = {
   [STOCK_EVENT_TYPES.adjusted]: stockAdjustedPayloadSchema,

@@ -14,6 +14,7 @@ const MEANING: Record<ErrorCode, string> = {
   IDEMPOTENCY_KEY_IN_USE: "The same request is still running: retry in a moment",
   INVALID_STATE: "It is no longer in a state that allows this",
   RESERVATION_EXPIRED: "The reservation has expired",
+  OFFLINE_SALE_TOO_OLD: "The offline sale is too old to replay: record it by a recount",
   QUANTITY_LIMIT_EXCEEDED: "The quantity is over the limit",
   IDEMPOTENCY_KEY_REUSED: "That key was used for a different request",
   PAYLOAD_TOO_LARGE: "The request is too large",

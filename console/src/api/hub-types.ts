@@ -23,6 +23,8 @@ export interface ProjectionStatus {
   readonly reportedAt?: string;
   /** An agent's circuit breaker towards the hub: CLOSED, OPEN (writes answer 503 at once) or HALF_OPEN. */
   readonly breaker?: string;
+  /** An agent with OFFLINE_SALES: sales journaled while the hub was unreachable, waiting to be replayed. */
+  readonly offline?: { readonly queued: number; readonly refused: number; readonly oldestQueuedAt: string | null };
   readonly partitions: readonly PartitionPosition[];
   readonly rebuild?: { readonly state: string };
 }

@@ -42,6 +42,15 @@ export const listPageView = (kind: "reservations" | "transfers", body: Row): str
 
 const age = (iso: unknown, now: number) => (typeof iso === "string" ? `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s` : null);
 
+/** An agent's offline sales journal as its report gives it: "132 queued, oldest 840s". */
+const offlineQueue = (offline: unknown, now: number): string | undefined => {
+  if (!offline || typeof offline !== "object") return undefined;
+  const o = offline as Row;
+  const queued = typeof o.queued === "number" ? o.queued : 0;
+  if (queued === 0) return "none queued";
+  return `${queued} queued, oldest ${age(o.oldestQueuedAt, now) ?? "-"}`;
+};
+
 /** Every replica of the fleet and the relay, as `GET /v1/projections/status` answers. */
 export const fleetView = (body: Row, now = Date.now()): string => {
   const table = formatTable(
@@ -53,6 +62,7 @@ export const fleetView = (body: Row, now = Date.now()): string => {
       { header: "caughtUp", value: (r) => str(r.caughtUp) },
       { header: "last report", value: (r) => age(r.reportedAt, now) },
       { header: "breaker", value: (r) => str(r.breaker) },
+      { header: "offline sales", value: (r) => offlineQueue(r.offline, now) },
       { header: "last error", value: (r) => str(r.lastError) },
     ],
     rowsOf(body.projections),

@@ -12,7 +12,7 @@ import { runRecount } from "./commands/recount-command.js";
 import { runAdjust, runSet } from "./commands/stock-commands.js";
 import { runReserve, runSettle } from "./commands/reservation-commands.js";
 import { runReceive, runTransfer } from "./commands/transfer-command.js";
-import { runAvailability, runEvents } from "./commands/read-commands.js";
+import { runAvailability, runEvents, runJournal } from "./commands/read-commands.js";
 import { addOperatorCommands } from "./operator-program.js";
 
 interface GlobalOptions {
@@ -184,6 +184,12 @@ export const buildProgram = (io: CliIo, setExitCode: (code: ExitCode) => void): 
     .addOption(key())
     .addHelpText("after", example("inventory --store S2 receive 9a0c3e52-1f7b-4d2e-8c61-5b4f2a7d9e10") + SEE_MAIN_HELP)
     .action(act<{ idempotencyKey?: string }>((ctx, [id], opts) => runReceive(ctx, { id: id!, idempotencyKey: opts.idempotencyKey })));
+
+  program
+    .command("journal")
+    .description("this store's offline sales journal: sales waiting for the hub, the oldest, refusals (an agent with OFFLINE_SALES)")
+    .addHelpText("after", example("INVENTORY_TOKEN=<operator token> inventory journal") + SEE_MAIN_HELP)
+    .action(act((ctx) => runJournal(ctx)));
 
   program
     .command("events")

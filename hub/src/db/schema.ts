@@ -29,8 +29,17 @@ export const stockItems = pgTable(
     inTransit: integer("in_transit").notNull().default(0),
     version: integer("version").notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Set when a replayed offline sale took onHand or available below zero: the item needs counting. A later
+     * StockRecounted event for the item (recount or reconciliation) clears it, by a statement trigger on the outbox.
+     */
+    recountRequiredSince: timestamp("recount_required_since", { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.sku] }), index("stock_items_sku_idx").on(t.sku)],
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.sku] }),
+    index("stock_items_sku_idx").on(t.sku),
+    index("stock_items_recount_required_idx").on(t.recountRequiredSince).where(sql`${t.recountRequiredSince} IS NOT NULL`),
+  ],
 );
 
 /** The first response to each (caller, Idempotency-Key), committed with the state change it describes. */

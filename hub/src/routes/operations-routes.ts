@@ -27,6 +27,16 @@ const reportSchema = z.object({
   rebuild: z.object({ state: z.string().max(20) }).passthrough(),
   breaker: z.enum(["CLOSED", "OPEN", "HALF_OPEN"]).optional(),
   partitions: z.array(z.object({ topic: z.string().max(300), partition: z.number().int(), nextOffset: z.number().int(), lastEventAt: z.string().nullable() }).passthrough()).max(1000),
+  /** An agent with OFFLINE_SALES: its journal of sales waiting for the hub. */
+  offline: z
+    .object({
+      queued: z.number().int().min(0),
+      refused: z.number().int().min(0),
+      oldestQueuedAt: z.string().max(40).nullable(),
+      replaying: z.boolean(),
+      lastReplayAt: z.string().max(40).nullable(),
+    })
+    .optional(),
 });
 
 /** More stores than any chain has; keeps the report map bounded. */

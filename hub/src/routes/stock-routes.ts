@@ -2,14 +2,22 @@ import { Hono } from "hono";
 import { adjustStock, adjustmentRequestSchema, recountStock, setAbsoluteRequestSchema } from "@inventory/shared";
 import type { CommandExecutor } from "../commands/execute-command.js";
 import { changeStockItem } from "../commands/change-stock-item.js";
+import { offlineAdjustment } from "../commands/offline-adjustment.js";
 import { commandEndpoint, type HubEnv } from "../http/command-endpoint.js";
 
-export const stockRoutes = (execute: CommandExecutor) =>
+export interface StockRouteOptions {
+  /** Replayed offline sales older than this are refused (OFFLINE_MAX_AGE_HOURS). */
+  readonly offlineMaxAgeHours: number;
+}
+
+export const stockRoutes = (execute: CommandExecutor, options: StockRouteOptions) =>
   new Hono<HubEnv>()
     .post(
       "/v1/adjustments",
       commandEndpoint(execute, adjustmentRequestSchema, { action: "stock:adjust", store: (b) => b.storeId, batchKey: (b) => b.sku }, ({ body, expectedVersion }) =>
-        changeStockItem(body.storeId, body.sku, (item) => adjustStock(item, { delta: body.delta, reason: body.reason, expectedVersion })),
+        body.offline && body.occurredAt !== undefined
+          ? offlineAdjustment(body.storeId, body.sku, { delta: body.delta, reason: body.reason, occurredAt: body.occurredAt }, options.offlineMaxAgeHours)
+          : changeStockItem(body.storeId, body.sku, (item) => adjustStock(item, { delta: body.delta, reason: body.reason, expectedVersion })),
       ),
     )
     .post(

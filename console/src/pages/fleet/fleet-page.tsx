@@ -16,6 +16,7 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: "secondsSinceReport", label: "Since report (s)" },
   { key: "behindHub", label: "Events behind hub" },
   { key: "breaker", label: "Breaker to hub" },
+  { key: "offlineQueued", label: "Offline sales queued" },
 ];
 
 /** Every store's agent and the hub's own replica, live: state, lag, time since its last report, position. */
@@ -89,6 +90,7 @@ export const FleetPage = ({ api }: { api: ApiClient }) => {
               <td class="num">{r.secondsSinceReport ?? "-"}</td>
               <td class="num">{r.behindHub ?? "-"}</td>
               <td data-testid="breaker">{r.breaker ?? "-"}</td>
+              <td class="num" data-testid="offline-queued">{r.offlineQueued ?? "-"}</td>
               <td>{r.lastError ?? ""}</td>
             </tr>
           ))}

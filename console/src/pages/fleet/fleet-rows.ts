@@ -9,6 +9,8 @@ export interface FleetRow {
   /** Events the hub's replica has read that this one has not (summed over partitions). */
   readonly behindHub: number | null;
   readonly breaker: string | null;
+  /** Offline sales waiting at the agent for the hub (null: the agent does not journal them). */
+  readonly offlineQueued: number | null;
   readonly lastError: string | null;
   readonly source: ProjectionStatus;
 }
@@ -31,13 +33,14 @@ export const fleetRows = (status: FleetStatus, now: number): FleetRow[] => {
       secondsSinceReport: p.reportedAt ? Math.max(0, Math.round((now - Date.parse(p.reportedAt)) / 1000)) : null,
       behindHub: i === 0 ? 0 : behind,
       breaker: p.breaker ?? null,
+      offlineQueued: p.offline ? p.offline.queued : null,
       lastError: p.lastError,
       source: p,
     };
   });
 };
 
-export type SortKey = "storeId" | "state" | "lagMs" | "secondsSinceReport" | "behindHub" | "breaker";
+export type SortKey = "storeId" | "state" | "lagMs" | "secondsSinceReport" | "behindHub" | "breaker" | "offlineQueued";
 
 export const sortRows = (rows: FleetRow[], key: SortKey, descending: boolean) => {
   const sorted = [...rows].sort((a, b) => {

@@ -5,6 +5,7 @@ import { EXIT } from "../exit-codes.js";
 import { parseIdentifier, parseWholeNumber } from "../parse-arguments.js";
 import { replyFailure } from "../reply-failure.js";
 import { availabilityView, eventsView } from "../views.js";
+import { offlineStatusView, type OfflineJournalStatus } from "../offline-status-view.js";
 
 const READ_RETRY_HINT = "Nothing was changed; try again later.";
 
@@ -50,4 +51,14 @@ export const runEvents = async (
   }
   if (reply.kind !== "ok") return replyFailure(reply, { action: "show the events timeline", retryHint: READ_RETRY_HINT }, ctx.api.baseUrl);
   return { exitCode: EXIT.ok, json: reply.body, text: eventsView(reply.body) };
+};
+
+/** `inventory journal`: the agent's offline sales journal (an agent with OFFLINE_SALES; an operator's token). */
+export const runJournal = async (ctx: CommandContext): Promise<Done | CliFailure> => {
+  const reply = classifyReply(await ctx.api.get("/v1/offline/journal"));
+  if (reply.kind === "no-route") {
+    return cliFailure("failed", `${ctx.api.baseUrl} does not keep an offline sales journal (it runs without OFFLINE_SALES): every write goes to the hub`);
+  }
+  if (reply.kind !== "ok") return replyFailure(reply, { action: "show the offline sales journal", retryHint: READ_RETRY_HINT }, ctx.api.baseUrl);
+  return { exitCode: EXIT.ok, json: reply.body, text: offlineStatusView(reply.body as unknown as OfflineJournalStatus) };
 };

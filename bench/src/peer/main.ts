@@ -1,6 +1,6 @@
 /**
  * `npm run bench:peer`: this product and Medusa v2's inventory module side by side, in one run, on the
- * PostgreSQL and Kafka that deploy/bench-peer.sh started. Starts a hub and the peer's HTTP wrapper, each on
+ * PostgreSQL and Kafka that deploy/bench-peer.sh started. Starts a hub and the peer's HTTP wrapper (two processes), each on
  * a database of its own on that one PostgreSQL server, drives both with the same load generator, and writes
  * bench/results/peer.json plus markdown tables on stdout.
  */
@@ -82,12 +82,27 @@ try {
   });
   processes.push(medusa);
   const peerStartS = Math.round((performance.now() - peerStarted) / 100) / 10;
+  // A second server process of the same deployment (horizontal scaling), on the same database, migrations done.
+  const medusa2 = await startNode("medusa-inventory-2", `${config.repoRoot}/bench/dist/peer/medusa-server.js`, config.peerPort + 1, {
+    logDir,
+    cwd: config.peerPrefix,
+    readyTimeoutMs: 300_000,
+    env: {
+      PEER_PREFIX: config.peerPrefix,
+      DATABASE_URL: `${config.pgUrl}/${MEDUSA_DB}`,
+      PEER_POOL_MAX: "20",
+      PEER_MIGRATE: "false",
+      NODE_ENV: "production",
+    },
+  });
+  processes.push(medusa2);
   log(`peer ready in ${peerStartS} s (migrations included)`);
 
   const pidFile = (path: string) => Number(readFileSync(path, "utf8").split("\n")[0]);
   const cpuTargets = [
     { name: "hub", pid: hub.pid },
     { name: "medusa", pid: medusa.pid },
+    { name: "medusa2", pid: medusa2.pid },
     { name: "postgres", pid: pidFile(`${config.dataDir}/postgres/postmaster.pid`), withChildren: true, reaped: true },
     { name: "kafka", pid: pidFile(`${config.dataDir}/kafka/kafka.pid`) },
     { name: "benchClients", pid: process.pid, reaped: true },
@@ -95,6 +110,10 @@ try {
   const ours = inventorySubject(api(hub.url, TOKEN), hub.url, hubDb);
   const peerLocked = medusaSubject("Medusa: cart completion (Locking module)", medusa.url, medusaDb, true);
   const peerAlone = medusaSubject("Medusa: module calls alone", medusa.url, medusaDb, false);
+  const peerTwo = {
+    ...medusaSubject("Medusa: cart completion, 2 server processes", medusa.url, medusaDb, true),
+    urls: [medusa.url, medusa2.url],
+  };
   const machine = {
     ...(await describeMachine(hubDb, config.repoRoot, config.pgBin)),
     peer: peerVersions(),
@@ -107,7 +126,7 @@ try {
     cpuTargets,
     log,
   });
-  const race = await reservationRace([ours, peerLocked, peerAlone], { ...config, cpuTargets, log });
+  const race = await reservationRace([ours, peerLocked, peerTwo, peerAlone], { ...config, cpuTargets, log });
   const loadAtEnd = loadavg().map((n) => Math.round(n * 100) / 100);
   await stopAll();
 

@@ -111,6 +111,8 @@ const server = createServer(async (req, res) => {
   } catch (err: any) {
     if (typeof err?.status === "number" && typeof err?.code === "string")
       return send(res, err.status, { code: err.code, message: err.message });
+    // The Locking module gives up after 5 s (its default, which reserveInventoryStep keeps): nothing was reserved.
+    if (err?.message === "Timed-out acquiring lock.") return send(res, 503, { code: "LOCK_TIMEOUT", message: err.message });
     if (err?.type === MedusaError.Types.NOT_ALLOWED) return send(res, 409, { code: "NOT_ALLOWED", message: err.message });
     if (err?.type === MedusaError.Types.NOT_FOUND) return send(res, 404, { code: "NOT_FOUND", message: err.message });
     if (err?.type === MedusaError.Types.DUPLICATE_ERROR) return send(res, 409, { code: "DUPLICATE", message: err.message });

@@ -51,7 +51,7 @@ export const medusaSubject = (name: string, url: string, db: pg.Pool, lock: bool
     };
   },
   raceItem: async (run, units) => {
-    const sku = `RACE-${lock ? "L" : "U"}-${Date.now().toString(36)}-${run}`;
+    const sku = `RACE-${lock ? "L" : "U"}-${run}-${randomUUID()}`;
     const seeded = await post(url, "/setup", { items: [{ sku, levels: [{ locationId: LOCATIONS[0], stockedQuantity: units }] }] });
     const inventoryItemId: string = seeded.items[0].id;
     return {

@@ -8,6 +8,14 @@ const range = (s: { min: number; max: number } | undefined, digits = 0) => (s ? 
 const table = (header: string[], rows: string[][]) =>
   [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
+const statuses = (counts: readonly Record<string, number>[]) => {
+  const total: Record<string, number> = {};
+  for (const c of counts) for (const [status, n] of Object.entries(c)) total[status] = (total[status] ?? 0) + n;
+  return Object.entries(total)
+    .map(([status, n]) => `${n} × ${status}`)
+    .join(", ");
+};
+
 /** The race side by side: one column per subject. */
 export const raceTable = (race: Record<string, RaceFigure>): string => {
   const names = Object.keys(race);
@@ -21,14 +29,7 @@ export const raceTable = (race: Record<string, RaceFigure>): string => {
       ["reserved counter − reservation records", ...cell((f) => fmt(f.counterDrift))],
       ["throughput, requests/s over the race", ...cell((f) => fmt(f.perSec))],
       ["p99", ...cell((f) => `${fmt(f.p99Ms)} ms${range(f.p99Spread)}`)],
-      [
-        "statuses (run 1)",
-        ...cell((f) =>
-          Object.entries(f.runs[0]?.statusCounts ?? {})
-            .map(([s, n]) => `${n} × ${s}`)
-            .join(", "),
-        ),
-      ],
+      ["statuses, all runs", ...cell((f) => statuses(f.runs.map((r) => r.statusCounts)))],
     ],
   );
 };

@@ -1,4 +1,4 @@
-import { runLoad } from "../load.js";
+import { runLoad, type LoadOptions, type LoadResult } from "../load.js";
 import type { CpuTarget } from "../proc-stats.js";
 import { spread } from "../stats.js";
 import { measured } from "./measure.js";
@@ -12,12 +12,35 @@ export interface RaceSettings {
   log(message: string): void;
 }
 
+/** The buyers split evenly over the subject's processes, all at once; one result as if from one client. */
+const sendAll = async (subject: Subject, buyers: number, next: LoadOptions["next"]): Promise<LoadResult> => {
+  const urls = subject.urls ?? [subject.url];
+  const share = (i: number) => Math.floor(buyers / urls.length) + (i < buyers % urls.length ? 1 : 0);
+  const parts = await Promise.all(urls.map((url, i) => runLoad({ url, connections: share(i), amount: share(i), next })));
+  if (parts.length === 1) return parts[0]!;
+  const sum = (pick: (r: LoadResult) => number) => parts.reduce((n, r) => n + pick(r), 0);
+  const statusCounts: Record<string, number> = {};
+  for (const r of parts) for (const [status, n] of Object.entries(r.statusCounts)) statusCounts[status] = (statusCounts[status] ?? 0) + n;
+  const durationS = Math.max(...parts.map((r) => r.durationS));
+  return {
+    okPerSec: sum((r) => r.ok) / durationS,
+    requests: sum((r) => r.requests),
+    ok: sum((r) => r.ok),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    statusCounts,
+    // Each part's percentiles only: the slower part's bounds the whole from above.
+    p50Ms: Math.max(...parts.map((r) => r.p50Ms)),
+    p99Ms: Math.max(...parts.map((r) => r.p99Ms)),
+    durationS,
+  };
+};
+
 const raceOnce = async (subject: Subject, run: number, s: RaceSettings) => {
   const item = await subject.raceItem(run, s.units);
   s.log(`race: ${subject.name}, run ${run + 1}: ${s.buyers} reservations at once for ${s.units} units`);
-  const { result, measured: seen } = await measured(s.cpuTargets, () =>
-    runLoad({ url: subject.url, connections: s.buyers, amount: s.buyers, next: item.next }),
-  );
+  const { result, measured: seen } = await measured(s.cpuTargets, () => sendAll(subject, s.buyers, item.next));
   const count = await item.count();
   return {
     accepted: result.ok,

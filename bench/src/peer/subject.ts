@@ -16,6 +16,8 @@ export interface RaceCount {
 export interface Subject {
   readonly name: string;
   readonly url: string;
+  /** Server processes of one deployment that a race is split over evenly (default: `url` alone). */
+  readonly urls?: readonly string[];
   /** Seeds `items` (location, item) pairs, `stockedEach` units each; returns a random adjustment of +1 and the sum of stocked units over them. */
   spreadItems(items: number, stockedEach: number): Promise<{ next: () => LoadRequest; stockedTotal: () => Promise<number> }>;
   /** A fresh item with `units` at one location; returns a one-unit reservation of it and the count once the race is over. */

@@ -20,6 +20,7 @@ import { createDatabase, createPool } from "./db/database.js";
 import { runMigrations } from "./db/migrate.js";
 import { createCommandExecutor, createSystemCommandRunner } from "./commands/execute-command.js";
 import { startReservationExpiry } from "./reservation-expiry.js";
+import { startRetentionSweeps } from "./retention/start-retention-sweeps.js";
 import { startTransferSaga } from "./transfer-saga.js";
 import { createKafkaPublisher } from "./outbox/event-publisher.js";
 import { startOutboxRelay } from "./outbox/outbox-relay.js";
@@ -49,11 +50,20 @@ const execute = createCommandExecutor({
   log,
   lanes: { lanes: env.COMMAND_LANES, maxBatch: env.COMMAND_BATCH_MAX, maxQueued: env.COMMAND_QUEUE_MAX, maxWaitMs: env.COMMAND_QUEUE_WAIT_MS },
   observeBatch: (size) => metrics.commandBatchSize.observe(size),
+  idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_MS,
 });
 if (env.SEED_DEMO && (await seedDemoData(db, execute))) log.info("seeded demo stores and products");
 
 const runSystemCommand = createSystemCommandRunner({ db, log });
 const expiry = startReservationExpiry({ db, run: runSystemCommand, log, metrics });
+const retention = startRetentionSweeps({
+  pool,
+  log,
+  idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_MS,
+  outboxRetentionMs: env.OUTBOX_RETENTION_MS,
+  sweepIntervalMs: env.RETENTION_SWEEP_INTERVAL_MS,
+  deleteBatchSize: env.RETENTION_DELETE_BATCH,
+});
 const saga = startTransferSaga({
   kafka,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.transfer),
@@ -71,7 +81,10 @@ const relay = startOutboxRelay({
   ensureTopics: () =>
     ensureTopics(
       kafka,
-      [...topics, ...topics.map(deadLetterTopic)].map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS })),
+      [
+        ...topics.map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS, retentionMs: env.KAFKA_EVENT_RETENTION_MS })),
+        ...topics.map((topic) => ({ topic: deadLetterTopic(topic), partitions: env.KAFKA_PARTITIONS, retentionMs: env.KAFKA_DEAD_LETTER_RETENTION_MS })),
+      ],
       env.KAFKA_REPLICATION_FACTOR,
     ),
   log,
@@ -127,6 +140,7 @@ onShutdownSignal(
   [
     closeHttpServer(server),
     { name: "reservation expiry", run: () => expiry.stop() },
+    { name: "retention sweeps", run: () => retention.stop() },
     { name: "transfer saga", run: () => saga.stop() },
     { name: "outbox relay", run: () => relay.stop() },
     { name: "replica", run: () => replica.close() },

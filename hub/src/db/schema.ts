@@ -33,7 +33,10 @@ export const stockItems = pgTable(
   (t) => [primaryKey({ columns: [t.storeId, t.sku] }), index("stock_items_sku_idx").on(t.sku)],
 );
 
-/** The first response to each (caller, Idempotency-Key), committed with the state change it describes. */
+/**
+ * The first response to each (caller, Idempotency-Key), committed with the state change it describes.
+ * Kept for `IDEMPOTENCY_RETENTION_MS` (24 h by default); after that a retry under the key is a new request.
+ */
 export const idempotencyRecords = pgTable(
   "idempotency_records",
   {
@@ -50,7 +53,7 @@ export const idempotencyRecords = pgTable(
 
 /**
  * Domain events, written in the command's transaction and published by the relay.
- * Rows are kept after publishing: they are the hub's event log.
+ * Published rows are kept for `OUTBOX_RETENTION_MS` (7 days by default): they are the hub's event log.
  */
 export const outbox = pgTable(
   "outbox",
@@ -74,6 +77,7 @@ export const outbox = pgTable(
   (t) => [
     index("outbox_unpublished_idx").on(t.id).where(sql`${t.publishedAt} IS NULL`),
     index("outbox_item_idx").on(t.sku, t.storeId, t.logPosition),
+    index("outbox_published_at_idx").on(t.publishedAt).where(sql`${t.publishedAt} IS NOT NULL`),
   ],
 );
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafka, silentLogger } from "@inventory/read-model";
 import { eventually } from "./harness/infra.js";
+import { readWholeTopic } from "./harness/kafka-log.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 
 const SKUS = Array.from({ length: 30 }, (_, i) => `STABLE-${i}`);
@@ -74,5 +75,25 @@ describe("an agent's identity on the broker", () => {
     expect(after.map((g) => g.groupId).sort()).toEqual(before.map((g) => g.groupId).sort());
     const active = after.filter((g) => g.groupId.startsWith("inventory-replica.agent-S1.") && g.members > 0);
     expect(active).toHaveLength(1);
+  });
+});
+
+describe("store-affine partitions", () => {
+  it("given writes at two stores, then each store's items and its registration are all on one partition, each item's events in version order", async () => {
+    const messages = await readWholeTopic(system.kafkaBrokers, `${system.topicPrefix}stock.events`);
+    const partitionsOf = new Map<string, Set<number>>();
+    for (const m of messages) {
+      const storeId = m.key.includes(":") ? m.key.slice(0, m.key.indexOf(":")) : m.event.eventType === "StoreRegistered" ? m.key : undefined;
+      if (storeId === undefined) continue;
+      partitionsOf.set(storeId, (partitionsOf.get(storeId) ?? new Set()).add(m.partition));
+    }
+    expect([...partitionsOf.keys()].sort()).toEqual(["S1", "S2"]);
+    for (const partitions of partitionsOf.values()) expect(partitions.size).toBe(1);
+    const itemKeys = new Set(messages.filter((m) => m.key.includes(":")).map((m) => m.key));
+    expect(itemKeys.size).toBe(2 * SKUS.length);
+    for (const key of itemKeys) {
+      const versions = messages.filter((m) => m.key === key).sort((a, b) => a.offset - b.offset).map((m) => m.event.aggregate.version);
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    }
   });
 });

@@ -4,6 +4,7 @@ export { failureResponse, onError, notFound } from "./http/error-response.js";
 export { parseJsonBody, parseParam, parseQuery } from "./http/validate.js";
 export { createKafka, type KafkaOptions } from "./kafka/create-kafka.js";
 export { ensureTopics, type TopicSpec } from "./kafka/ensure-topics.js";
+export { storeAffinePartitioner, storePartition } from "./kafka/store-affine-partitioner.js";
 export { openReplicaStore, type ReplicaStore, type AppliedMessage, type PartitionPosition } from "./replica-store.js";
 export { startReplicaFeed, type ReplicaFeed, type ReplicaFeedStatus } from "./replica-feed.js";
 export { createFreshness, type Freshness } from "./freshness.js";

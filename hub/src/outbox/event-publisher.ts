@@ -1,4 +1,5 @@
 import type { Kafka, Producer } from "kafkajs";
+import { storeAffinePartitioner } from "@inventory/read-model";
 
 export interface OutgoingMessage {
   readonly topic: string;
@@ -15,7 +16,8 @@ export interface EventPublisher {
 
 /**
  * kafkajs adapter: an idempotent producer with one request in flight, so a retried send
- * neither duplicates nor reorders messages within a partition.
+ * neither duplicates nor reorders messages within a partition. Partitions are store-affine: all of a
+ * store's messages on one partition of each topic (`storeAffinePartitioner`).
  */
 export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: number } = {}): EventPublisher => {
   let producer: Producer | undefined;
@@ -23,7 +25,13 @@ export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: nu
   const connected = async (): Promise<Producer> => {
     if (producer) return producer;
     connecting ??= (async () => {
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3 } });
+      const p = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 3 },
+        createPartitioner: storeAffinePartitioner,
+      });
       p.on(p.events.DISCONNECT, () => {
         if (producer === p) producer = undefined;
       });

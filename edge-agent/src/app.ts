@@ -21,6 +21,7 @@ import {
   type TraceVariables,
 } from "@inventory/read-model";
 import { forwardToHub, type HubForwarderOptions } from "./hub-forwarder.js";
+import { FORWARDED_READ_PATHS, forwardMissingReads } from "./forward-missing-reads.js";
 
 export interface AgentAppDeps {
   readonly replica: ReplicaHandle;
@@ -36,7 +37,7 @@ export interface AgentAppDeps {
   readonly metrics: Metrics;
 }
 
-/** A store's agent: reads from its own replica, writes forwarded to the hub unchanged. */
+/** A store's agent: reads from its own replica (a reservation or transfer it lacks, from the hub), writes forwarded to the hub unchanged. */
 export const createAgentApp = (deps: AgentAppDeps) => {
   const app = new Hono<{ Variables: TraceVariables }>();
   app.use("*", traceId());
@@ -46,6 +47,7 @@ export const createAgentApp = (deps: AgentAppDeps) => {
   app.route("/", healthRoutes(deps.readiness));
   app.route("/", projectionRoutes(deps.replica, { auth: deps.auth, name: deps.projectionName, statusRoute: true }));
   if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
+  app.on("GET", [...FORWARDED_READ_PATHS], forwardMissingReads(deps.hub));
   app.route("/", readRoutes(deps.replica));
   app.on(
     ["POST", "PUT", "PATCH", "DELETE"],

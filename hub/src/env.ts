@@ -61,6 +61,13 @@ export const hubEnvSchema = z.object({
   KAFKA_EVENT_RETENTION_MS: z.coerce.number().int().min(-1).default(-1),
   /** `retention.ms` of the dead-letter topics the hub creates (30 days): `GET /v1/dlt` lists what they still hold. */
   KAFKA_DEAD_LETTER_RETENTION_MS: z.coerce.number().int().min(-1).default(2_592_000_000),
+  /**
+   * The chain view (a compacted topic of each stock item's latest state) is flushed at most once per this
+   * interval across all hubs, so each key has at most one record per interval. 0 turns the chain view off.
+   */
+  AVAILABILITY_COALESCE_MS: z.coerce.number().int().min(0).default(1000),
+  /** Most events one chain-view flush covers, so a flush after a long pause stays bounded. */
+  CHAIN_VIEW_MAX_EVENTS_PER_FLUSH: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** Longest wait for each step of a graceful stop (HTTP, relay, consumers, pool) before moving on. */
   SHUTDOWN_STEP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),

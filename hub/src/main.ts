@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { brokerTopic, failure, TOPICS } from "@inventory/shared";
+import { brokerTopic, CHAIN_VIEW_TOPIC, failure, TOPICS } from "@inventory/shared";
 import {
   createKafka,
   createMetrics,
@@ -21,6 +21,7 @@ import { runMigrations } from "./db/migrate.js";
 import { createCommandExecutor, createSystemCommandRunner } from "./commands/execute-command.js";
 import { startReservationExpiry } from "./reservation-expiry.js";
 import { startRetentionSweeps } from "./retention/start-retention-sweeps.js";
+import { startChainViewPublisher } from "./chain-view/start-chain-view-publisher.js";
 import { startTransferSaga } from "./transfer-saga.js";
 import { createKafkaPublisher } from "./outbox/event-publisher.js";
 import { startOutboxRelay } from "./outbox/outbox-relay.js";
@@ -93,6 +94,22 @@ const relay = startOutboxRelay({
   batchSize: env.RELAY_BATCH_SIZE,
 });
 
+const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
+const chainViewPublisher = env.AVAILABILITY_COALESCE_MS > 0 ? createKafkaPublisher(kafka) : undefined;
+const chainView = chainViewPublisher
+  ? startChainViewPublisher({
+      pool,
+      publisher: chainViewPublisher,
+      topic: chainViewTopic,
+      maxEventsPerFlush: env.CHAIN_VIEW_MAX_EVENTS_PER_FLUSH,
+      minIntervalMs: env.AVAILABILITY_COALESCE_MS,
+      coalesceMs: env.AVAILABILITY_COALESCE_MS,
+      log,
+      ensureTopic: () =>
+        ensureTopics(kafka, [{ topic: chainViewTopic, partitions: env.KAFKA_PARTITIONS, cleanupPolicy: "compact" }], env.KAFKA_REPLICATION_FACTOR),
+    })
+  : undefined;
+
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
 const replica = openReplicaHandle({ path: env.HUB_REPLICA_PATH, kafka, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
 
@@ -143,6 +160,7 @@ onShutdownSignal(
     { name: "retention sweeps", run: () => retention.stop() },
     { name: "transfer saga", run: () => saga.stop() },
     { name: "outbox relay", run: () => relay.stop() },
+    { name: "chain view", run: async () => { await chainView?.stop(); await chainViewPublisher?.close(); } },
     { name: "replica", run: () => replica.close() },
     { name: "event publisher", run: () => publisher.close() },
     { name: "dead-letter queue", run: () => deadLetters.close() },

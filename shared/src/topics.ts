@@ -10,6 +10,13 @@ export const TOPICS = {
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
 /**
+ * The chain view: a compacted topic holding each stock item's latest state (key `{storeId}:{sku}`), published
+ * by the hub at most once per key per `AVAILABILITY_COALESCE_MS`, so its rate is bounded by the keys that
+ * changed, not by the events. Not an event topic: replicas that follow `TOPICS` never read it as one.
+ */
+export const CHAIN_VIEW_TOPIC = "availability.latest";
+
+/**
  * The topic's name on the broker. A prefix lets several deployments (staging, tests, tenants) share one cluster;
  * events and the outbox always speak of the logical name.
  */

@@ -137,3 +137,13 @@ export const deadLetterReplays = pgTable(
   },
   (t) => [primaryKey({ columns: [t.topic, t.messageId] })],
 );
+
+/**
+ * How far the chain-view publisher has read the published event log (`outbox.log_position`): every item
+ * changed up to here has its latest state on the chain-view topic. One row, created by the first snapshot.
+ */
+export const chainViewPosition = pgTable("chain_view_position", {
+  name: text("name").primaryKey(),
+  logPosition: bigint("log_position", { mode: "number" }).notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

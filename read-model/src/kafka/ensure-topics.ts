@@ -5,6 +5,8 @@ export interface TopicSpec {
   readonly partitions: number;
   /** The topic's `retention.ms`; -1 keeps every message. Default -1. */
   readonly retentionMs?: number;
+  /** `compact` keeps each key's latest message (a table of latest states); default `delete`. */
+  readonly cleanupPolicy?: "compact" | "delete";
 }
 
 /**
@@ -24,7 +26,10 @@ export const ensureTopics = async (kafka: Kafka, topics: readonly TopicSpec[], r
         topic: t.topic,
         numPartitions: t.partitions,
         replicationFactor,
-        configEntries: [{ name: "retention.ms", value: String(t.retentionMs ?? -1) }],
+        configEntries: [
+          { name: "retention.ms", value: String(t.retentionMs ?? -1) },
+          ...(t.cleanupPolicy ? [{ name: "cleanup.policy", value: t.cleanupPolicy }] : []),
+        ],
       })),
     });
   } finally {

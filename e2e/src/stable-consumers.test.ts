@@ -20,6 +20,16 @@ const replicaGroups = async () => {
   }
 };
 
+const readerGroups = async () => {
+  const admin = createKafka({ brokers: [system.kafkaBrokers], clientId: "e2e-group-count" }, silentLogger).admin();
+  await admin.connect();
+  try {
+    return (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith("inventory-reader-")).sort();
+  } finally {
+    await admin.disconnect();
+  }
+};
+
 /** Events the agent's feed has handled since this process started, from its own /metrics. */
 const eventsHandledThisRun = async () => {
   const text = await (await fetch(`${system.agentUrl("S1")}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
@@ -80,7 +90,10 @@ describe("an agent's identity on the broker", () => {
 
 describe("store-affine partitions", () => {
   it("given writes at two stores, then each store's items and its registration are all on one partition, each item's events in version order", async () => {
+    const readersBefore = await readerGroups();
     const messages = await readWholeTopic(system.kafkaBrokers, `${system.topicPrefix}stock.events`);
+    // The audit read's throwaway group is gone again.
+    expect(await readerGroups()).toEqual(readersBefore);
     const partitionsOf = new Map<string, Set<number>>();
     for (const m of messages) {
       const storeId = m.key.includes(":") ? m.key.slice(0, m.key.indexOf(":")) : m.event.eventType === "StoreRegistered" ? m.key : undefined;

@@ -28,6 +28,7 @@ import type { OfflineJournal } from "./offline/journal-store.js";
 import type { OfflineSales } from "./offline/offline-sales.js";
 import { offlineRoutes } from "./offline/offline-routes.js";
 import { provisionalReads } from "./offline/provisional-reads.js";
+import { FORWARDED_READ_PATHS, forwardMissingReads } from "./forward-missing-reads.js";
 
 export interface AgentAppDeps {
   readonly replica: ReplicaHandle;
@@ -50,7 +51,7 @@ export interface AgentAppDeps {
   readonly offline?: { readonly storeId: string; readonly sales: OfflineSales; readonly journal: OfflineJournal };
 }
 
-/** A store's agent: reads from its own replica, writes forwarded to the hub unchanged. */
+/** A store's agent: reads from its own replica (a reservation or transfer it lacks, from the hub), writes forwarded to the hub unchanged. */
 export const createAgentApp = (deps: AgentAppDeps) => {
   const app = new Hono<{ Variables: TraceVariables }>();
   app.use("*", traceId());
@@ -65,6 +66,7 @@ export const createAgentApp = (deps: AgentAppDeps) => {
   if (deps.offline) app.route("/", offlineRoutes({ ...deps.offline, auth: deps.auth }));
   if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
   if (deps.offline) app.on("GET", ["/v1/availability", "/v1/items/:sku/availability"], provisionalReads(deps.offline.storeId, deps.offline.journal, deps.replica));
+  app.on("GET", [...FORWARDED_READ_PATHS], forwardMissingReads(deps.hub));
   app.route("/", readRoutes(deps.replica));
   app.route("/", stockStreamRoute(deps.stockChanges, deps.stream));
   app.on(

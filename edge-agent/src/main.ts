@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { brokerTopic, TOPICS } from "@inventory/shared";
+import { agentStreamGroupPrefix, brokerTopic, TOPICS } from "@inventory/shared";
 import {
   createKafka,
   loadKafkaSecurity,
@@ -47,7 +47,7 @@ const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
 const stockChangeFeed = startStockChangeFeed({
   kafka,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
-  groupId: `inventory-stream.agent-${env.STORE_ID}.${randomUUID().slice(0, 8)}`,
+  groupId: `${agentStreamGroupPrefix(env.STORE_ID)}${randomUUID().slice(0, 8)}`,
   log,
   changes: stockChanges,
 });

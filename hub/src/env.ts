@@ -52,6 +52,28 @@ export const hubEnvSchema = z.object({
    */
   OUTBOX_MAX_BACKLOG: z.coerce.number().int().min(1).default(100_000),
   OUTBOX_MAX_BACKLOG_AGE_MS: z.coerce.number().int().min(100).default(60_000),
+  /** How long a stored answer is replayed for its Idempotency-Key (24 h); after it a retry is a new request. */
+  IDEMPOTENCY_RETENTION_MS: z.coerce.number().int().min(1000).default(86_400_000),
+  /** How long published events stay in the outbox and so in `GET /v1/events` (7 days). */
+  OUTBOX_RETENTION_MS: z.coerce.number().int().min(1000).default(604_800_000),
+  /** Time between the sweeps that delete expired idempotency records and outbox rows. */
+  RETENTION_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Rows per DELETE statement of a sweep, so no sweep holds its locks long. */
+  RETENTION_DELETE_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /**
+   * `retention.ms` of the event topics the hub creates. -1 (forever) by default: a fresh replica still reads
+   * them from offset zero.
+   */
+  KAFKA_EVENT_RETENTION_MS: z.coerce.number().int().min(-1).default(-1),
+  /** `retention.ms` of the dead-letter topics the hub creates (30 days): `GET /v1/dlt` lists what they still hold. */
+  KAFKA_DEAD_LETTER_RETENTION_MS: z.coerce.number().int().min(-1).default(2_592_000_000),
+  /**
+   * The chain view (a compacted topic of each stock item's latest state) is flushed at most once per this
+   * interval across all hubs, so each key has at most one record per interval. 0 turns the chain view off.
+   */
+  AVAILABILITY_COALESCE_MS: z.coerce.number().int().min(0).default(1000),
+  /** Most events one chain-view flush covers, so a flush after a long pause stays bounded. */
+  CHAIN_VIEW_MAX_EVENTS_PER_FLUSH: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** Comment lines on an open change stream this often. */
   STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),

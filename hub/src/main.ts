@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { brokerTopic, failure, TOPICS } from "@inventory/shared";
+import { brokerTopic, CHAIN_VIEW_TOPIC, failure, TOPICS } from "@inventory/shared";
 import {
   createKafka,
   loadKafkaSecurity,
@@ -24,6 +24,8 @@ import { createDatabase, createPool } from "./db/database.js";
 import { runMigrations } from "./db/migrate.js";
 import { createCommandExecutor, createSystemCommandRunner } from "./commands/execute-command.js";
 import { startReservationExpiry } from "./reservation-expiry.js";
+import { startRetentionSweeps } from "./retention/start-retention-sweeps.js";
+import { startChainViewPublisher } from "./chain-view/start-chain-view-publisher.js";
 import { startTransferSaga } from "./transfer-saga.js";
 import { createKafkaPublisher } from "./outbox/event-publisher.js";
 import { startOutboxRelay } from "./outbox/outbox-relay.js";
@@ -60,11 +62,20 @@ const execute = createCommandExecutor({
   log,
   lanes: { lanes: env.COMMAND_LANES, maxBatch: env.COMMAND_BATCH_MAX, maxQueued: env.COMMAND_QUEUE_MAX, maxWaitMs: env.COMMAND_QUEUE_WAIT_MS },
   observeBatch: (size) => metrics.commandBatchSize.observe(size),
+  idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_MS,
 });
 if (env.SEED_DEMO && (await seedDemoData(db, execute))) log.info("seeded demo stores and products");
 
 const runSystemCommand = createSystemCommandRunner({ db, log });
 const expiry = startReservationExpiry({ db, run: runSystemCommand, log, metrics });
+const retention = startRetentionSweeps({
+  pool,
+  log,
+  idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_MS,
+  outboxRetentionMs: env.OUTBOX_RETENTION_MS,
+  sweepIntervalMs: env.RETENTION_SWEEP_INTERVAL_MS,
+  deleteBatchSize: env.RETENTION_DELETE_BATCH,
+});
 const saga = startTransferSaga({
   kafka,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.transfer),
@@ -82,7 +93,10 @@ const relay = startOutboxRelay({
   ensureTopics: () =>
     ensureTopics(
       kafka,
-      [...topics, ...topics.map(deadLetterTopic)].map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS })),
+      [
+        ...topics.map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS, retentionMs: env.KAFKA_EVENT_RETENTION_MS })),
+        ...topics.map((topic) => ({ topic: deadLetterTopic(topic), partitions: env.KAFKA_PARTITIONS, retentionMs: env.KAFKA_DEAD_LETTER_RETENTION_MS })),
+      ],
       env.KAFKA_REPLICATION_FACTOR,
     ),
   log,
@@ -90,6 +104,22 @@ const relay = startOutboxRelay({
   metrics,
   batchSize: env.RELAY_BATCH_SIZE,
 });
+
+const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
+const chainViewPublisher = env.AVAILABILITY_COALESCE_MS > 0 ? createKafkaPublisher(kafka) : undefined;
+const chainView = chainViewPublisher
+  ? startChainViewPublisher({
+      pool,
+      publisher: chainViewPublisher,
+      topic: chainViewTopic,
+      maxEventsPerFlush: env.CHAIN_VIEW_MAX_EVENTS_PER_FLUSH,
+      minIntervalMs: env.AVAILABILITY_COALESCE_MS,
+      coalesceMs: env.AVAILABILITY_COALESCE_MS,
+      log,
+      ensureTopic: () =>
+        ensureTopics(kafka, [{ topic: chainViewTopic, partitions: env.KAFKA_PARTITIONS, cleanupPolicy: "compact" }], env.KAFKA_REPLICATION_FACTOR),
+    })
+  : undefined;
 
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
 const replica = openReplicaHandle({ path: env.HUB_REPLICA_PATH, kafka, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
@@ -161,8 +191,10 @@ onShutdownSignal(
     closeHttpServer(server),
     { name: "stock change stream", run: () => stockChangeFeed.stop() },
     { name: "reservation expiry", run: () => expiry.stop() },
+    { name: "retention sweeps", run: () => retention.stop() },
     { name: "transfer saga", run: () => saga.stop() },
     { name: "outbox relay", run: () => relay.stop() },
+    { name: "chain view", run: async () => { await chainView?.stop(); await chainViewPublisher?.close(); } },
     { name: "replica", run: () => replica.close() },
     { name: "event publisher", run: () => publisher.close() },
     { name: "dead-letter queue", run: () => deadLetters.close() },

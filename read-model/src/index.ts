@@ -5,6 +5,7 @@ export { parseJsonBody, parseParam, parseQuery } from "./http/validate.js";
 export { createKafka, type KafkaOptions } from "./kafka/create-kafka.js";
 export { kafkaSecurityEnvSchema, kafkaSecurityProblems, loadKafkaSecurity, type KafkaSecurity, type KafkaSecurityEnv } from "./kafka/kafka-security.js";
 export { ensureTopics, type TopicSpec } from "./kafka/ensure-topics.js";
+export { storeAffinePartitioner, storePartition } from "./kafka/store-affine-partitioner.js";
 export { openReplicaStore, type ReplicaStore, type AppliedMessage, type PartitionPosition } from "./replica-store.js";
 export { startReplicaFeed, type ReplicaFeed, type ReplicaFeedStatus } from "./replica-feed.js";
 export { createFreshness, type Freshness } from "./freshness.js";

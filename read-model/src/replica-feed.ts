@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Consumer, Kafka, KafkaMessage } from "kafkajs";
 import { projectEvent } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
@@ -65,10 +64,18 @@ export interface ReplicaFeed {
 }
 
 /**
+ * The replica's one identity on the broker: its name and its file's epoch, so restarts rejoin the same
+ * group (none piles up on the brokers), and a wiped or rebuilt file, whose positions start afresh, gets a
+ * group of its own. Nothing is ever committed to it: positions live in the replica file.
+ */
+export const replicaGroupId = (replicaId: string, epoch: string): string => `inventory-replica.${replicaId}.${epoch.slice(0, 8)}`;
+
+/**
  * Feeds a replica from Kafka. Positions live in the replica file, written in the same SQLite transaction
  * as the rows; the consumer seeks to them on joining, and skips anything below them, so a redelivery never
- * applies twice. Kafka's own group offsets are not used: every run joins a fresh group, so a restarted
- * process never waits for its crashed predecessor to leave the group.
+ * applies twice. Kafka's own group offsets are not used (nothing is committed); the group only names the
+ * replica on the broker. A process restarted after a crash waits at most the 6 s session timeout for its
+ * predecessor's place in the group, serving reads from its file meanwhile; a graceful stop leaves at once.
  * Starts in the background and keeps retrying, so reads are served from the replica while Kafka is away.
  */
 export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
@@ -167,9 +174,10 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
 
   const createConsumer = (): Consumer => {
     const c = options.kafka.consumer({
-      groupId: `inventory-replica.${options.replicaId}.${store.epoch.slice(0, 8)}.${randomUUID().slice(0, 8)}`,
+      groupId: replicaGroupId(options.replicaId, store.epoch),
       maxWaitTimeInMs: idleFetchMs,
-      sessionTimeout: 10_000,
+      // The broker's smallest: a restart after a crash waits this long for the dead member's place at most.
+      sessionTimeout: 6_000,
       heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },

@@ -11,7 +11,9 @@ describe("Kafka ACLs per identity", () => {
     expect(grants.some((g) => g.operations.includes("ALL") || g.operations.includes("CREATE") || g.resourceType === "CLUSTER")).toBe(false);
     expect(grants.filter((g) => g.resourceType === "GROUP")).toEqual([
       { principal: "User:agent-S1", resourceType: "GROUP", resourceName: "inventory-replica.agent-S1.", patternType: "PREFIXED", operations: ["READ", "DESCRIBE"] },
+      { principal: "User:agent-S1", resourceType: "GROUP", resourceName: "inventory-stream.agent-S1.", patternType: "PREFIXED", operations: ["READ", "DESCRIBE"] },
     ]);
+    expect(on("p.availability.latest")).toEqual(["READ", "DESCRIBE"]);
   });
 
   it("given stores S1 and S10, when their group prefixes are compared, then neither covers the other's groups", () => {
@@ -22,6 +24,7 @@ describe("Kafka ACLs per identity", () => {
     const grants = hubKafkaAcls("t1.");
     expect(grants.filter((g) => g.resourceType === "TOPIC").map((g) => g.resourceName)).toEqual([
       "t1.stock.events", "t1.reservation.events", "t1.transfer.events", "t1.stock.events.dlt", "t1.reservation.events.dlt", "t1.transfer.events.dlt",
+      "t1.availability.latest",
     ]);
     expect(grants.filter((g) => g.resourceType === "GROUP").map((g) => g.resourceName)).toEqual(["inventory-", "t1.inventory-"]);
     expect(hubKafkaAcls("").filter((g) => g.resourceType === "GROUP")).toHaveLength(1);

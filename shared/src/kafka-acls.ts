@@ -1,4 +1,4 @@
-import { brokerTopic, TOPICS } from "./topics.js";
+import { brokerTopic, CHAIN_VIEW_TOPIC, TOPICS } from "./topics.js";
 
 export type KafkaAclResource = "TOPIC" | "GROUP" | "CLUSTER";
 export type KafkaAclOperation = "ALL" | "READ" | "WRITE" | "CREATE" | "DESCRIBE" | "DESCRIBE_CONFIGS" | "IDEMPOTENT_WRITE";
@@ -22,6 +22,9 @@ export const agentKafkaUser = (storeId: string): string => `agent-${storeId}`;
  */
 export const agentConsumerGroupPrefix = (storeId: string): string => `inventory-replica.${agentKafkaUser(storeId)}.`;
 
+/** An agent's change-stream consumer (`GET /v1/stream/stock`) joins `inventory-stream.agent-<storeId>.<run>`. */
+export const agentStreamGroupPrefix = (storeId: string): string => `inventory-stream.${agentKafkaUser(storeId)}.`;
+
 const eventTopics = (prefix: string) => Object.values(TOPICS).map((t) => brokerTopic(prefix, t));
 const deadLetterTopics = (prefix: string) => eventTopics(prefix).map((t) => `${t}.dlt`);
 
@@ -32,7 +35,7 @@ const deadLetterTopics = (prefix: string) => eventTopics(prefix).map((t) => `${t
  */
 export const hubKafkaAcls = (prefix: string): KafkaAclGrant[] => {
   const principal = `User:${HUB_KAFKA_USER}`;
-  const topics = [...eventTopics(prefix), ...deadLetterTopics(prefix)];
+  const topics = [...eventTopics(prefix), ...deadLetterTopics(prefix), brokerTopic(prefix, CHAIN_VIEW_TOPIC)];
   const groupPrefixes = [...new Set(["inventory-", `${prefix}inventory-`])];
   return [
     ...topics.map((resourceName): KafkaAclGrant => ({ principal, resourceType: "TOPIC", resourceName, patternType: "LITERAL", operations: ["ALL"] })),
@@ -43,14 +46,19 @@ export const hubKafkaAcls = (prefix: string): KafkaAclGrant[] => {
 
 /**
  * One store's agent: read the event topics (its replica holds the whole chain's stock, so it reads every
- * partition), write only to their dead-letter topics, and join only its own consumer groups. It cannot
+ * partition) and the chain view, write only to the event topics' dead-letter topics, and join only its own
+ * consumer groups (its replica's and its change stream's). It cannot
  * publish events, create topics, or read another store's groups.
  */
 export const agentKafkaAcls = (prefix: string, storeId: string): KafkaAclGrant[] => {
   const principal = `User:${agentKafkaUser(storeId)}`;
   return [
-    ...eventTopics(prefix).map((resourceName): KafkaAclGrant => ({ principal, resourceType: "TOPIC", resourceName, patternType: "LITERAL", operations: ["READ", "DESCRIBE"] })),
+    ...[...eventTopics(prefix), brokerTopic(prefix, CHAIN_VIEW_TOPIC)].map(
+      (resourceName): KafkaAclGrant => ({ principal, resourceType: "TOPIC", resourceName, patternType: "LITERAL", operations: ["READ", "DESCRIBE"] }),
+    ),
     ...deadLetterTopics(prefix).map((resourceName): KafkaAclGrant => ({ principal, resourceType: "TOPIC", resourceName, patternType: "LITERAL", operations: ["WRITE", "DESCRIBE"] })),
-    { principal, resourceType: "GROUP", resourceName: agentConsumerGroupPrefix(storeId), patternType: "PREFIXED", operations: ["READ", "DESCRIBE"] },
+    ...[agentConsumerGroupPrefix(storeId), agentStreamGroupPrefix(storeId)].map(
+      (resourceName): KafkaAclGrant => ({ principal, resourceType: "GROUP", resourceName, patternType: "PREFIXED", operations: ["READ", "DESCRIBE"] }),
+    ),
   ];
 };

@@ -13,6 +13,8 @@ export interface TestSystem {
   agentUrl(storeId: string): string;
   /** The hub's own database, for assertions on the source of truth. */
   readonly db: pg.Pool;
+  /** Its URL, for a second hub on the same database. */
+  readonly databaseUrl: string;
   readonly topicPrefix: string;
   readonly kafkaBrokers: string;
   readonly hubPort: number;
@@ -104,6 +106,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<TestSyst
     agent: (storeId) => apiClient(agentUrl(storeId)),
     agentUrl,
     db,
+    databaseUrl,
     topicPrefix,
     kafkaBrokers,
     hubPort,

@@ -56,6 +56,9 @@ interface AnswerToStore {
   readonly at: Date;
 }
 
+/** How long a stored answer is replayed, as the major payment APIs do: 24 hours. */
+export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 86_400_000;
+
 /** The advisory lock that keeps two transactions from running one key at once; the same name on every path. */
 const keyLockName = (r: CommandRequest) => `${r.scope.length}:${r.scope}:${r.idempotencyKey}`;
 const answerKey = (scope: string, key: string) => `${scope.length}:${scope}:${key}`;
@@ -71,16 +74,19 @@ const tryLockKeys = async (tx: Transaction, requests: readonly CommandRequest[])
   return result.rows.map((r) => r.locked);
 };
 
-const readStoredAnswers = async (tx: Transaction, requests: readonly CommandRequest[]): Promise<Map<string, StoredAnswer>> => {
+/** A stored answer older than `notBefore` has expired: its key starts a new request, as if never used. */
+const readStoredAnswers = async (tx: Transaction, requests: readonly CommandRequest[], notBefore: Date): Promise<Map<string, StoredAnswer>> => {
   if (requests.length === 0) return new Map();
   const result = await tx.execute<{ scope: string; key: string; fingerprint: string; status_code: number; response: StoredReply }>(sql`
     SELECT scope, key, fingerprint, status_code, response FROM ${idempotencyRecords}
-    WHERE (scope, key) IN (SELECT * FROM unnest(${sql.param(requests.map((r) => r.scope))}::text[], ${sql.param(requests.map((r) => r.idempotencyKey))}::text[]))`);
+    WHERE (scope, key) IN (SELECT * FROM unnest(${sql.param(requests.map((r) => r.scope))}::text[], ${sql.param(requests.map((r) => r.idempotencyKey))}::text[]))
+      AND created_at >= ${notBefore.toISOString()}::timestamptz`);
   return new Map(
     result.rows.map((r) => [answerKey(r.scope, r.key), { fingerprint: r.fingerprint, statusCode: r.status_code, response: r.response }]),
   );
 };
 
+/** A key reaches this insert only when it has no live answer: an expired one not yet swept is replaced. */
 const storeAnswers = async (tx: Transaction, answers: readonly AnswerToStore[]): Promise<void> => {
   if (answers.length === 0) return;
   const column = <T>(pick: (a: AnswerToStore) => T) => sql.param(answers.map(pick));
@@ -88,7 +94,9 @@ const storeAnswers = async (tx: Transaction, answers: readonly AnswerToStore[]):
     INSERT INTO ${idempotencyRecords} (scope, key, fingerprint, status_code, response, created_at)
     SELECT * FROM unnest(${column((a) => a.request.scope)}::text[], ${column((a) => a.request.idempotencyKey)}::text[],
       ${column((a) => a.request.fingerprint)}::text[], ${column((a) => a.reply.status)}::int[],
-      ${column((a) => JSON.stringify(a.reply))}::json[], ${column((a) => a.at.toISOString())}::timestamptz[])`);
+      ${column((a) => JSON.stringify(a.reply))}::json[], ${column((a) => a.at.toISOString())}::timestamptz[])
+    ON CONFLICT (scope, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, status_code = EXCLUDED.status_code,
+      response = EXCLUDED.response, created_at = EXCLUDED.created_at`);
 };
 
 const replayOf = (stored: StoredAnswer, request: CommandRequest): BatchOutcome =>
@@ -104,7 +112,7 @@ const replayOf = (stored: StoredAnswer, request: CommandRequest): BatchOutcome =
  * The keys in one batch must be distinct (the lanes keep a second use of a key for the next batch).
  */
 export const runCommandBatch = async (
-  deps: { db: Database; now: () => Date; newId: () => string },
+  deps: { db: Database; now: () => Date; newId: () => string; idempotencyRetentionMs?: number },
   commands: readonly QueuedCommand[],
 ): Promise<BatchOutcome[]> => {
   let committing = false;
@@ -112,7 +120,8 @@ export const runCommandBatch = async (
     return await deps.db.transaction(async (tx) => {
       const outcomes: BatchOutcome[] = [];
       const locked = await tryLockKeys(tx, commands.map((c) => c.request));
-      const stored = await readStoredAnswers(tx, commands.filter((_, i) => locked[i]).map((c) => c.request));
+      const notBefore = new Date(deps.now().getTime() - (deps.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS));
+      const stored = await readStoredAnswers(tx, commands.filter((_, i) => locked[i]).map((c) => c.request), notBefore);
       const answers: AnswerToStore[] = [];
       const events: OutboxEntry[] = [];
       let opening: SavepointOpening = OPEN_SAVEPOINT.first;

@@ -37,6 +37,8 @@ export interface CommandExecutorOptions {
   readonly lanes?: Omit<CommandLaneOptions, "run">;
   /** Sizes of the batches committed, for /metrics. */
   readonly observeBatch?: (size: number) => void;
+  /** How long a stored answer is replayed for its key; after it a retry is a new request. Default 24 h. */
+  readonly idempotencyRetentionMs?: number;
 }
 
 /**
@@ -49,7 +51,12 @@ export interface CommandExecutorOptions {
  * one commit for many commands. Every other command runs alone in the same way.
  */
 export const createCommandExecutor = (options: CommandExecutorOptions) => {
-  const deps = { db: options.db, now: options.now ?? (() => new Date()), newId: options.newId ?? randomUUID };
+  const deps = {
+    db: options.db,
+    now: options.now ?? (() => new Date()),
+    newId: options.newId ?? randomUUID,
+    ...(options.idempotencyRetentionMs !== undefined ? { idempotencyRetentionMs: options.idempotencyRetentionMs } : {}),
+  };
   const run = async (commands: readonly QueuedCommand[]) => {
     options.observeBatch?.(commands.length);
     return runCommandBatch(deps, commands);

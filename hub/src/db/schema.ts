@@ -42,7 +42,10 @@ export const stockItems = pgTable(
   ],
 );
 
-/** The first response to each (caller, Idempotency-Key), committed with the state change it describes. */
+/**
+ * The first response to each (caller, Idempotency-Key), committed with the state change it describes.
+ * Kept for `IDEMPOTENCY_RETENTION_MS` (24 h by default); after that a retry under the key is a new request.
+ */
 export const idempotencyRecords = pgTable(
   "idempotency_records",
   {
@@ -59,7 +62,7 @@ export const idempotencyRecords = pgTable(
 
 /**
  * Domain events, written in the command's transaction and published by the relay.
- * Rows are kept after publishing: they are the hub's event log.
+ * Published rows are kept for `OUTBOX_RETENTION_MS` (7 days by default): they are the hub's event log.
  */
 export const outbox = pgTable(
   "outbox",
@@ -83,6 +86,7 @@ export const outbox = pgTable(
   (t) => [
     index("outbox_unpublished_idx").on(t.id).where(sql`${t.publishedAt} IS NULL`),
     index("outbox_item_idx").on(t.sku, t.storeId, t.logPosition),
+    index("outbox_published_at_idx").on(t.publishedAt).where(sql`${t.publishedAt} IS NOT NULL`),
   ],
 );
 
@@ -142,3 +146,13 @@ export const deadLetterReplays = pgTable(
   },
   (t) => [primaryKey({ columns: [t.topic, t.messageId] })],
 );
+
+/**
+ * How far the chain-view publisher has read the published event log (`outbox.log_position`): every item
+ * changed up to here has its latest state on the chain-view topic. One row, created by the first snapshot.
+ */
+export const chainViewPosition = pgTable("chain_view_position", {
+  name: text("name").primaryKey(),
+  logPosition: bigint("log_position", { mode: "number" }).notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,4 +1,5 @@
 import type { Kafka, Producer } from "kafkajs";
+import { storeAffinePartitioner } from "@inventory/read-model";
 import { expectedPartitions, unacknowledgedPartitions } from "./unacknowledged-partitions.js";
 
 export interface OutgoingMessage {
@@ -16,7 +17,8 @@ export interface EventPublisher {
 
 /**
  * kafkajs adapter: an idempotent producer with one request in flight, so a retried send
- * neither duplicates nor reorders messages within a partition. A send resolves only when every partition it
+ * neither duplicates nor reorders messages within a partition. Partitions are store-affine: all of a
+ * store's messages on one partition of each topic (`storeAffinePartitioner`). A send resolves only when every partition it
  * put messages on acknowledged them (see unacknowledged-partitions.ts); otherwise it fails and the relay
  * sends the batch again.
  */
@@ -37,7 +39,13 @@ export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: nu
   const connected = async (): Promise<Producer> => {
     if (producer) return producer;
     connecting ??= (async () => {
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3 } });
+      const p = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 3 },
+        createPartitioner: storeAffinePartitioner,
+      });
       p.on(p.events.DISCONNECT, () => {
         if (producer === p) producer = undefined;
       });

@@ -1,9 +1,9 @@
-import kafkajs from "kafkajs";
+import { storeAffinePartitioner } from "@inventory/read-model";
 
-/** kafkajs's own default partitioner: a keyed message goes to murmur2(key) mod the topic's partition count. */
-const partitioner = kafkajs.Partitioners.DefaultPartitioner();
+/** The relay producer's own partitioner (store-affine: murmur2 of the key's store part mod the partition count). */
+const partitioner = storeAffinePartitioner();
 
-/** The `topic:partition` places a batch of keyed messages lands on, as kafkajs places them. */
+/** The `topic:partition` places a batch of keyed messages lands on, as the relay's producer places them. */
 export const expectedPartitions = (messages: readonly { topic: string; key: string }[], partitionCount: (topic: string) => number): Set<string> => {
   const places = new Set<string>();
   for (const m of messages) {

@@ -11,9 +11,22 @@ export interface TopicMessage {
 const headerText = (headers: IHeaders | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString() : String(v ?? "")]));
 
+/** The throwaway group goes once the read is done, so reads never pile groups up on the broker. */
+const deleteGroup = async (kafka: Kafka, groupId: string) => {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch {
+    // Left behind, it is an empty group without offsets, which the broker expires on its own.
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+};
+
 /**
- * Reads a topic from offset zero up to the end it had when the call began, with a throwaway consumer group.
- * For audits and the operators' dead-letter view, not for the hot path.
+ * Reads a topic from offset zero up to the end it had when the call began, with a throwaway consumer group
+ * deleted afterwards. For audits and the operators' dead-letter view, not for the hot path.
  */
 export const readTopicToEnd = async (kafka: Kafka, topic: string, options: { timeoutMs?: number } = {}): Promise<TopicMessage[]> => {
   const admin = kafka.admin();
@@ -27,7 +40,8 @@ export const readTopicToEnd = async (kafka: Kafka, topic: string, options: { tim
   const remaining = new Set([...ends].filter(([, end]) => end > 0).map(([p]) => p));
   const messages: TopicMessage[] = [];
   if (remaining.size === 0) return messages;
-  const consumer = kafka.consumer({ groupId: `inventory-reader-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100 });
+  const groupId = `inventory-reader-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -49,6 +63,7 @@ export const readTopicToEnd = async (kafka: Kafka, topic: string, options: { tim
     });
   } finally {
     await consumer.disconnect();
+    await deleteGroup(kafka, groupId);
   }
   return messages.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
 };

@@ -1,0 +1,124 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Kafka } from "kafkajs";
+import { chainViewRecordSchema, type ChainViewRecord } from "@inventory/shared";
+import { createKafka, ensureTopics, readTopicToEnd, silentLogger } from "@inventory/read-model";
+import { createPool } from "../db/database.js";
+import { runMigrations } from "../db/migrate.js";
+import { createScratchDatabase } from "../db/scratch-database.js";
+import { createKafkaPublisher, type EventPublisher } from "../outbox/event-publisher.js";
+import { flushChainView } from "./publish-chain-view.js";
+
+let pool: pg.Pool;
+let kafka: Kafka;
+let publisher: EventPublisher;
+const topic = `cv${randomBytes(4).toString("hex")}.availability.latest`;
+const flush = (overrides: { minIntervalMs?: number; maxEventsPerFlush?: number } = {}) =>
+  flushChainView({ pool, publisher, topic, maxEventsPerFlush: overrides.maxEventsPerFlush ?? 1000, minIntervalMs: overrides.minIntervalMs ?? 0 });
+
+/** Every record on the topic, in offset order per partition. */
+const records = async () =>
+  (await readTopicToEnd(kafka, topic)).map((m) => ({ key: m.key!.toString(), record: chainViewRecordSchema.parse(JSON.parse(m.value!.toString())) }));
+const latestByKey = (all: { key: string; record: ChainViewRecord }[]) => new Map(all.map((r) => [r.key, r.record]));
+
+/** A published stock event for an item, as the relay leaves it in the outbox. */
+const published = async (storeId: string, sku: string, version: number, onHand: number) => {
+  const event = {
+    eventId: randomUUID(),
+    eventType: "StockAdjusted",
+    eventVersion: 1,
+    occurredAt: new Date(Date.UTC(2026, 11, 1, 12, 0, version)).toISOString(),
+    aggregate: { type: "stock-item", id: `${storeId}:${sku}`, version },
+    payload: { storeId, sku, onHand, reserved: 1, inTransit: 0, delta: 1, reason: "manual" },
+    traceId: "t",
+  };
+  await pool.query(
+    `INSERT INTO outbox (event_id, topic, message_key, event, store_id, sku, published_at, log_position)
+     VALUES ($1, 'stock.events', $2, $3, $4, $5, now(), nextval('event_log_position'))`,
+    [event.eventId, `${storeId}:${sku}`, JSON.stringify(event), storeId, sku],
+  );
+};
+
+beforeAll(async () => {
+  pool = createPool({ url: await createScratchDatabase("chainview"), poolSize: 4, statementTimeoutMs: 5000, connectTimeoutMs: 2000 });
+  await runMigrations(pool);
+  await pool.query("INSERT INTO stores (store_id, name) VALUES ('S1', 'one'), ('S2', 'two')");
+  await pool.query("INSERT INTO products (sku, name) VALUES ('A', 'a'), ('B', 'b'), ('C', 'c')");
+  await pool.query(`INSERT INTO stock_items (store_id, sku, on_hand, reserved, in_transit, version) VALUES
+    ('S1', 'A', 10, 2, 0, 3), ('S1', 'B', 5, 0, 1, 1), ('S2', 'A', 7, 0, 0, 2)`);
+  kafka = createKafka({ brokers: [process.env.TEST_KAFKA_BROKERS ?? "127.0.0.1:19092"], clientId: "chain-view-test" }, silentLogger);
+  await ensureTopics(kafka, [{ topic, partitions: 3, cleanupPolicy: "compact" }], 1);
+  publisher = createKafkaPublisher(kafka);
+});
+afterAll(async () => {
+  await publisher?.close();
+  await pool?.end();
+});
+
+describe("the chain view on a compacted topic", () => {
+  it("given a deployment's first flush, then every stock item's current state is published once, with its version", async () => {
+    const first = await flush();
+    expect(first).toMatchObject({ ran: true, published: 3, position: 0 });
+    const view = latestByKey(await records());
+    expect([...view.keys()].sort()).toEqual(["S1:A", "S1:B", "S2:A"]);
+    expect(view.get("S1:A")).toMatchObject({ storeId: "S1", sku: "A", onHand: 10, reserved: 2, available: 8, version: 3 });
+    expect(view.get("S1:B")).toMatchObject({ inTransit: 1, version: 1 });
+  });
+
+  it("given fifty events on one item and one on another since, when flushed, then one record each with the latest state, and nothing for a flush with no news", async () => {
+    const before = (await records()).length;
+    for (let v = 4; v < 54; v++) await published("S1", "A", v, 100 + v);
+    await published("S2", "A", 3, 6);
+    await pool.query(
+      `INSERT INTO outbox (event_id, topic, message_key, event, sku, published_at, log_position)
+       VALUES ($1, 'stock.events', 'C', '{"eventType":"ProductCreated"}', 'C', now(), nextval('event_log_position'))`,
+      [randomUUID()],
+    );
+    expect(await flush()).toMatchObject({ ran: true, published: 2 });
+    const all = await records();
+    expect(all.length - before).toBe(2);
+    const view = latestByKey(all);
+    expect(view.get("S1:A")).toMatchObject({ onHand: 153, version: 53, available: 152, lastEventAt: new Date(Date.UTC(2026, 11, 1, 12, 0, 53)).toISOString() });
+    expect(view.get("S2:A")).toMatchObject({ onHand: 6, version: 3 });
+    expect(await flush()).toMatchObject({ ran: true, published: 0 });
+    expect((await records()).length - before).toBe(2);
+  });
+
+  it("given a flush within the coalescing interval of the last one that published, then it publishes nothing until the interval has passed", async () => {
+    await published("S1", "B", 2, 9);
+    expect(await flush()).toMatchObject({ ran: true, published: 1 });
+    await published("S1", "B", 3, 8);
+    expect(await flush({ minIntervalMs: 60_000 })).toMatchObject({ ran: false, published: 0 });
+    expect(latestByKey(await records()).get("S1:B")).toMatchObject({ version: 2 });
+    expect(await flush({ minIntervalMs: 0 })).toMatchObject({ ran: true, published: 1 });
+    expect(latestByKey(await records()).get("S1:B")).toMatchObject({ version: 3, onHand: 8 });
+  });
+
+  it("given more changed keys than one flush takes, then flushes go on from where the last stopped and lose none", async () => {
+    for (let i = 0; i < 10; i++) await published("S2", "A", 4 + i, 50 + i);
+    const sizes: number[] = [];
+    for (;;) {
+      const f = await flush({ maxEventsPerFlush: 4 });
+      if (f.published === 0) break;
+      sizes.push(f.published);
+    }
+    // Four events per flush, all of one key: one record each flush, the last with the final state.
+    expect(sizes).toEqual([1, 1, 1]);
+    expect(latestByKey(await records()).get("S2:A")).toMatchObject({ version: 13, onHand: 59 });
+  });
+
+  it("given another hub flushing, then this one skips the tick instead of waiting or publishing twice", async () => {
+    await published("S1", "A", 54, 1);
+    const holder = await pool.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT pg_advisory_xact_lock(7420003)");
+      expect(await flush()).toMatchObject({ ran: false, published: 0 });
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+    }
+    expect(await flush()).toMatchObject({ ran: true, published: 1 });
+  });
+});

@@ -1,0 +1,69 @@
+import type pg from "pg";
+import type { Logger } from "@inventory/read-model";
+import { deleteExpiredRows, IDEMPOTENCY_RECORDS, PUBLISHED_OUTBOX_ROWS } from "./delete-expired-rows.js";
+
+export interface RetentionOptions {
+  readonly pool: pg.Pool;
+  readonly log: Logger;
+  /** How long a stored answer is replayed for its Idempotency-Key. */
+  readonly idempotencyRetentionMs: number;
+  /** How long a published event stays in the outbox, and so in `GET /v1/events`. */
+  readonly outboxRetentionMs: number;
+  /** Time between sweeps. */
+  readonly sweepIntervalMs: number;
+  /** Rows per DELETE statement. */
+  readonly deleteBatchSize: number;
+  readonly now?: () => Date;
+}
+
+export interface RetentionSweeps {
+  /** Runs one sweep now (also used by tests); answers the rows deleted from each table. */
+  sweep(): Promise<{ idempotencyRecords: number; outboxRows: number }>;
+  stop(): Promise<void>;
+}
+
+/** Batches per table per sweep: at the default 1,000 rows, up to 100,000 rows a minute per table. */
+const MAX_BATCHES_PER_SWEEP = 100;
+
+/**
+ * Keeps the two tables that would otherwise grow forever at their promised size: idempotency records past
+ * their window and outbox rows published longer ago than the events timeline promises. Every hub runs it;
+ * their deletes skip each other's rows.
+ */
+export const startRetentionSweeps = (options: RetentionOptions): RetentionSweeps => {
+  const now = options.now ?? (() => new Date());
+  const batch = { batchSize: options.deleteBatchSize, maxBatches: MAX_BATCHES_PER_SWEEP };
+  let running = true;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+
+  const sweep = async () => {
+    const at = now().getTime();
+    const idempotencyRecords = await deleteExpiredRows(options.pool, IDEMPOTENCY_RECORDS, new Date(at - options.idempotencyRetentionMs), batch);
+    const outboxRows = await deleteExpiredRows(options.pool, PUBLISHED_OUTBOX_ROWS, new Date(at - options.outboxRetentionMs), batch);
+    if (idempotencyRecords + outboxRows > 0) options.log.info("retention sweep deleted expired rows", { idempotencyRecords, outboxRows, traceId: "retention" });
+    return { idempotencyRecords, outboxRows };
+  };
+
+  const tick = () => {
+    current = sweep()
+      .catch((err: unknown) => options.log.warn("retention sweep failed; will retry", { error: String(err), traceId: "retention" }))
+      .finally(() => {
+        if (running) timer = setTimeout(tick, options.sweepIntervalMs);
+      });
+  };
+  timer = setTimeout(tick, options.sweepIntervalMs);
+
+  return {
+    sweep: () => {
+      const run = sweep();
+      current = run.catch(() => undefined);
+      return run;
+    },
+    stop: async () => {
+      running = false;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+};

@@ -1,4 +1,4 @@
-# Sourced by setup.sh, dev.sh, test.sh and bench.sh: puts Node.js 24 LTS first on PATH.
+# Sourced by setup.sh and by every deploy script that runs the product (dev, test, bench): puts Node.js 24 LTS first on PATH.
 # Where the machine's node is older, Node 24 is installed from the npm registry (the `node` package) into
 # .data/runtime/, outside the project's node_modules (a later `npm ci` would prune its headers there), and
 # native modules (better-sqlite3) are compiled against its headers.

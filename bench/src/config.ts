@@ -72,7 +72,13 @@ const required = (name: string): string => {
 
 export const readConfig = (): BenchConfig => {
   const quick = process.env.BENCH_QUICK === "1" || process.env.BENCH_QUICK === "true";
-  const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim()).filter(Boolean)) : null;
+  const only = process.env.BENCH_ONLY
+    ? new Set(
+        process.env.BENCH_ONLY.split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+    : null;
   return {
     quick,
     durationS: num("BENCH_DURATION_S", quick ? 3 : 30),

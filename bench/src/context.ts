@@ -44,7 +44,7 @@ export const observe = async <T>(ctx: BenchContext, work: () => Promise<T>): Pro
   const machinePct = machine.stop();
   const tracked = Object.values(perProcess).reduce((a, b) => a + b, 0);
   // What the machine spent outside the benchmark's own processes: other people's work on a shared box.
-  const cpuPct = { ...perProcess, other: Math.max(0, Math.round((machinePct * cpus().length) - tracked)), machine: machinePct };
+  const cpuPct = { ...perProcess, other: Math.max(0, Math.round(machinePct * cpus().length - tracked)), machine: machinePct };
   const elapsedS = (performance.now() - started) / 1000;
   // pg_stat_database is updated when a backend reports, at most every 500 ms: wait so the counter is current.
   await new Promise((r) => setTimeout(r, 600));

@@ -75,7 +75,8 @@ export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
   };
 };
 
-const percentile = (sorted: readonly number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /**
  * An open-loop load: request i is due at start + i / rate, whatever became of the ones before it, and its
@@ -98,18 +99,21 @@ const runOpenLoop = async (options: LoadOptions & { overallRate: number }): Prom
     new Promise<void>((resolve) => {
       const r = options.next();
       const headers: Record<string, string> = { ...r.headers, ...(r.body !== undefined ? { "content-type": "application/json" } : {}) };
-      const req = request({ host: target.hostname, port: target.port, method: r.method, path: r.path, headers, agent, timeout: timeoutMs }, (res) => {
-        res.resume();
-        res.on("end", () => {
-          statusCounts[res.statusCode!] = (statusCounts[res.statusCode!] ?? 0) + 1;
-          if (res.statusCode! >= 200 && res.statusCode! < 300) latencies.push(performance.now() - dueAt);
-          resolve();
-        });
-        res.on("error", () => {
-          errors += 1;
-          resolve();
-        });
-      });
+      const req = request(
+        { host: target.hostname, port: target.port, method: r.method, path: r.path, headers, agent, timeout: timeoutMs },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            statusCounts[res.statusCode!] = (statusCounts[res.statusCode!] ?? 0) + 1;
+            if (res.statusCode! >= 200 && res.statusCode! < 300) latencies.push(performance.now() - dueAt);
+            resolve();
+          });
+          res.on("error", () => {
+            errors += 1;
+            resolve();
+          });
+        },
+      );
       req.on("timeout", () => {
         timeouts += 1;
         req.destroy(new Error("timed out"));

@@ -30,7 +30,10 @@ const wanted = (figure: string) => config.only === null || config.only.has(figur
 
 /** The busiest moment of other people's work on the machine during a figure, from the observed CPU. */
 const otherCpuNote = (all: Record<string, any>): string => {
-  const seen = JSON.stringify(all).match(/"other":\d+/g)?.map((m) => Number(m.slice(8))) ?? [];
+  const seen =
+    JSON.stringify(all)
+      .match(/"other":\d+/g)
+      ?.map((m) => Number(m.slice(8))) ?? [];
   const worst = Math.max(0, ...seen);
   return worst > 20
     ? `Note: processes outside the benchmark used up to ${worst} % of a core during the runs (shared machine); the figures are lower than on a quiet one.`
@@ -49,7 +52,8 @@ const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 mkdirSync(`${config.dataDir}/replicas`, { recursive: true });
 
 const profileDir = `${config.dataDir}/profiles`;
-const profiled = (name: string) => (config.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
+const profiled = (name: string) =>
+  config.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
 const common = { KAFKA_BROKERS: config.kafkaBrokers, KAFKA_TOPIC_PREFIX: "bench.", LOG_LEVEL: config.logLevel };
 const processes: ManagedProcess[] = [];
 const stopAll = async () => {
@@ -64,14 +68,16 @@ const attempt = async <T>(name: string, work: () => Promise<T>): Promise<T | und
   try {
     return await work();
   } catch (err) {
-    failures[name] = err instanceof Error ? err.stack ?? err.message : String(err);
+    failures[name] = err instanceof Error ? (err.stack ?? err.message) : String(err);
     log(`${name} FAILED: ${failures[name]}`);
     return undefined;
   }
 };
 
 try {
-  log(`mode ${config.quick ? "quick" : "default"}: ${config.runs} runs of ${config.durationS} s per figure (the issue asks 30 s; BENCH_DURATION_S sets it)`);
+  log(
+    `mode ${config.quick ? "quick" : "default"}: ${config.runs} runs of ${config.durationS} s per figure (the issue asks 30 s; BENCH_DURATION_S sets it)`,
+  );
   const hubProcess = await startNode("hub", `${config.repoRoot}/hub/dist/main.js`, config.hubPort, {
     logDir: `${config.dataDir}/logs`,
     cwd: config.repoRoot,
@@ -94,7 +100,13 @@ try {
     logDir: `${config.dataDir}/logs`,
     cwd: config.repoRoot,
     execArgv: [...config.agentNodeArgs, ...profiled("agent-S1")],
-    env: { ...common, STORE_ID: "S1", HUB_URL: hubProcess.url, AGENT_REPLICA_PATH: `${config.dataDir}/replicas/agent-S1.sqlite`, ...config.agentEnv },
+    env: {
+      ...common,
+      STORE_ID: "S1",
+      HUB_URL: hubProcess.url,
+      AGENT_REPLICA_PATH: `${config.dataDir}/replicas/agent-S1.sqlite`,
+      ...config.agentEnv,
+    },
   });
   processes.push(agentProcess);
 
@@ -123,7 +135,8 @@ try {
   for (const storeId of config.stores) await waitVisible(ctx.agent, skuName(config.skus - 1), storeId, (row) => row.onHand > 0);
   await waitVisible(ctx.agent, HOT_SKU, config.stores[0]!, (row) => row.onHand > 0);
   log(`seeded in ${seeded.seconds.toFixed(1)} s; the agent has caught up`);
-  if (wanted("spreadWrites") || wanted("hotSku")) await preparePgbenchDatabase(adminUrl, config.repoRoot, config.stores, config.spreadItems);
+  if (wanted("spreadWrites") || wanted("hotSku"))
+    await preparePgbenchDatabase(adminUrl, config.repoRoot, config.stores, config.spreadItems);
 
   const spread = await attempt("spreadWrites", () => spreadWrites(ctx));
   if (spread) figures.spreadWrites = spread.figure;

@@ -19,11 +19,17 @@ export const preparePgbenchDatabase = async (adminUrl: string, repoRoot: string,
   const db = new pg.Client({ connectionString: adminUrl.replace(/\/[^/]*$/, `/${PGBENCH_DATABASE}`) });
   await db.connect();
   const dir = `${repoRoot}/hub/drizzle`;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) await db.query(readFileSync(`${dir}/${file}`, "utf8"));
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort())
+    await db.query(readFileSync(`${dir}/${file}`, "utf8"));
   const skus = Math.ceil(spreadItems / stores.length);
   await db.query(`INSERT INTO stores (store_id, name) SELECT unnest($1::text[]), 'bench'`, [stores]);
   await db.query(`INSERT INTO products (sku, name) SELECT 'P' || lpad(n::text, 5, '0'), 'bench' FROM generate_series(0, $1 - 1) n`, [skus]);
-  await db.query(`INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) SELECT s, p.sku, 1000000000, 0, 1 FROM unnest($1::text[]) s, products p`, [stores]);
+  await db.query(
+    `INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) SELECT s, p.sku, 1000000000, 0, 1 FROM unnest($1::text[]) s, products p`,
+    [stores],
+  );
   await db.end();
 };
 
@@ -83,8 +89,26 @@ export const runPgbench = async (options: {
   writeFileSync(options.scriptPath, options.script);
   const { stdout } = await run(
     `${options.pgBin}/pgbench`,
-    ["-h", "127.0.0.1", "-p", String(options.port), "-U", "inventory", "-n", "-M", "extended", "-c", String(options.clients), "-j", "2",
-      "-T", String(options.durationS), "-f", options.scriptPath, PGBENCH_DATABASE],
+    [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(options.port),
+      "-U",
+      "inventory",
+      "-n",
+      "-M",
+      "extended",
+      "-c",
+      String(options.clients),
+      "-j",
+      "2",
+      "-T",
+      String(options.durationS),
+      "-f",
+      options.scriptPath,
+      PGBENCH_DATABASE,
+    ],
     { env: { ...process.env, PGPASSWORD: "inventory" }, maxBuffer: 10 * 1024 * 1024 },
   );
   const tps = /tps = ([\d.]+)/.exec(stdout);

@@ -23,7 +23,13 @@ export interface StartOptions {
 }
 
 /** Polls `url` until it answers 200; returns the ms it took. */
-export const waitForOk = async (url: string, assertAlive: () => void, name: string, timeoutMs: number, intervalMs = 20): Promise<number> => {
+export const waitForOk = async (
+  url: string,
+  assertAlive: () => void,
+  name: string,
+  timeoutMs: number,
+  intervalMs = 20,
+): Promise<number> => {
   const started = performance.now();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -27,10 +27,14 @@ const fillOutbox = async (pool: pg.Pool) => {
     for (let k = from; k < Math.min(events, from + 10_000); k++) {
       const storeId = `S${k % stores}`;
       const sku = `SKU-${Math.floor(k / stores) % 5000}`;
-      const draft = stockItemEventDraft({ storeId, sku, onHand: 100, reserved: 0, inTransit: 0, version: Math.floor(k / (stores * 5000)) + 2 }, STOCK_EVENT_TYPES.adjusted, {
-        delta: -1,
-        reason: "sale",
-      });
+      const draft = stockItemEventDraft(
+        { storeId, sku, onHand: 100, reserved: 0, inTransit: 0, version: Math.floor(k / (stores * 5000)) + 2 },
+        STOCK_EVENT_TYPES.adjusted,
+        {
+          delta: -1,
+          reason: "sale",
+        },
+      );
       const event = stampEvent(draft, { eventId: randomUUID(), occurredAt, traceId: `relay-${k}` });
       const json = JSON.stringify(event);
       bytes += json.length + draft.key.length;
@@ -39,7 +43,14 @@ const fillOutbox = async (pool: pg.Pool) => {
     await pool.query(
       `INSERT INTO outbox (event_id, topic, message_key, event, store_id, sku)
        SELECT * FROM unnest($1::uuid[], array_fill('stock.events'::text, ARRAY[$6::int]), $2::text[], $3::jsonb[], $4::text[], $5::text[])`,
-      [rows.map((r) => r.id), rows.map((r) => r.key), rows.map((r) => r.json), rows.map((r) => r.storeId), rows.map((r) => r.sku), rows.length],
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.key),
+        rows.map((r) => r.json),
+        rows.map((r) => r.storeId),
+        rows.map((r) => r.sku),
+        rows.length,
+      ],
     );
   }
   return bytes / events;
@@ -77,8 +88,17 @@ for (const batchSize of batchSizes) {
   const seconds = Number(rows[0].seconds);
   await hub.stop();
   await pool.end();
-  results.push({ batchSize, events, seconds: Math.round(seconds * 100) / 100, eventsPerSecond: Math.round(events / seconds), bytesPerEvent: Math.round(bytesPerEvent) });
+  results.push({
+    batchSize,
+    events,
+    seconds: Math.round(seconds * 100) / 100,
+    eventsPerSecond: Math.round(events / seconds),
+    bytesPerEvent: Math.round(bytesPerEvent),
+  });
   console.log(JSON.stringify(results[results.length - 1]));
 }
 mkdirSync(`${root}/bench/results`, { recursive: true });
-writeFileSync(`${root}/bench/results/relay-ceiling.json`, `${JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2)}\n`);
+writeFileSync(
+  `${root}/bench/results/relay-ceiling.json`,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2)}\n`,
+);

@@ -9,7 +9,10 @@ export const SEED_ON_HAND = 1_000;
 export const HOT_ON_HAND = 1_000_000_000;
 
 /** The i-th of the spread items: stores in turn, then SKUs. */
-export const spreadItem = (i: number, stores: readonly string[]) => ({ storeId: stores[i % stores.length]!, sku: skuName(Math.floor(i / stores.length)) });
+export const spreadItem = (i: number, stores: readonly string[]) => ({
+  storeId: stores[i % stores.length]!,
+  sku: skuName(Math.floor(i / stores.length)),
+});
 
 /**
  * Seeds the catalogue through the API, as a back office would: stores, products (32 at a time), then one
@@ -26,10 +29,18 @@ export const seedCatalogue = async (hub: Api, stores: readonly string[], skus: n
   for (const storeId of stores) {
     for (let from = 0; from < skus; from += chunk) {
       const snapshotOnHand = Object.fromEntries(names.slice(from, Math.min(from + chunk, skus)).map((sku) => [sku, SEED_ON_HAND]));
-      expectStatus(await hub.post("/v1/reconciliations", { storeId, snapshotOnHand, source: "bench-seed" }), 202, `reconciliation ${storeId}`);
+      expectStatus(
+        await hub.post("/v1/reconciliations", { storeId, snapshotOnHand, source: "bench-seed" }),
+        202,
+        `reconciliation ${storeId}`,
+      );
     }
   }
-  expectStatus(await hub.post("/v1/adjustments", { storeId: stores[0], sku: HOT_SKU, delta: HOT_ON_HAND, reason: "restock" }), 202, "hot stock");
+  expectStatus(
+    await hub.post("/v1/adjustments", { storeId: stores[0], sku: HOT_SKU, delta: HOT_ON_HAND, reason: "restock" }),
+    202,
+    "hot stock",
+  );
   return { seconds: (performance.now() - started) / 1000 };
 };
 

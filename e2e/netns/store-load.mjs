@@ -13,7 +13,14 @@ const timed = async (kind, init, path) => {
   try {
     const res = await fetch(agentUrl + path, { ...init, signal: AbortSignal.timeout(10_000) });
     const body = await res.json().catch(() => null);
-    return { kind, at: Date.now(), ms: performance.now() - started, status: res.status, lag: Number(res.headers.get("x-projection-lag-ms") ?? -1), body };
+    return {
+      kind,
+      at: Date.now(),
+      ms: performance.now() - started,
+      status: res.status,
+      lag: Number(res.headers.get("x-projection-lag-ms") ?? -1),
+      body,
+    };
   } catch (err) {
     return { kind, at: Date.now(), ms: performance.now() - started, status: 0, error: String(err) };
   }
@@ -33,11 +40,15 @@ const writer = async () => {
   let key = "";
   for (let outcomeKnown = true; Date.now() < end || (!outcomeKnown && Date.now() < end + 20_000); ) {
     if (outcomeKnown) key = randomUUID();
-    const r = await timed("write", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "Idempotency-Key": key },
-      body: JSON.stringify({ storeId: "S1", sku: "N1", delta: 1, reason: "restock" }),
-    }, "/v1/adjustments");
+    const r = await timed(
+      "write",
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "Idempotency-Key": key },
+        body: JSON.stringify({ storeId: "S1", sku: "N1", delta: 1, reason: "restock" }),
+      },
+      "/v1/adjustments",
+    );
     outcomeKnown = r.status !== 0 && r.status !== 503;
     record({ ...r, key, version: r.body?.version, code: r.body?.code, body: undefined, retryAfter: undefined });
     await new Promise((res) => setTimeout(res, 100));

@@ -42,11 +42,27 @@ const till = async (n) => {
       if ((r.status !== 0 && r.status !== 503) || Date.now() > end + 30_000) break;
       await pause(100);
     }
-    record({ kind: "sale", till: n, key, sku, status: r.status, queued: r.headers.get("x-offline-queued") === "true", onHand: r.body?.onHand, code: r.body?.code });
+    record({
+      kind: "sale",
+      till: n,
+      key,
+      sku,
+      status: r.status,
+      queued: r.headers.get("x-offline-queued") === "true",
+      onHand: r.body?.onHand,
+      code: r.body?.code,
+    });
     if (r.status === 202) {
       const read = await call(`/v1/availability?sku=${sku}&storeId=S1`);
       const row = read.body?.perStore?.[0];
-      record({ kind: "read", sku, status: read.status, provisionalHeader: read.headers.get("x-offline-provisional") === "true", provisional: row?.provisional === true, onHand: row?.onHand });
+      record({
+        kind: "read",
+        sku,
+        status: read.status,
+        provisionalHeader: read.headers.get("x-offline-provisional") === "true",
+        provisional: row?.provisional === true,
+        onHand: row?.onHand,
+      });
     }
     await pause(100);
   }
@@ -56,8 +72,15 @@ const watcher = async () => {
   while (Date.now() < end) {
     const journal = await call("/v1/offline/journal", { headers: { Authorization: `Bearer ${operatorToken}` } });
     const metrics = await call("/metrics");
-    const gauge = typeof metrics.body === "string" ? /^inventory_offline_journal_queued(?:\{[^}]*\})? (\d+)/m.exec(metrics.body)?.[1] : undefined;
-    record({ kind: "status", status: journal.status, queued: journal.body?.queued, oldestQueuedAgeMs: journal.body?.oldestQueuedAgeMs, metricsQueued: gauge === undefined ? null : Number(gauge) });
+    const gauge =
+      typeof metrics.body === "string" ? /^inventory_offline_journal_queued(?:\{[^}]*\})? (\d+)/m.exec(metrics.body)?.[1] : undefined;
+    record({
+      kind: "status",
+      status: journal.status,
+      queued: journal.body?.queued,
+      oldestQueuedAgeMs: journal.body?.oldestQueuedAgeMs,
+      metricsQueued: gauge === undefined ? null : Number(gauge),
+    });
     await pause(1000);
   }
 };

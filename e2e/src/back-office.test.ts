@@ -10,11 +10,15 @@ let system: TestSystem;
 
 beforeAll(async () => {
   system = await startSystem({ agents: ["S1"] });
-  await seedCatalog(system, ["S1", "S2"], [
-    { sku: "B1", perStore: { S1: 10 } },
-    { sku: "B2", perStore: { S1: 5 } },
-    { sku: "B3", perStore: { S1: 7 } },
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    [
+      { sku: "B1", perStore: { S1: 10 } },
+      { sku: "B2", perStore: { S1: 5 } },
+      { sku: "B3", perStore: { S1: 7 } },
+    ],
+  );
 });
 afterAll(() => system?.close());
 
@@ -47,7 +51,9 @@ describe("reconciliation", () => {
     const after = await system.db.query("SELECT count(*)::int AS n FROM outbox");
     expect(after.rows[0].n - before.rows[0].n).toBe(2);
     expect(await system.db.query("SELECT 1 FROM products WHERE sku = 'NOPE'").then((r) => r.rows.length)).toBe(0);
-    const events = await system.db.query("SELECT event FROM outbox WHERE event->'payload'->>'reconciliationId' = $1", [res.body.reconciliationId]);
+    const events = await system.db.query("SELECT event FROM outbox WHERE event->'payload'->>'reconciliationId' = $1", [
+      res.body.reconciliationId,
+    ]);
     expect(events.rows.map((r) => r.event.payload.sku).sort()).toEqual(["B1", "B3"]);
     await eventually(async () => {
       const read = await system.agent("S1").get("/v1/availability?sku=B3&storeId=S1");
@@ -89,13 +95,17 @@ describe("reconciliation", () => {
     for (let run = 0; run < 3; run++) {
       const shifted = Object.fromEntries(Object.entries(snapshot).map(([sku, n]) => [sku, n + run]));
       // Measure on a quiet system: the previous run's 5,000 events have reached both replicas.
-      await eventually(async () => {
-        const backlog = await system.db.query("SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL");
-        expect(backlog.rows[0].n).toBe(0);
-        for (const client of [system.hub, system.agent("S1")]) {
-          expect(Number((await client.get("/v1/availability?sku=B1")).headers.get("x-projection-lag-ms"))).toBe(0);
-        }
-      }, 30_000, 100);
+      await eventually(
+        async () => {
+          const backlog = await system.db.query("SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL");
+          expect(backlog.rows[0].n).toBe(0);
+          for (const client of [system.hub, system.agent("S1")]) {
+            expect(Number((await client.get("/v1/availability?sku=B1")).headers.get("x-projection-lag-ms"))).toBe(0);
+          }
+        },
+        30_000,
+        100,
+      );
       const res = await system.hub.post("/v1/reconciliations", { storeId: "S2", snapshotOnHand: shifted, source: `bulk-${run}` });
       expect(res.status).toBe(202);
       expect(res.body.changes.length + res.body.unchanged).toBe(5000);
@@ -131,7 +141,12 @@ describe("events timeline", () => {
     let onHand = 0;
     let reserved = 0;
     for (const e of events) {
-      expect(e).toMatchObject({ eventId: expect.any(String), eventType: expect.any(String), eventVersion: 1, occurredAt: expect.any(String) });
+      expect(e).toMatchObject({
+        eventId: expect.any(String),
+        eventType: expect.any(String),
+        eventVersion: 1,
+        occurredAt: expect.any(String),
+      });
       const p = e.payload;
       if (e.eventType === "StockAdjusted") onHand += p.delta;
       else if (e.eventType === "StockRecounted") onHand = p.onHand;

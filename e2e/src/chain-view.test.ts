@@ -16,10 +16,14 @@ const chainView = async () => {
 
 beforeAll(async () => {
   system = await startSystem({ hubEnv: { AVAILABILITY_COALESCE_MS: "1000" } });
-  await seedCatalog(system, ["S1", "S2"], [
-    { sku: "HOT", perStore: { S1: 1000, S2: 10 } },
-    { sku: "COLD", perStore: { S2: 3 } },
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    [
+      { sku: "HOT", perStore: { S1: 1000, S2: 10 } },
+      { sku: "COLD", perStore: { S2: 3 } },
+    ],
+  );
 });
 afterAll(() => system?.close());
 
@@ -33,10 +37,19 @@ describe("the hub's chain view", () => {
     }
     const burstSeconds = (Date.now() - started) / 1000;
     const { rows } = await system.db.query("SELECT store_id, sku, on_hand, reserved, version FROM stock_items ORDER BY store_id, sku");
-    await eventually(async () => {
-      const latest = new Map((await chainView()).map((r) => [r.key, r.record]));
-      for (const row of rows) expect(latest.get(`${row.store_id}:${row.sku}`)).toMatchObject({ version: row.version, onHand: row.on_hand, available: row.on_hand - row.reserved });
-    }, 15_000, 500);
+    await eventually(
+      async () => {
+        const latest = new Map((await chainView()).map((r) => [r.key, r.record]));
+        for (const row of rows)
+          expect(latest.get(`${row.store_id}:${row.sku}`)).toMatchObject({
+            version: row.version,
+            onHand: row.on_hand,
+            available: row.on_hand - row.reserved,
+          });
+      },
+      15_000,
+      500,
+    );
     const hot = (await chainView()).filter((r) => r.key === "S1:HOT");
     console.log(`60 sales in ${burstSeconds.toFixed(1)} s gave ${hot.length} chain-view records for the item`);
     // At most one flush per second, plus the one that may have caught the item's seeding.

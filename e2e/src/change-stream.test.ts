@@ -7,7 +7,14 @@ const streamEnv = { STREAM_HEARTBEAT_MS: "400", STREAM_MAX_PER_CALLER: "3" };
 
 beforeAll(async () => {
   system = await startSystem({ agents: ["S1"], hubEnv: streamEnv, agentEnv: streamEnv });
-  await seedCatalog(system, ["S1", "S2"], [{ sku: "A1", perStore: { S1: 100 } }, { sku: "B2", perStore: { S1: 5 } }]);
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    [
+      { sku: "A1", perStore: { S1: 100 } },
+      { sku: "B2", perStore: { S1: 5 } },
+    ],
+  );
 });
 afterAll(async () => {
   await system?.close();
@@ -32,15 +39,16 @@ const openStream = async (baseUrl: string, query = "", headers: Record<string, s
     try {
       for await (const chunk of res.body) {
         buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
+        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           if (block.startsWith(":")) {
             comments++;
             continue;
           }
-          const fields = Object.fromEntries(block.split("\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trimStart()]));
+          const fields = Object.fromEntries(
+            block.split("\n").map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trimStart()]),
+          );
           events.push({ id: fields.id, event: fields.event ?? "message", data: JSON.parse(fields.data ?? "null") });
         }
       }
@@ -51,7 +59,8 @@ const openStream = async (baseUrl: string, query = "", headers: Record<string, s
   return { res, events, comments: () => comments, close: async () => (controller.abort(), await done) };
 };
 
-const adjust = (storeId: string, sku: string, delta: number) => system.hub.post("/v1/adjustments", { storeId, sku, delta, reason: delta < 0 ? "sale" : "restock" });
+const adjust = (storeId: string, sku: string, delta: number) =>
+  system.hub.post("/v1/adjustments", { storeId, sku, delta, reason: delta < 0 ? "sale" : "restock" });
 
 describe("GET /v1/stream/stock", () => {
   it("sends one event per change with the item's state after it, in order, at the hub and at the agent", async () => {
@@ -75,7 +84,15 @@ describe("GET /v1/stream/stock", () => {
       expect(s.events.every((e) => e.data.sku === "A1")).toBe(true);
       const stock = ours(s);
       expect(stock.map((e) => e.data.version)).toEqual(versions);
-      expect(stock.at(-1)!.data).toMatchObject({ sku: "A1", storeId: "S1", onHand: 95, reserved: 0, available: 95, eventType: "StockAdjusted", reason: "sale" });
+      expect(stock.at(-1)!.data).toMatchObject({
+        sku: "A1",
+        storeId: "S1",
+        onHand: 95,
+        reserved: 0,
+        available: 95,
+        eventType: "StockAdjusted",
+        reason: "sale",
+      });
       expect(stock.at(-1)!.data.eventId).toEqual(expect.any(String));
       expect(new Set(stock.map((e) => e.id)).size).toBe(5);
     }

@@ -117,7 +117,11 @@ describe("inventory recount", () => {
     const replay = await cli(["recount", file, "--yes", "--count-ref", "cycle-1", "--json"]);
     expect(replay.code).toBe(3);
     const report = JSON.parse(replay.stdout);
-    expect(report.lines.find((l: { sku: string }) => l.sku === "C1")).toMatchObject({ current: 7, counted: 8, outcome: { status: "already-applied" } });
+    expect(report.lines.find((l: { sku: string }) => l.sku === "C1")).toMatchObject({
+      current: 7,
+      counted: 8,
+      outcome: { status: "already-applied" },
+    });
     expect(report.summary).toEqual({ applied: 0, alreadyApplied: 1, unchanged: 2, refused: 1, notSent: 0 });
     expect(await item("C1")).toEqual(afterSale);
     expect(await item("C3")).toEqual(before.C3);
@@ -136,7 +140,10 @@ describe("inventory recount", () => {
 
   it("given a till's UTF-16 export with tabs and a header naming its columns, then --dry-run reads it as a plain count", async () => {
     const path = join(workDir, "till-export.txt");
-    writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name\tSKU\tOn Hand\r\n"Mug, ""large"""\tD1\t2\r\n', "utf16le")]));
+    writeFileSync(
+      path,
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Name\tSKU\tOn Hand\r\n"Mug, ""large"""\tD1\t2\r\n', "utf16le")]),
+    );
     const run = await cli(["recount", path, "--dry-run"], { env: { INVENTORY_TOKEN: "" } });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -217,11 +224,15 @@ describe("inventory recount", () => {
     }
     expect(await item("H1")).toMatchObject({ on_hand: 4 });
     // The agent's circuit breaker lets the hub back in after its open period: staff simply run it again later.
-    const up = await eventually(async () => {
-      const run = await cli(args);
-      expect(run.code).toBe(0);
-      return run;
-    }, 30_000, 500);
+    const up = await eventually(
+      async () => {
+        const run = await cli(args);
+        expect(run.code).toBe(0);
+        return run;
+      },
+      30_000,
+      500,
+    );
     expect(up.stdout).toMatch(/refused 0, not sent 0\./);
     expect(await item("H1")).toMatchObject({ on_hand: 1 });
     expect(await item("H2")).toMatchObject({ on_hand: 2 });
@@ -266,7 +277,10 @@ describe("the other commands", () => {
     expect(json.code).toBe(0);
     const body = JSON.parse(json.stdout);
     expect(body).toMatchObject({ sku: "X1", totalAvailable: 20, lagMs: expect.any(Number) });
-    expect(body.perStore.map((r: { storeId: string; onHand: number }) => [r.storeId, r.onHand])).toEqual([["S1", 20], ["S2", 0]]);
+    expect(body.perStore.map((r: { storeId: string; onHand: number }) => [r.storeId, r.onHand])).toEqual([
+      ["S1", 20],
+      ["S2", 0],
+    ]);
   });
 
   it("adjust and set: applied at the hub; a refusal exits 3 with the hub's reason", async () => {
@@ -315,11 +329,15 @@ describe("the other commands", () => {
     const transfer = JSON.parse(sent.stdout);
     expect(transfer).toMatchObject({ fromStore: "S1", toStore: "S2", lines: [{ sku: "T1", qty: 2 }] });
     // The saga dispatches asynchronously; until then receiving is refused (exit 3) and is simply tried again.
-    const received = await eventually(async () => {
-      const run = await cli(["receive", transfer.transferId, "--store", "S2"]);
-      expect(run.code).toBe(0);
-      return run;
-    }, 15_000, 300);
+    const received = await eventually(
+      async () => {
+        const run = await cli(["receive", transfer.transferId, "--store", "S2"]);
+        expect(run.code).toBe(0);
+        return run;
+      },
+      15_000,
+      300,
+    );
     expect(received.stdout).toMatch(/S1 -> S2/);
     await eventually(async () => expect(await item("T1", "S2")).toMatchObject({ on_hand: 2 }));
     expect(await item("T1")).toMatchObject({ on_hand: 8 });
@@ -347,7 +365,9 @@ describe("the other commands", () => {
   it("settings: flags win over the environment, which wins over the config file", async () => {
     const configPath = join(workDir, "config.json");
     writeFileSync(configPath, JSON.stringify({ agent: system.agentUrl("S1"), store: "S2" }));
-    const fromFile = await cli(["--json", "availability", "X1"], { env: { INVENTORY_CONFIG: configPath, INVENTORY_AGENT_URL: "", INVENTORY_STORE: "" } });
+    const fromFile = await cli(["--json", "availability", "X1"], {
+      env: { INVENTORY_CONFIG: configPath, INVENTORY_AGENT_URL: "", INVENTORY_STORE: "" },
+    });
     expect(fromFile.code).toBe(0);
     const storesOf = (run: { stdout: string }) => JSON.parse(run.stdout).perStore.map((r: { storeId: string }) => r.storeId);
     expect(storesOf(fromFile)).toEqual(["S2"]);

@@ -9,10 +9,11 @@ const RACE_STOCK = 30;
 
 beforeAll(async () => {
   system = await startSystem({ agents: ["S1"] });
-  await seedCatalog(system, ["S1", "S2", "S3"], [
-    { sku: "FLASH", perStore: FLASH },
-    ...RACE_SKUS.map((sku) => ({ sku, perStore: { S1: RACE_STOCK } })),
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2", "S3"],
+    [{ sku: "FLASH", perStore: FLASH }, ...RACE_SKUS.map((sku) => ({ sku, perStore: { S1: RACE_STOCK } }))],
+  );
 });
 afterAll(() => system?.close());
 
@@ -30,10 +31,16 @@ describe("no double-booking under concurrency", () => {
       { store_id: "S2", on_hand: 0, reserved: 0 },
       { store_id: "S3", on_hand: 0, reserved: 0 },
     ]);
-    const soldPerStore = answers.filter((a) => a.status === 202).reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.body.storeId]: (acc[a.body.storeId] ?? 0) + 1 }), {});
+    const soldPerStore = answers
+      .filter((a) => a.status === 202)
+      .reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.body.storeId]: (acc[a.body.storeId] ?? 0) + 1 }), {});
     expect(soldPerStore).toEqual(FLASH);
-    const events = await system.db.query("SELECT event_id FROM outbox WHERE event->>'eventType' = 'StockSold' AND event->'payload'->>'sku' = 'FLASH'");
-    expect(new Set(events.rows.map((r) => r.event_id))).toEqual(new Set(answers.filter((a) => a.status === 202).map((a) => a.body.eventId)));
+    const events = await system.db.query(
+      "SELECT event_id FROM outbox WHERE event->>'eventType' = 'StockSold' AND event->'payload'->>'sku' = 'FLASH'",
+    );
+    expect(new Set(events.rows.map((r) => r.event_id))).toEqual(
+      new Set(answers.filter((a) => a.status === 202).map((a) => a.body.eventId)),
+    );
     await eventually(async () => {
       const read = await system.agent("S1").get("/v1/availability?sku=FLASH");
       expect(read.body.totalAvailable).toBe(0);
@@ -83,7 +90,10 @@ describe("no double-booking under concurrency", () => {
       if (succeeded[0]?.startsWith("cancel")) expect(status).toBe("CANCELLED");
       if (succeeded.length === 0) expect(["EXPIRED", "CONFIRMED", "CANCELLED"]).toContain(status);
     }
-    const statusCount = reservations.rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+    const statusCount = reservations.rows.reduce<Record<string, number>>(
+      (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+      {},
+    );
     console.log(`${created.length} reservations created, ${refused} refused for lack of stock; final: ${JSON.stringify(statusCount)}`);
     expect(statusCount.EXPIRED).toBeGreaterThan(0);
     expect(statusCount.CONFIRMED).toBeGreaterThan(0);

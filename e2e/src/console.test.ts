@@ -12,7 +12,16 @@ import { tokenFor } from "./harness/tokens.js";
  * real agents. Screenshots of each page go to .data/test/screenshots.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const SHOTS = `${infra.dataDir()}/screenshots`;
 
 let system: TestSystem;
@@ -21,10 +30,14 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   system = await startSystem({ agents: ["S1", "S2"] });
-  await seedCatalog(system, ["S1", "S2"], [
-    { sku: "W1", perStore: { S1: 10, S2: 4 } },
-    { sku: "W2", perStore: { S1: 2 } },
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    [
+      { sku: "W1", perStore: { S1: 10, S2: 4 } },
+      { sku: "W2", perStore: { S1: 2 } },
+    ],
+  );
   await system.hub.post("/v1/reservations", { storeId: "S1", lines: [{ sku: "W1", qty: 1 }] });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
 }, 120_000);
@@ -56,7 +69,9 @@ describe("the operator console", () => {
     await page.getByRole("button", { name: "W1", exact: true }).click();
     const s1 = page.locator('table[aria-label="Per-store stock of W1"] tr[data-store="S1"]');
     await expect.poll(() => s1.locator('[data-field="onHand"]').textContent()).toBe("10");
-    expect(await page.locator('table[aria-label="Per-store stock of W1"] tr[data-store="S2"] [data-field="onHand"]').textContent()).toBe("4");
+    expect(await page.locator('table[aria-label="Per-store stock of W1"] tr[data-store="S2"] [data-field="onHand"]').textContent()).toBe(
+      "4",
+    );
     const timeline = page.locator('table[aria-label="Events of W1"] tbody tr');
     await expect.poll(() => timeline.count()).toBeGreaterThanOrEqual(3);
     expect(await timeline.first().textContent()).toContain("StockReserved");
@@ -69,7 +84,9 @@ describe("the operator console", () => {
     const sent = Date.now();
     const write = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "W1", delta: 5, reason: "restock" });
     expect(write.status).toBe(202);
-    await expect.poll(() => page.locator('tr[data-store="S1"] [data-field="onHand"]').textContent(), { timeout: 10_000, interval: 50 }).toBe("15");
+    await expect
+      .poll(() => page.locator('tr[data-store="S1"] [data-field="onHand"]').textContent(), { timeout: 10_000, interval: 50 })
+      .toBe("15");
     console.log(`console: an API write appeared on the stock page ${Date.now() - sent} ms after it was sent (polling every 1 s with ETag)`);
     expect(Number(await page.locator('tr[data-store="S1"] [data-field="version"]').textContent())).toBe(Number(before) + 1);
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
@@ -119,7 +136,10 @@ describe("the operator console", () => {
     const kafka = createKafka({ brokers: [system.kafkaBrokers], clientId: "e2e-console" }, silentLogger);
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic: `${system.topicPrefix}stock.events.dlt`, messages: [{ key: "CONSOLE", value: JSON.stringify(storeRegisteredEvent("CONSOLE", "From the console", "console-replay")) }] });
+    await producer.send({
+      topic: `${system.topicPrefix}stock.events.dlt`,
+      messages: [{ key: "CONSOLE", value: JSON.stringify(storeRegisteredEvent("CONSOLE", "From the console", "console-replay")) }],
+    });
     await producer.disconnect();
     await page.getByRole("link", { name: "Operations" }).click();
     const row = page.locator('tr[data-key="CONSOLE"]');
@@ -160,14 +180,18 @@ describe("serving /console", () => {
     const html = await pageRes.text();
     expect(html).not.toContain("inventory-dev-token");
     const etag = pageRes.headers.get("etag")!;
-    expect((await fetch(`${system.hubUrl}/console/`, { headers: { "If-None-Match": etag }, signal: AbortSignal.timeout(5000) })).status).toBe(304);
+    expect(
+      (await fetch(`${system.hubUrl}/console/`, { headers: { "If-None-Match": etag }, signal: AbortSignal.timeout(5000) })).status,
+    ).toBe(304);
     const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)![1]!;
     const asset = await fetch(`${system.hubUrl}${script}`, { signal: AbortSignal.timeout(5000) });
     expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect(asset.headers.get("content-type")).toContain("text/javascript");
     expect((await fetch(`${system.hubUrl}/console/assets/nope.js`, { signal: AbortSignal.timeout(5000) })).status).toBe(404);
     expect((await fetch(`${system.hubUrl}/console/assets/nope`, { signal: AbortSignal.timeout(5000) })).status).toBe(404);
-    expect((await fetch(`${system.hubUrl}/console/fleet`, { signal: AbortSignal.timeout(5000) })).headers.get("content-type")).toContain("text/html");
+    expect((await fetch(`${system.hubUrl}/console/fleet`, { signal: AbortSignal.timeout(5000) })).headers.get("content-type")).toContain(
+      "text/html",
+    );
   });
 });
 
@@ -182,11 +206,19 @@ describe("live updates by polling with ETag", () => {
     let bytes = 0;
     const statuses = new Set<number>();
     for (let i = 0; i < count; i++) {
-      const res = await fetch(`${system.hubUrl}/v1/items/W1/availability`, { headers: etag ? { "If-None-Match": etag } : {}, signal: AbortSignal.timeout(5000) });
+      const res = await fetch(`${system.hubUrl}/v1/items/W1/availability`, {
+        headers: etag ? { "If-None-Match": etag } : {},
+        signal: AbortSignal.timeout(5000),
+      });
       bytes += (await res.arrayBuffer()).byteLength;
       statuses.add(res.status);
     }
-    return { statuses: [...statuses], bytes: bytes / count, ms: (performance.now() - started) / count, cpuUs: ((await hubCpuSeconds()) - cpu) * 1e6 / count };
+    return {
+      statuses: [...statuses],
+      bytes: bytes / count,
+      ms: (performance.now() - started) / count,
+      cpuUs: (((await hubCpuSeconds()) - cpu) * 1e6) / count,
+    };
   };
 
   it("an unchanged read answers 304 with no body; what a poll costs the hub is measured", async () => {

@@ -22,10 +22,14 @@ beforeAll(async () => {
   const install = await promisify(execFile)("bash", [`${SCHEMATHESIS_DIR}/install.sh`], { env: process.env, timeout: 170_000 });
   schemathesis = install.stdout.trim().split("\n").pop()!;
   system = await startSystem({ agents: ["S1"] });
-  await seedCatalog(system, ["S1", "S2"], [
-    { sku: "A1", perStore: { S1: 100, S2: 40 } },
-    { sku: "B2", perStore: { S1: 5 } },
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    [
+      { sku: "A1", perStore: { S1: 100, S2: 40 } },
+      { sku: "B2", perStore: { S1: 5 } },
+    ],
+  );
 }, 180_000);
 afterAll(() => system?.close());
 
@@ -51,11 +55,17 @@ const runSchemathesis = async (name: string, url: string): Promise<RunReport> =>
   const child = spawn(
     schemathesis,
     [
-      "--config-file", `${SCHEMATHESIS_DIR}/schemathesis.toml`,
-      "run", `${REPO_ROOT}openapi.yaml`,
-      "--url", url,
+      "--config-file",
+      `${SCHEMATHESIS_DIR}/schemathesis.toml`,
+      "run",
+      `${REPO_ROOT}openapi.yaml`,
+      "--url",
+      url,
       "--no-color",
-      "--report", "json", "--report-json-path", reportFile,
+      "--report",
+      "json",
+      "--report-json-path",
+      reportFile,
     ],
     {
       // Its own working directory: schemathesis and hypothesis keep files next to where they run.

@@ -12,7 +12,11 @@ const SKUS = Array.from({ length: 10 }, (_, i) => `D${i}`);
 beforeAll(async () => {
   // A small outbox limit, so that a Kafka outage closes writes within a second or two.
   system = await startSystem({ agents: ["S1"], hubEnv: { OUTBOX_MAX_BACKLOG: "300" } });
-  await seedCatalog(system, STORES, SKUS.map((sku) => ({ sku, perStore: {} })));
+  await seedCatalog(
+    system,
+    STORES,
+    SKUS.map((sku) => ({ sku, perStore: {} })),
+  );
 });
 afterAll(() => system?.close());
 
@@ -21,7 +25,7 @@ afterAll(() => system?.close());
  * out of order on Kafka, and every replica matches the database.
  */
 const auditEverything = async (acked: readonly Acknowledged[]) => {
-    // The source of truth: each acknowledged write has exactly one event, and the stock adds up.
+  // The source of truth: each acknowledged write has exactly one event, and the stock adds up.
   const outbox = await system.db.query<{ event_id: string; n: string }>(
     "SELECT event_id, count(*) AS n FROM outbox WHERE event->>'eventType' = 'StockAdjusted' AND event->'payload'->>'reason' = 'restock' GROUP BY event_id",
   );
@@ -36,10 +40,14 @@ const auditEverything = async (acked: readonly Acknowledged[]) => {
   for (const row of rows.rows) expect(row.on_hand).toBe(expected.get(`${row.store_id}:${row.sku}`) ?? 0);
 
   // The relay drains the backlog.
-  await eventually(async () => {
-    const pending = await system.db.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
-    expect(Number(pending.rows[0].n)).toBe(0);
-  }, 30_000, 200);
+  await eventually(
+    async () => {
+      const pending = await system.db.query("SELECT count(*) AS n FROM outbox WHERE published_at IS NULL");
+      expect(Number(pending.rows[0].n)).toBe(0);
+    },
+    30_000,
+    200,
+  );
 
   // The event log on Kafka: nothing missing, each item's versions in order.
   const log = await readWholeTopic(system.kafkaBrokers, `${system.topicPrefix}stock.events`);
@@ -58,18 +66,26 @@ const auditEverything = async (acked: readonly Acknowledged[]) => {
     expect(m.event.aggregate.version).toBe(previous + 1);
     lastVersion.set(m.key, m.event.aggregate.version);
   }
-  console.log(`Kafka holds ${log.length} messages for ${allEvents.length} events; ${redelivered} were republished after a crash and ignored by replicas`);
+  console.log(
+    `Kafka holds ${log.length} messages for ${allEvents.length} events; ${redelivered} were republished after a crash and ignored by replicas`,
+  );
 
   // Every replica converges on the database, having applied each event once.
   for (const client of [system.hub, system.agent("S1")]) {
-    await eventually(async () => {
-      for (const sku of SKUS) {
-        const res = await client.get(`/v1/items/${sku}/availability`);
-        const got = Object.fromEntries(res.body.perStore.map((r: { storeId: string; onHand: number; version: number }) => [r.storeId, [r.onHand, r.version]]));
-        const want = Object.fromEntries(rows.rows.filter((r) => r.sku === sku).map((r) => [r.store_id, [r.on_hand, r.version]]));
-        expect(got).toEqual(want);
-      }
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        for (const sku of SKUS) {
+          const res = await client.get(`/v1/items/${sku}/availability`);
+          const got = Object.fromEntries(
+            res.body.perStore.map((r: { storeId: string; onHand: number; version: number }) => [r.storeId, [r.onHand, r.version]]),
+          );
+          const want = Object.fromEntries(rows.rows.filter((r) => r.sku === sku).map((r) => [r.store_id, [r.on_hand, r.version]]));
+          expect(got).toEqual(want);
+        }
+      },
+      30_000,
+      200,
+    );
   }
 };
 
@@ -156,11 +172,15 @@ describe("no event lost or duplicated across crashes", () => {
     for (const client of [system.hub, system.agent("S1")]) {
       const before = await Promise.all(SKUS.map((sku) => client.get(`/v1/items/${sku}/availability`)));
       expect((await client.post("/v1/projections/rebuild", {}, { token: operator })).status).toBe(202);
-      await eventually(async () => {
-        const status = await client.get("/v1/projections/status", { Authorization: `Bearer ${operator}` });
-        expect(status.body.projections[0].rebuild.state).toBe("IDLE");
-        expect(status.body.projections[0].rebuild.finishedAt).not.toBeNull();
-      }, 60_000, 200);
+      await eventually(
+        async () => {
+          const status = await client.get("/v1/projections/status", { Authorization: `Bearer ${operator}` });
+          expect(status.body.projections[0].rebuild.state).toBe("IDLE");
+          expect(status.body.projections[0].rebuild.finishedAt).not.toBeNull();
+        },
+        60_000,
+        200,
+      );
       const after = await Promise.all(SKUS.map((sku) => client.get(`/v1/items/${sku}/availability`)));
       expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
     }

@@ -18,19 +18,27 @@ const replicaGroups = async () => {
   const admin = kafka().admin();
   await admin.connect();
   try {
-    return (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith("inventory-replica.")).sort();
+    return (await admin.listGroups()).groups
+      .map((g) => g.groupId)
+      .filter((id) => id.startsWith("inventory-replica."))
+      .sort();
   } finally {
     await admin.disconnect();
   }
 };
 const eventsHandledThisRun = async (storeId: string) => {
   const text = await (await fetch(`${system.agentUrl(storeId)}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
-  return text.split("\n").filter((l) => l.startsWith("inventory_projection_events_total{")).reduce((sum, l) => sum + Number(l.split(" ").pop()), 0);
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith("inventory_projection_events_total{"))
+    .reduce((sum, l) => sum + Number(l.split(" ").pop()), 0);
 };
 const databaseRows = async () =>
-  (await system.db.query<{ store_id: string; sku: string; on_hand: number; reserved: number; version: number }>(
-    "SELECT store_id, sku, on_hand, reserved, version FROM stock_items ORDER BY store_id, sku",
-  )).rows;
+  (
+    await system.db.query<{ store_id: string; sku: string; on_hand: number; reserved: number; version: number }>(
+      "SELECT store_id, sku, on_hand, reserved, version FROM stock_items ORDER BY store_id, sku",
+    )
+  ).rows;
 
 /** As a till does: a 503 (the hub's database or Kafka briefly out of reach) is retried under the same key. */
 const postAnswered = async (path: string, body: Record<string, unknown>) => {
@@ -67,7 +75,11 @@ beforeAll(async () => {
     HUB_INSTANCE_ID: "hub-b",
     HUB_REPLICA_PATH: `${system.replicaDir}/hub-b-${system.topicPrefix}sqlite`,
   });
-  await seedCatalog(system, STORES, SKUS.map((sku) => ({ sku, perStore: Object.fromEntries(STORES.map((s) => [s, 100])) })));
+  await seedCatalog(
+    system,
+    STORES,
+    SKUS.map((sku) => ({ sku, perStore: Object.fromEntries(STORES.map((s) => [s, 100])) })),
+  );
   for (let i = 0; i < STORES.length; i += 5) await Promise.all(STORES.slice(i, i + 5).map((s) => system.startAgent(s)));
 });
 afterAll(async () => {
@@ -85,7 +97,9 @@ describe("a fleet of 20 agents and two hubs", () => {
     let writing = true;
     const second = (async () => {
       for (let n = 0; writing; n++) {
-        const res = await viaSecond.post("/v1/adjustments", { storeId: STORES[n % STORES.length], sku: SKUS[n % SKUS.length], delta: -1, reason: "sale" }).catch(() => undefined);
+        const res = await viaSecond
+          .post("/v1/adjustments", { storeId: STORES[n % STORES.length], sku: SKUS[n % SKUS.length], delta: -1, reason: "sale" })
+          .catch(() => undefined);
         if (res?.status === 202) secondWrites += 1;
         else await sleep(100);
       }
@@ -99,7 +113,8 @@ describe("a fleet of 20 agents and two hubs", () => {
 
     // A store opens: registered, stocked, and its agent starts with an empty replica.
     expect((await postAnswered("/v1/stores", { storeId: NEW_STORE, name: "New store" })).status).toBe(201);
-    for (const sku of SKUS) expect((await postAnswered("/v1/adjustments", { storeId: NEW_STORE, sku, delta: 40, reason: "restock" })).status).toBe(202);
+    for (const sku of SKUS)
+      expect((await postAnswered("/v1/adjustments", { storeId: NEW_STORE, sku, delta: 40, reason: "restock" })).status).toBe(202);
     console.log(`fleet: restarted, new store stocked at ${Date.now() - t0} ms`);
     const bootStarted = Date.now();
     await system.startAgent(NEW_STORE);
@@ -109,7 +124,9 @@ describe("a fleet of 20 agents and two hubs", () => {
     writing = false;
     await Promise.all([load.stop(), second]);
     const eventsInLog = Number((await system.db.query("SELECT count(*)::int AS n FROM outbox")).rows[0].n);
-    console.log(`fleet: ${load.acknowledged.length} + ${secondWrites} writes through two hubs, ${eventsInLog} events; new store's agent ready in ${bootstrapMs} ms`);
+    console.log(
+      `fleet: ${load.acknowledged.length} + ${secondWrites} writes through two hubs, ${eventsInLog} events; new store's agent ready in ${bootstrapMs} ms`,
+    );
     expect(load.acknowledged.length).toBeGreaterThan(50);
     expect(secondWrites).toBeGreaterThan(10);
 
@@ -119,29 +136,44 @@ describe("a fleet of 20 agents and two hubs", () => {
     // The restarted agents fetched what was written since they went down (and at most a batch before), not
     // the log from its start.
     const handled = await Promise.all(crashed.map((s) => eventsHandledThisRun(s)));
-    console.log(`fleet: restarted agents handled ${handled.join(", ")} events; ${eventsInLog - eventsBeforeKill} written after the kill, ${eventsBeforeKill} before`);
+    console.log(
+      `fleet: restarted agents handled ${handled.join(", ")} events; ${eventsInLog - eventsBeforeKill} written after the kill, ${eventsBeforeKill} before`,
+    );
     for (const n of handled) expect(n).toBeLessThanOrEqual(eventsInLog - eventsBeforeKill + 50);
     expect(eventsBeforeKill).toBeGreaterThan(250);
 
     // Every agent's chain-wide answer equals the hub's, and the compacted chain view equals PostgreSQL within its window.
-    await eventually(async () => {
-      for (const sku of SKUS) {
-        const atHub = await system.hub.get(`/v1/items/${sku}/availability`);
-        const answers = await Promise.all(all.map((s) => system.agent(s).get(`/v1/items/${sku}/availability`)));
-        for (const a of answers) expect(a.body).toEqual(atHub.body);
-      }
-    }, 30_000, 500);
+    await eventually(
+      async () => {
+        for (const sku of SKUS) {
+          const atHub = await system.hub.get(`/v1/items/${sku}/availability`);
+          const answers = await Promise.all(all.map((s) => system.agent(s).get(`/v1/items/${sku}/availability`)));
+          for (const a of answers) expect(a.body).toEqual(atHub.body);
+        }
+      },
+      30_000,
+      500,
+    );
     const rows = await databaseRows();
-    await eventually(async () => {
-      const view = new Map(
-        (await readTopicToEnd(kafka(), `${system.topicPrefix}availability.latest`, { timeoutMs: 30_000 })).map((m) => [m.key!.toString(), JSON.parse(m.value!.toString())]),
-      );
-      for (const r of rows) expect(view.get(`${r.store_id}:${r.sku}`)).toMatchObject({ version: r.version, onHand: r.on_hand });
-    }, 15_000, 1000);
+    await eventually(
+      async () => {
+        const view = new Map(
+          (await readTopicToEnd(kafka(), `${system.topicPrefix}availability.latest`, { timeoutMs: 30_000 })).map((m) => [
+            m.key!.toString(),
+            JSON.parse(m.value!.toString()),
+          ]),
+        );
+        for (const r of rows) expect(view.get(`${r.store_id}:${r.sku}`)).toMatchObject({ version: r.version, onHand: r.on_hand });
+      },
+      15_000,
+      1000,
+    );
 
     const groupsAfter = await replicaGroups();
     // One group for the new agent; the five restarts added none.
     expect(groupsAfter.length).toBe(groupsBefore.length + 1);
-    expect(groupsAfter.filter((g) => !groupsBefore.includes(g)).every((g) => g.startsWith(`inventory-replica.agent-${NEW_STORE}.`))).toBe(true);
+    expect(groupsAfter.filter((g) => !groupsBefore.includes(g)).every((g) => g.startsWith(`inventory-replica.agent-${NEW_STORE}.`))).toBe(
+      true,
+    );
   });
 });

@@ -19,13 +19,18 @@ interface BurstResult {
   soldIds: Set<string>;
 }
 
-const count = (answers: ApiResponse[]) => answers.reduce<Record<number, number>>((acc, a) => ({ ...acc, [a.status]: (acc[a.status] ?? 0) + 1 }), {});
+const count = (answers: ApiResponse[]) =>
+  answers.reduce<Record<number, number>>((acc, a) => ({ ...acc, [a.status]: (acc[a.status] ?? 0) + 1 }), {});
 
 const burst = async (system: TestSystem): Promise<BurstResult> => {
-  await seedCatalog(system, ["S1", "S2", "S3"], [
-    { sku: "SALE", perStore: SALE },
-    { sku: "SHELF", perStore: { S1: SHELF } },
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2", "S3"],
+    [
+      { sku: "SALE", perStore: SALE },
+      { sku: "SHELF", perStore: { S1: SHELF } },
+    ],
+  );
   const adjust = (delta: number, options: { key?: string; ifMatch?: string } = {}) =>
     system.hub.post("/v1/adjustments", { storeId: "S1", sku: "SHELF", delta, reason: "manual" }, options);
   const pairKeys = Array.from({ length: 10 }, () => randomUUID());

@@ -7,10 +7,14 @@ let system: TestSystem;
 
 beforeAll(async () => {
   system = await startSystem({ agents: ["S1"] });
-  await seedCatalog(system, ["S1", "S2"], [
-    { sku: "A1", perStore: { S1: 10, S2: 3 } },
-    { sku: "B2", perStore: { S2: 7 } },
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    [
+      { sku: "A1", perStore: { S1: 10, S2: 3 } },
+      { sku: "B2", perStore: { S2: 7 } },
+    ],
+  );
   for (const client of [system.hub, system.agent("S1")]) {
     await eventually(async () => expect((await client.get("/v1/availability?sku=B2&storeId=S2")).body.perStore?.[0]?.onHand).toBe(7));
   }
@@ -19,10 +23,11 @@ afterAll(async () => {
   await system?.close();
 });
 
-const clients = () => [
-  ["hub", system.hub],
-  ["agent", system.agent("S1")],
-] as const;
+const clients = () =>
+  [
+    ["hub", system.hub],
+    ["agent", system.agent("S1")],
+  ] as const;
 
 describe("batch availability", () => {
   it("answers every SKU in the shape of a single read, and names the unknown ones", async () => {
@@ -38,7 +43,12 @@ describe("batch availability", () => {
   it("narrows every item to one store with storeId", async () => {
     for (const [, client] of clients()) {
       const batch = await client.get("/v1/availability:batch?skus=A1,B2&storeId=S1");
-      expect(batch.body.items.map((i: { sku: string; perStore: { storeId: string; onHand: number }[] }) => [i.sku, i.perStore.map((r) => `${r.storeId}:${r.onHand}`)])).toEqual([
+      expect(
+        batch.body.items.map((i: { sku: string; perStore: { storeId: string; onHand: number }[] }) => [
+          i.sku,
+          i.perStore.map((r) => `${r.storeId}:${r.onHand}`),
+        ]),
+      ).toEqual([
         ["A1", ["S1:10"]],
         ["B2", []],
       ]);
@@ -95,7 +105,9 @@ describe("read-your-writes with X-Consistency-Token", () => {
     for (let i = 0; i < 20; i++) {
       const write = await system.hub.post("/v1/adjustments", { storeId: "S2", sku: "A1", delta: i % 2 ? -1 : 1, reason: "manual" });
       expect(write.status).toBe(202);
-      const read = await system.agent("S1").get("/v1/availability?sku=A1&storeId=S2", { "X-Consistency-Token": write.headers.get("x-consistency-token")! });
+      const read = await system
+        .agent("S1")
+        .get("/v1/availability?sku=A1&storeId=S2", { "X-Consistency-Token": write.headers.get("x-consistency-token")! });
       expect(read.status).toBe(200);
       expect(read.headers.get("x-consistency")).toBe("reached");
       expect(read.body.perStore[0].version).toBeGreaterThanOrEqual(write.body.version);
@@ -139,16 +151,27 @@ describe("read-your-writes with X-Consistency-Token", () => {
     expect([atHub.headers.get("x-consistency"), atHub.body.perStore[0].version]).toEqual(["reached", write.body.version]);
     const operator = tokenFor("operator");
     expect((await system.agent("S1").post("/v1/projections/rebuild", {}, { token: operator })).status).toBe(202);
-    await eventually(async () => {
-      const status = await system.agent("S1").get("/v1/projections/status", { Authorization: `Bearer ${operator}` });
-      expect(status.body.projections[0].rebuild).toMatchObject({ state: "IDLE", finishedAt: expect.any(String) });
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        const status = await system.agent("S1").get("/v1/projections/status", { Authorization: `Bearer ${operator}` });
+        expect(status.body.projections[0].rebuild).toMatchObject({ state: "IDLE", finishedAt: expect.any(String) });
+      },
+      30_000,
+      200,
+    );
     const after = await system.agent("S1").get("/v1/availability?sku=B2&storeId=S1", { "X-Consistency-Token": token });
     expect([after.headers.get("x-consistency"), after.body.perStore[0].version]).toEqual(["reached", write.body.version]);
   });
 
   it("a malformed token is 400 on every read, at the hub and at the agent", async () => {
-    const reads = ["/v1/availability?sku=A1", "/v1/availability:batch?skus=A1", "/v1/items/A1/availability", "/v1/products/totals", "/v1/stores", "/v1/stores/S1"];
+    const reads = [
+      "/v1/availability?sku=A1",
+      "/v1/availability:batch?skus=A1",
+      "/v1/items/A1/availability",
+      "/v1/products/totals",
+      "/v1/stores",
+      "/v1/stores/S1",
+    ];
     for (const [, client] of clients()) {
       for (const path of reads) {
         for (const bad of ["nope", "c1.!!", tokenNaming([["stock-item", "S1:A1", -1]])]) {

@@ -8,12 +8,24 @@ let system: TestSystem;
 
 beforeAll(async () => {
   system = await startSystem({ agents: ["S1"] });
-  await seedCatalog(system, ["S1", "S2"], [{ sku: "A1", perStore: { S1: 2 } }, { sku: "B2", perStore: { S1: 5 } }]);
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    [
+      { sku: "A1", perStore: { S1: 2 } },
+      { sku: "B2", perStore: { S1: 5 } },
+    ],
+  );
 });
 afterAll(() => system?.close());
 
 const stockRow = async (storeId: string, sku: string) =>
-  (await system.db.query("SELECT on_hand, reserved, version, recount_required_since FROM stock_items WHERE store_id = $1 AND sku = $2", [storeId, sku])).rows[0];
+  (
+    await system.db.query("SELECT on_hand, reserved, version, recount_required_since FROM stock_items WHERE store_id = $1 AND sku = $2", [
+      storeId,
+      sku,
+    ])
+  ).rows[0];
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 const operator = tokenFor("operator");
 const clerkS1 = tokenFor("clerk", { stores: ["S1"], subject: "till-1" });
@@ -25,15 +37,31 @@ describe("a replayed offline sale at the hub", () => {
     const body = { storeId: "S1", sku: "A1", delta: -3, reason: "sale", offline: true, occurredAt };
     const res = await system.hub.post("/v1/adjustments", body, { key, token: clerkS1 });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ storeId: "S1", sku: "A1", onHand: -1, available: -1, offline: true, occurredAt, recountRequired: true });
+    expect(res.body).toMatchObject({
+      storeId: "S1",
+      sku: "A1",
+      onHand: -1,
+      available: -1,
+      offline: true,
+      occurredAt,
+      recountRequired: true,
+    });
     const row = await stockRow("S1", "A1");
     expect(row).toMatchObject({ on_hand: -1, version: res.body.version });
     expect(row.recount_required_since).toBeInstanceOf(Date);
 
     const events = await system.db.query("SELECT event FROM outbox WHERE store_id = 'S1' AND sku = 'A1' ORDER BY id DESC LIMIT 2");
     const [flagged, adjusted] = events.rows.map((r) => r.event);
-    expect(adjusted).toMatchObject({ eventType: "StockAdjusted", eventId: res.body.eventId, payload: { delta: -3, offline: true, occurredAt } });
-    expect(flagged).toMatchObject({ eventType: "StockRecountRequired", aggregate: { version: res.body.version }, payload: { onHand: -1, available: -1 } });
+    expect(adjusted).toMatchObject({
+      eventType: "StockAdjusted",
+      eventId: res.body.eventId,
+      payload: { delta: -3, offline: true, occurredAt },
+    });
+    expect(flagged).toMatchObject({
+      eventType: "StockRecountRequired",
+      aggregate: { version: res.body.version },
+      payload: { onHand: -1, available: -1 },
+    });
 
     const again = await system.hub.post("/v1/adjustments", body, { key, token: clerkS1 });
     expect(again.status).toBe(202);
@@ -43,13 +71,17 @@ describe("a replayed offline sale at the hub", () => {
 
     const list = await system.hub.get("/v1/stock/recount-required?storeId=S1", { Authorization: `Bearer ${operator}` });
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual([expect.objectContaining({ storeId: "S1", sku: "A1", onHand: -1, available: -1, version: res.body.version })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ storeId: "S1", sku: "A1", onHand: -1, available: -1, version: res.body.version }),
+    ]);
     expect((await system.hub.get("/v1/stock/recount-required", { Authorization: `Bearer ${clerkS1}` })).status).toBe(403);
 
     // The replicas show the shelf as the hub now holds it, below zero.
     await eventually(async () => {
       const read = await system.agent("S1").get("/v1/availability?sku=A1&storeId=S1");
-      expect(read.body.perStore).toEqual([expect.objectContaining({ storeId: "S1", onHand: -1, available: -1, version: res.body.version })]);
+      expect(read.body.perStore).toEqual([
+        expect.objectContaining({ storeId: "S1", onHand: -1, available: -1, version: res.body.version }),
+      ]);
       expect(read.body.totalAvailable).toBe(0);
     });
   });
@@ -63,7 +95,14 @@ describe("a replayed offline sale at the hub", () => {
   });
 
   it("given enough units, when an offline return and sale are replayed, then they apply without a flag", async () => {
-    const sale = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "B2", delta: -2, reason: "sale", offline: true, occurredAt: minutesAgo(5) });
+    const sale = await system.hub.post("/v1/adjustments", {
+      storeId: "S1",
+      sku: "B2",
+      delta: -2,
+      reason: "sale",
+      offline: true,
+      occurredAt: minutesAgo(5),
+    });
     expect(sale.status).toBe(202);
     expect(sale.body).toMatchObject({ onHand: 3, recountRequired: false });
     expect((await stockRow("S1", "B2")).recount_required_since).toBeNull();
@@ -71,16 +110,41 @@ describe("a replayed offline sale at the hub", () => {
 
   it("refuses a malformed, too old or out-of-scope offline sale with a clear 4xx and changes nothing", async () => {
     const before = await stockRow("S1", "B2");
-    const tooOld = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "B2", delta: -1, reason: "sale", offline: true, occurredAt: minutesAgo(73 * 60) });
+    const tooOld = await system.hub.post("/v1/adjustments", {
+      storeId: "S1",
+      sku: "B2",
+      delta: -1,
+      reason: "sale",
+      offline: true,
+      occurredAt: minutesAgo(73 * 60),
+    });
     expect(tooOld.status).toBe(422);
     expect(tooOld.body).toMatchObject({ code: "OFFLINE_SALE_TOO_OLD", maxAgeHours: 72 });
     const noTime = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "B2", delta: -1, reason: "sale", offline: true });
     expect(noTime.status).toBe(400);
-    const damage = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "B2", delta: -1, reason: "damage", offline: true, occurredAt: minutesAgo(1) });
+    const damage = await system.hub.post("/v1/adjustments", {
+      storeId: "S1",
+      sku: "B2",
+      delta: -1,
+      reason: "damage",
+      offline: true,
+      occurredAt: minutesAgo(1),
+    });
     expect(damage.status).toBe(400);
-    const future = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "B2", delta: -1, reason: "sale", offline: true, occurredAt: minutesAgo(-60) });
+    const future = await system.hub.post("/v1/adjustments", {
+      storeId: "S1",
+      sku: "B2",
+      delta: -1,
+      reason: "sale",
+      offline: true,
+      occurredAt: minutesAgo(-60),
+    });
     expect(future.status).toBe(400);
-    const otherStore = await system.hub.post("/v1/adjustments", { storeId: "S2", sku: "B2", delta: -1, reason: "sale", offline: true, occurredAt: minutesAgo(1) }, { token: clerkS1 });
+    const otherStore = await system.hub.post(
+      "/v1/adjustments",
+      { storeId: "S2", sku: "B2", delta: -1, reason: "sale", offline: true, occurredAt: minutesAgo(1) },
+      { token: clerkS1 },
+    );
     expect(otherStore.status).toBe(403);
     expect(await stockRow("S1", "B2")).toEqual(before);
   });

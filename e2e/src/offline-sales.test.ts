@@ -74,44 +74,93 @@ const tills = async (durationMs: number, skus: string[], count: number, during?:
   const out = `${infra.logDir()}/till-sales-${id}-${randomBytes(2).toString("hex")}.jsonl`;
   const child = spawn(
     store.inStore[0]!,
-    [...store.inStore.slice(1), process.execPath, `${REPO_ROOT}e2e/netns/till-sales.mjs`, `http://127.0.0.1:${agentPort}`, clerk, operator, String(durationMs), out, skus.join(","), String(count)],
+    [
+      ...store.inStore.slice(1),
+      process.execPath,
+      `${REPO_ROOT}e2e/netns/till-sales.mjs`,
+      `http://127.0.0.1:${agentPort}`,
+      clerk,
+      operator,
+      String(durationMs),
+      out,
+      skus.join(","),
+      String(count),
+    ],
     { stdio: "ignore" },
   );
   const done = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await during?.();
   await done;
-  return readFileSync(out, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(out, "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 };
 
 /** `inventory journal` as the store's staff run it, inside the store. */
 const inventoryStatus = async () =>
-  (await run(store.inStore[0]!, [...store.inStore.slice(1), process.execPath, `${REPO_ROOT}edge-agent/dist/cli.js`, "status", "--agent", `http://127.0.0.1:${agentPort}`, "--token", operator], { cwd: REPO_ROOT })).stdout.trim();
+  (
+    await run(
+      store.inStore[0]!,
+      [
+        ...store.inStore.slice(1),
+        process.execPath,
+        `${REPO_ROOT}edge-agent/dist/cli.js`,
+        "status",
+        "--agent",
+        `http://127.0.0.1:${agentPort}`,
+        "--token",
+        operator,
+      ],
+      { cwd: REPO_ROOT },
+    )
+  ).stdout.trim();
 
 const onHand = async (sku: string) =>
   (await system.db.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0].on_hand as number;
 const appliedKeys = async (keys: string[]) =>
-  Number((await system.db.query("SELECT count(*) AS n FROM idempotency_records WHERE scope = 'till-S1' AND key = ANY($1::text[])", [keys])).rows[0].n);
+  Number(
+    (await system.db.query("SELECT count(*) AS n FROM idempotency_records WHERE scope = 'till-S1' AND key = ANY($1::text[])", [keys]))
+      .rows[0].n,
+  );
 /**
  * Sales applied for these keys: each key's own 202, or — for a sale whose original request the hub had refused for
  * stock before the link died, its answer lost — the 202 under the key derived from it.
  */
 const appliedSales = async (keys: string[]) => {
   const derived = keys.map((k) => `offline-${createHash("sha256").update(k).digest("hex").slice(0, 40)}`);
-  const rows = await system.db.query("SELECT count(*) AS n FROM idempotency_records WHERE scope = 'till-S1' AND status_code = 202 AND key = ANY($1::text[])", [[...keys, ...derived]]);
+  const rows = await system.db.query(
+    "SELECT count(*) AS n FROM idempotency_records WHERE scope = 'till-S1' AND status_code = 202 AND key = ANY($1::text[])",
+    [[...keys, ...derived]],
+  );
   return Number(rows.rows[0].n);
 };
 const saleEvents = async (sku: string) =>
-  (await system.db.query("SELECT event FROM outbox WHERE store_id = 'S1' AND sku = $1 AND event->>'eventType' = 'StockAdjusted' AND event->'payload'->>'reason' = 'sale' ORDER BY id", [sku])).rows.map((r) => r.event);
+  (
+    await system.db.query(
+      "SELECT event FROM outbox WHERE store_id = 'S1' AND sku = $1 AND event->>'eventType' = 'StockAdjusted' AND event->'payload'->>'reason' = 'sale' ORDER BY id",
+      [sku],
+    )
+  ).rows.map((r) => r.event);
 const drained = () =>
-  eventually(async () => {
-    const journal = await fromStore("/v1/offline/journal", { headers: { Authorization: `Bearer ${operator}` } });
-    expect(journal.body).toMatchObject({ queued: 0, replaying: false });
-    return journal.body;
-  }, 60_000, 300);
+  eventually(
+    async () => {
+      const journal = await fromStore("/v1/offline/journal", { headers: { Authorization: `Bearer ${operator}` } });
+      expect(journal.body).toMatchObject({ queued: 0, replaying: false });
+      return journal.body;
+    },
+    60_000,
+    300,
+  );
 
 beforeAll(async () => {
   system = await startSystem();
-  await seedCatalog(system, ["S1"], Object.entries(START).map(([sku, units]) => ({ sku, perStore: { S1: units } })));
+  await seedCatalog(
+    system,
+    ["S1"],
+    Object.entries(START).map(([sku, units]) => ({ sku, perStore: { S1: units } })),
+  );
   store = await createStoreNetwork(system);
   agent = await startAgent();
 }, 120_000);
@@ -123,7 +172,9 @@ afterAll(async () => {
 });
 
 describe("an agent with OFFLINE_SALES cut off from the hub", () => {
-  it("keeps selling through a 30 s cut; after it every sale answered 202 is applied exactly once, in order per item, and the item that went below zero is flagged", { timeout: 120_000 }, async () => {
+  it("keeps selling through a 30 s cut; after it every sale answered 202 is applied exactly once, in order per item, and the item that went below zero is flagged", {
+    timeout: 120_000,
+  }, async () => {
     let cutAt = 0;
     let healedAt = 0;
     let cliDuring = "";
@@ -181,17 +232,25 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
 
     // The provisional rows give way to the hub's: the agent's replica shows the authoritative state, unmarked.
     const version = (await system.db.query("SELECT version FROM stock_items WHERE store_id = 'S1' AND sku = 'N1'")).rows[0].version;
-    await eventually(async () => {
-      const read = await fromStore("/v1/availability?sku=N1&storeId=S1");
-      expect(read.body.perStore[0]).toEqual(expect.objectContaining({ onHand: await onHand("N1"), version }));
-      expect(read.body.perStore[0].provisional).toBeUndefined();
-    }, 30_000, 300);
+    await eventually(
+      async () => {
+        const read = await fromStore("/v1/availability?sku=N1&storeId=S1");
+        expect(read.body.perStore[0]).toEqual(expect.objectContaining({ onHand: await onHand("N1"), version }));
+        expect(read.body.perStore[0].provisional).toBeUndefined();
+      },
+      30_000,
+      300,
+    );
     // The hub learns of the journal from the agent's reports.
-    await eventually(async () => {
-      const status = await system.hub.get("/v1/projections/status", { Authorization: `Bearer ${operator}` });
-      const reported = status.body.projections.find((p: { projection: string }) => p.projection === "agent-S1");
-      expect(reported?.offline).toMatchObject({ queued: 0, refused: 0 });
-    }, 15_000, 250);
+    await eventually(
+      async () => {
+        const status = await system.hub.get("/v1/projections/status", { Authorization: `Bearer ${operator}` });
+        const reported = status.body.projections.find((p: { projection: string }) => p.projection === "agent-S1");
+        expect(reported?.offline).toMatchObject({ queued: 0, refused: 0 });
+      },
+      15_000,
+      250,
+    );
   });
 
   it("given sales journaled, when the agent is killed with -9 and restarted while still cut off, then after the heal nothing is lost and nothing doubled", async () => {
@@ -236,7 +295,9 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
     const journal = await drained();
     expect(journal.refused).toBe(refusedBefore);
     expect(await onHand("N2")).toBe(committed.body.onHand);
-    const events = (await saleEvents("N2")).filter((e) => e.eventId === committed.body.eventId || e.payload.occurredAt === retry.body.occurredAt);
+    const events = (await saleEvents("N2")).filter(
+      (e) => e.eventId === committed.body.eventId || e.payload.occurredAt === retry.body.occurredAt,
+    );
     expect(events).toHaveLength(1);
     // The till's next retry gets the hub's own answer.
     const after = await sell(key, "N2");
@@ -281,7 +342,15 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
     await store.heal();
     const journal = await drained();
     expect(journal.refused).toBe(refusedBefore + 1);
-    expect(journal.refusedEntries[0]).toEqual(expect.objectContaining({ idempotencyKey: refusedKey, sku: "N3", delta: -1, hubStatus: 403, hubReply: expect.objectContaining({ code: "FORBIDDEN" }) }));
+    expect(journal.refusedEntries[0]).toEqual(
+      expect.objectContaining({
+        idempotencyKey: refusedKey,
+        sku: "N3",
+        delta: -1,
+        hubStatus: 403,
+        hubReply: expect.objectContaining({ code: "FORBIDDEN" }),
+      }),
+    );
     expect(await onHand("N3")).toBe(before - 1);
     expect(await appliedKeys([validKey])).toBe(1);
     // The till's retry now gets the hub's refusal.

@@ -49,10 +49,18 @@ describe("dead letters", () => {
       expect(found).toBeDefined();
       return found;
     });
-    const replay = await system.hub.post("/v1/dlt/replay", { topic: "stock.events", messageIds: [pending.messageId, "0-999999"] }, { token: tokenFor("operator") });
+    const replay = await system.hub.post(
+      "/v1/dlt/replay",
+      { topic: "stock.events", messageIds: [pending.messageId, "0-999999"] },
+      { token: tokenFor("operator") },
+    );
     expect(replay.status).toBe(202);
     expect(replay.body).toEqual({ replayed: [pending.messageId], alreadyReplayed: [], unknown: ["0-999999"] });
-    const twice = await system.hub.post("/v1/dlt/replay", { topic: "stock.events", messageIds: [pending.messageId] }, { token: tokenFor("operator") });
+    const twice = await system.hub.post(
+      "/v1/dlt/replay",
+      { topic: "stock.events", messageIds: [pending.messageId] },
+      { token: tokenFor("operator") },
+    );
     expect(twice.body).toEqual({ replayed: [], alreadyReplayed: [pending.messageId], unknown: [] });
     await eventually(async () => {
       const stores = await system.agent("S1").get("/v1/stores");
@@ -65,10 +73,14 @@ describe("dead letters", () => {
     await produce("transfer.events", "bad", "{not json");
     await system.hub.post("/v1/stores", { storeId: "S2", name: "Two" });
     const res = await system.hub.post("/v1/transfers", { fromStore: "S1", toStore: "S2", lines: [{ sku: "O1", qty: 1 }] });
-    await eventually(async () => {
-      const row = await system.db.query("SELECT status FROM transfers WHERE transfer_id = $1", [res.body.transferId]);
-      expect(row.rows[0].status).toBe("COMPLETED");
-    }, 30_000, 100);
+    await eventually(
+      async () => {
+        const row = await system.db.query("SELECT status FROM transfers WHERE transfer_id = $1", [res.body.transferId]);
+        expect(row.rows[0].status).toBe("COMPLETED");
+      },
+      30_000,
+      100,
+    );
     await eventually(async () => {
       const items = (await system.hub.get("/v1/dlt?topic=transfer.events", operator)).body.items as any[];
       expect(items.some((l) => l.replicaId === "hub-hub" && l.key === "bad")).toBe(true);
@@ -128,24 +140,33 @@ describe("metrics", () => {
 describe("rebuild", () => {
   it("replays a replica from offset zero while the old one serves, then every read answers as before", async () => {
     const reads = ["/v1/items/O1/availability", "/v1/products/totals", "/v1/stores"];
-    for (const [name, client] of [["agent", system.agent("S1")], ["hub", system.hub]] as const) {
+    for (const [name, client] of [
+      ["agent", system.agent("S1")],
+      ["hub", system.hub],
+    ] as const) {
       const before = await Promise.all(reads.map((path) => client.get(path)));
       const started = await client.post("/v1/projections/rebuild", {}, { token: tokenFor("operator") });
       expect(started.status).toBe(202);
       expect(started.body).toMatchObject({ state: "REBUILDING" });
       const during = await client.get("/v1/items/O1/availability");
       expect(during.status).toBe(200);
-      await eventually(async () => {
-        const status = await client.get("/v1/projections/status", operator);
-        expect(status.body.projections[0].rebuild).toMatchObject({ state: "IDLE", finishedAt: expect.any(String) });
-      }, 30_000, 200);
+      await eventually(
+        async () => {
+          const status = await client.get("/v1/projections/status", operator);
+          expect(status.body.projections[0].rebuild).toMatchObject({ state: "IDLE", finishedAt: expect.any(String) });
+        },
+        30_000,
+        200,
+      );
       const after = await Promise.all(reads.map((path) => client.get(path)));
       for (let i = 0; i < reads.length; i++) {
         expect([name, reads[i], after[i]!.body]).toEqual([name, reads[i], before[i]!.body]);
         expect(after[i]!.headers.get("etag")).toBe(before[i]!.headers.get("etag"));
       }
     }
-    expect((await system.agent("S1").post("/v1/projections/rebuild", {}, { token: tokenFor("clerk", { stores: ["S1"] }) })).status).toBe(403);
+    expect((await system.agent("S1").post("/v1/projections/rebuild", {}, { token: tokenFor("clerk", { stores: ["S1"] }) })).status).toBe(
+      403,
+    );
   });
 });
 
@@ -160,13 +181,33 @@ describe("agents reporting in", () => {
     });
     const forged = await system.hub.post(
       "/v1/projections/report",
-      { projection: "agent-S2", storeId: "S2", state: "RUNNING", lagMs: 0, caughtUp: true, lastError: null, eventsApplied: 0, rebuild: { state: "IDLE" }, partitions: [] },
+      {
+        projection: "agent-S2",
+        storeId: "S2",
+        state: "RUNNING",
+        lagMs: 0,
+        caughtUp: true,
+        lastError: null,
+        eventsApplied: 0,
+        rebuild: { state: "IDLE" },
+        partitions: [],
+      },
       { token: tokenFor("agent", { stores: ["S1"] }) },
     );
     expect(forged.status).toBe(403);
     const impersonated = await system.hub.post(
       "/v1/projections/report",
-      { projection: "agent-S2", storeId: "S1", state: "RUNNING", lagMs: 0, caughtUp: true, lastError: null, eventsApplied: 0, rebuild: { state: "IDLE" }, partitions: [] },
+      {
+        projection: "agent-S2",
+        storeId: "S1",
+        state: "RUNNING",
+        lagMs: 0,
+        caughtUp: true,
+        lastError: null,
+        eventsApplied: 0,
+        rebuild: { state: "IDLE" },
+        partitions: [],
+      },
       { token: tokenFor("agent", { stores: ["S1"] }) },
     );
     expect(impersonated.status).toBe(400);

@@ -15,7 +15,9 @@ const walk = async (path: string, limit: number) => {
   const seen: any[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: any[]; nextCursor: string | null } = await list(`${path}${path.includes("?") ? "&" : "?"}limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+    const page: { items: any[]; nextCursor: string | null } = await list(
+      `${path}${path.includes("?") ? "&" : "?"}limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`,
+    );
     expect(page.items.length).toBeLessThanOrEqual(limit);
     seen.push(...page.items);
     cursor = page.nextCursor;
@@ -29,17 +31,26 @@ let failedTransfer: string;
 
 beforeAll(async () => {
   system = await startSystem({ agents: ["S1"] });
-  await seedCatalog(system, ["S1", "S2"], [
-    { sku: "L1", perStore: { S1: 50 } },
-    { sku: "L2", perStore: { S1: 50 } },
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    [
+      { sku: "L1", perStore: { S1: 50 } },
+      { sku: "L2", perStore: { S1: 50 } },
+    ],
+  );
   for (const sku of ["L1", "L1", "L1", "L2", "L2"]) {
     const res = await system.hub.post("/v1/reservations", { storeId: "S1", lines: [{ sku, qty: 1 }] });
     expect(res.status).toBe(202);
     reservationIds.push(res.body.reservationId);
   }
   expect((await system.hub.post(`/v1/reservations/${reservationIds[1]}:cancel`, {})).status).toBe(202);
-  const manual = await system.hub.post("/v1/transfers", { fromStore: "S1", toStore: "S2", lines: [{ sku: "L1", qty: 1 }], receipt: "manual" });
+  const manual = await system.hub.post("/v1/transfers", {
+    fromStore: "S1",
+    toStore: "S2",
+    lines: [{ sku: "L1", qty: 1 }],
+    receipt: "manual",
+  });
   const failing = await system.hub.post("/v1/transfers", { fromStore: "S1", toStore: "S2", lines: [{ sku: "L2", qty: 1000 }] });
   expect([manual.status, failing.status]).toEqual([202, 202]);
   manualTransfer = manual.body.transferId;
@@ -60,14 +71,21 @@ describe("GET /v1/reservations", () => {
   it("filters by status, store and SKU, combined", async () => {
     expect((await list("/v1/reservations?status=CANCELLED")).items.map((r) => r.reservationId)).toEqual([reservationIds[1]]);
     expect((await list("/v1/reservations?sku=L2")).items.map((r) => r.reservationId)).toEqual([reservationIds[4], reservationIds[3]]);
-    expect((await list("/v1/reservations?sku=L1&status=CREATED")).items.map((r) => r.reservationId)).toEqual([reservationIds[2], reservationIds[0]]);
+    expect((await list("/v1/reservations?sku=L1&status=CREATED")).items.map((r) => r.reservationId)).toEqual([
+      reservationIds[2],
+      reservationIds[0],
+    ]);
     expect((await list("/v1/reservations?storeId=S2")).items).toEqual([]);
     expect((await list("/v1/reservations?sku=NOPE")).items).toEqual([]);
   });
 
   it("filters by age: CREATED for more than ten minutes", async () => {
-    await system.db.query("UPDATE reservations SET created_at = now() - interval '20 minutes' WHERE reservation_id = $1", [reservationIds[0]]);
-    expect((await list("/v1/reservations?status=CREATED&olderThanSeconds=600")).items.map((r) => r.reservationId)).toEqual([reservationIds[0]]);
+    await system.db.query("UPDATE reservations SET created_at = now() - interval '20 minutes' WHERE reservation_id = $1", [
+      reservationIds[0],
+    ]);
+    expect((await list("/v1/reservations?status=CREATED&olderThanSeconds=600")).items.map((r) => r.reservationId)).toEqual([
+      reservationIds[0],
+    ]);
     expect((await list("/v1/reservations?olderThanSeconds=0")).items).toHaveLength(5);
   });
 
@@ -85,10 +103,14 @@ describe("GET /v1/reservations", () => {
 
 describe("GET /v1/transfers", () => {
   it("filters by status, either store and SKU, and pages", async () => {
-    await eventually(async () => {
-      expect((await list("/v1/transfers?status=FAILED")).items.map((t) => t.transferId)).toEqual([failedTransfer]);
-      expect((await list("/v1/transfers?status=DISPATCHED")).items.map((t) => t.transferId)).toEqual([manualTransfer]);
-    }, 30_000, 100);
+    await eventually(
+      async () => {
+        expect((await list("/v1/transfers?status=FAILED")).items.map((t) => t.transferId)).toEqual([failedTransfer]);
+        expect((await list("/v1/transfers?status=DISPATCHED")).items.map((t) => t.transferId)).toEqual([manualTransfer]);
+      },
+      30_000,
+      100,
+    );
     expect((await list("/v1/transfers?storeId=S2")).items.map((t) => t.transferId)).toEqual([failedTransfer, manualTransfer]);
     expect((await list("/v1/transfers?storeId=S1&sku=L1")).items.map((t) => t.transferId)).toEqual([manualTransfer]);
     expect((await walk("/v1/transfers", 1)).map((t) => t.transferId)).toEqual([failedTransfer, manualTransfer]);
@@ -110,7 +132,10 @@ const inventory = (args: string[], agentUrl = system.hubUrl): Promise<{ code: nu
     execFile(
       process.execPath,
       [`${REPO_ROOT}edge-agent/dist/cli.js`, ...args],
-      { timeout: 30_000, env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", INVENTORY_AGENT_URL: agentUrl, INVENTORY_TOKEN: tokenFor("operator") } },
+      {
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", INVENTORY_AGENT_URL: agentUrl, INVENTORY_TOKEN: tokenFor("operator") },
+      },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -119,7 +144,10 @@ describe("the operator's CLI commands", () => {
   it("reservations list and transfers list print a page, as a table or as the API's JSON", async () => {
     const json = await inventory(["reservations", "list", "--status", "created", "--sku", "L1", "--json"]);
     expect(json.code, json.stderr).toBe(0);
-    expect(JSON.parse(json.stdout).items.map((r: { reservationId: string }) => r.reservationId)).toEqual([reservationIds[2], reservationIds[0]]);
+    expect(JSON.parse(json.stdout).items.map((r: { reservationId: string }) => r.reservationId)).toEqual([
+      reservationIds[2],
+      reservationIds[0],
+    ]);
     const table = await inventory(["reservations", "list", "--older-than", "10m"]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^reservation\s+store\s+status\s+lines/);

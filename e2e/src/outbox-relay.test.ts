@@ -19,7 +19,10 @@ describe("outbox relay", () => {
       const late = storeRegisteredEvent("LATE", "Committed late", "outbox-late-commit");
       const eventId = late.eventId;
       const lowId = (
-        await slow.query("INSERT INTO outbox (event_id, topic, message_key, event) VALUES ($1, 'stock.events', 'LATE', $2) RETURNING id", [eventId, late])
+        await slow.query("INSERT INTO outbox (event_id, topic, message_key, event) VALUES ($1, 'stock.events', 'LATE', $2) RETURNING id", [
+          eventId,
+          late,
+        ])
       ).rows[0].id;
 
       const fast = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "A1", delta: -1, reason: "sale" });
@@ -49,10 +52,14 @@ describe("outbox relay", () => {
     for (let i = 0; i < 20; i++) {
       const started = performance.now();
       const res = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "A1", delta: 1, reason: "restock" });
-      await eventually(async () => {
-        const read = await system.agent("S1").get("/v1/availability?sku=A1&storeId=S1");
-        expect(read.body.perStore[0].version).toBeGreaterThanOrEqual(res.body.version);
-      }, 5000, 1);
+      await eventually(
+        async () => {
+          const read = await system.agent("S1").get("/v1/availability?sku=A1&storeId=S1");
+          expect(read.body.perStore[0].version).toBeGreaterThanOrEqual(res.body.version);
+        },
+        5000,
+        1,
+      );
       delays.push(performance.now() - started);
     }
     delays.sort((a, b) => a - b);

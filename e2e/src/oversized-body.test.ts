@@ -33,7 +33,12 @@ interface RawOutcome {
  * A raw HTTP/1.1 client: sends the head, then `body` in 64 KiB chunks as fast as the socket takes them
  * (or only after a 100 Continue when `waitForContinue`), and records what comes back until the server closes.
  */
-const rawPost = (baseUrl: string, head: Record<string, string>, body: Buffer, options: { waitForContinue?: boolean; giveUpMs?: number } = {}) =>
+const rawPost = (
+  baseUrl: string,
+  head: Record<string, string>,
+  body: Buffer,
+  options: { waitForContinue?: boolean; giveUpMs?: number } = {},
+) =>
   new Promise<RawOutcome>((resolve) => {
     const url = new URL(baseUrl);
     const started = performance.now();
@@ -78,17 +83,23 @@ const rawPost = (baseUrl: string, head: Record<string, string>, body: Buffer, op
     });
   });
 
-const services = () => [
-  ["hub", system.hubUrl],
-  ["agent", system.agentUrl("S1")],
-] as const;
+const services = () =>
+  [
+    ["hub", system.hubUrl],
+    ["agent", system.agentUrl("S1")],
+  ] as const;
 
 describe("a body over the size limit reaches the client as a 413", () => {
   it("Node's fetch reads the 413 every time, at the hub and at the agent", async () => {
     for (const [, url] of services()) {
       const statuses: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await fetch(`${url}/v1/reconciliations`, { method: "POST", headers: writeHeaders, body: bigBody, signal: AbortSignal.timeout(15_000) })
+        const res = await fetch(`${url}/v1/reconciliations`, {
+          method: "POST",
+          headers: writeHeaders,
+          body: bigBody,
+          signal: AbortSignal.timeout(15_000),
+        })
           .then(async (r) => `${r.status} ${(await r.json()).code}`)
           .catch((e: Error & { cause?: { code?: string } }) => `failed ${e.cause?.code ?? e.message}`);
         statuses.push(res);
@@ -123,12 +134,22 @@ describe("a body over the size limit reaches the client as a 413", () => {
 
   it("answers 100 Continue only for a body within the limit", async () => {
     for (const [, url] of services()) {
-      const over = await rawPost(url, { ...writeHeaders, Expect: "100-continue", "Content-Length": String(bigBody.length) }, Buffer.from(bigBody), { waitForContinue: true });
+      const over = await rawPost(
+        url,
+        { ...writeHeaders, Expect: "100-continue", "Content-Length": String(bigBody.length) },
+        Buffer.from(bigBody),
+        { waitForContinue: true },
+      );
       expect(over.received).toMatch(/^HTTP\/1\.1 413 /);
       expect(over.received).not.toContain("100 Continue");
 
       const small = Buffer.from(JSON.stringify({ storeId: "S1", snapshotOnHand: {}, unknownField: 1 }));
-      const within = await rawPost(url, { ...writeHeaders, "Idempotency-Key": `within-${url}`, Expect: "100-continue", "Content-Length": String(small.length) }, small, { waitForContinue: true });
+      const within = await rawPost(
+        url,
+        { ...writeHeaders, "Idempotency-Key": `within-${url}`, Expect: "100-continue", "Content-Length": String(small.length) },
+        small,
+        { waitForContinue: true },
+      );
       expect(within.received).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 400 /);
     }
   });
@@ -136,13 +157,17 @@ describe("a body over the size limit reaches the client as a 413", () => {
   it("stops draining at the time cap and at the byte cap", async () => {
     for (const [, url] of services()) {
       // Declares 100 MiB, sends 1 KiB and stalls: closed about 1.5 s after the 413.
-      const stalled = await rawPost(url, { ...writeHeaders, "Content-Length": String(100 * MB) }, Buffer.alloc(1024, 120), { giveUpMs: 10_000 });
+      const stalled = await rawPost(url, { ...writeHeaders, "Content-Length": String(100 * MB) }, Buffer.alloc(1024, 120), {
+        giveUpMs: 10_000,
+      });
       expect(stalled.received).toMatch(/^HTTP\/1\.1 413 /);
       expect(stalled.closedAfterMs).toBeGreaterThan(1_000);
       expect(stalled.closedAfterMs).toBeLessThan(6_000);
 
       // Sends 100 MiB as fast as it can: cut off once 16 MiB have been discarded, well before the time cap.
-      const flood = await rawPost(url, { ...writeHeaders, "Content-Length": String(100 * MB) }, Buffer.alloc(100 * MB, 120), { giveUpMs: 10_000 });
+      const flood = await rawPost(url, { ...writeHeaders, "Content-Length": String(100 * MB) }, Buffer.alloc(100 * MB, 120), {
+        giveUpMs: 10_000,
+      });
       expect(flood.received).toMatch(/^HTTP\/1\.1 413 /);
       expect(flood.closedAfterMs).toBeLessThan(1_200);
     }

@@ -49,7 +49,19 @@ interface Sample {
 describe("a store cut off from the centre", () => {
   it("keeps answering reads from its replica, answers writes 503 fast, and catches up with every acknowledged write once the link is back", async () => {
     const out = `${infra.logDir()}/store-load-${id}.jsonl`;
-    const load = spawn(store.inStore[0]!, [...store.inStore.slice(1), process.execPath, `${REPO_ROOT}e2e/netns/store-load.mjs`, `http://127.0.0.1:${agentPort}`, tokenFor("clerk", { stores: ["S1"] }), "15000", out], { stdio: "ignore" });
+    const load = spawn(
+      store.inStore[0]!,
+      [
+        ...store.inStore.slice(1),
+        process.execPath,
+        `${REPO_ROOT}e2e/netns/store-load.mjs`,
+        `http://127.0.0.1:${agentPort}`,
+        tokenFor("clerk", { stores: ["S1"] }),
+        "15000",
+        out,
+      ],
+      { stdio: "ignore" },
+    );
     const loadDone = new Promise<void>((resolve) => load.once("exit", () => resolve()));
     await sleep(3000);
     const cutAt = Date.now();
@@ -59,7 +71,10 @@ describe("a store cut off from the centre", () => {
     await store.heal();
     await loadDone;
 
-    const samples: Sample[] = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const samples: Sample[] = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const during = samples.filter((s) => s.at > cutAt + 200 && s.at < restoredAt);
     const readsDuring = during.filter((s) => s.kind === "read");
     const writesDuring = during.filter((s) => s.kind === "write");
@@ -87,11 +102,15 @@ describe("a store cut off from the centre", () => {
     const expected = 10 + acked.length;
     const db = await system.db.query("SELECT on_hand, version FROM stock_items WHERE store_id = 'S1' AND sku = 'N1'");
     expect(db.rows[0].on_hand).toBe(expected);
-    await eventually(async () => {
-      const read = await fromHost.get("/v1/availability?sku=N1&storeId=S1");
-      expect(read.body.perStore[0]).toMatchObject({ onHand: expected, version: db.rows[0].version });
-      expect(Number(read.headers.get("x-projection-lag-ms"))).toBe(0);
-    }, 60_000, 250);
+    await eventually(
+      async () => {
+        const read = await fromHost.get("/v1/availability?sku=N1&storeId=S1");
+        expect(read.body.perStore[0]).toMatchObject({ onHand: expected, version: db.rows[0].version });
+        expect(Number(read.headers.get("x-projection-lag-ms"))).toBe(0);
+      },
+      60_000,
+      250,
+    );
     expect(acked.filter((s) => s.at > restoredAt).length).toBeGreaterThan(0);
   });
 });

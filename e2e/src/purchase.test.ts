@@ -5,14 +5,22 @@ let system: TestSystem;
 
 beforeAll(async () => {
   system = await startSystem();
-  for (const [storeId, latencyMs] of [["S1", 30], ["S2", 5], ["S3", 12]] as const) {
+  for (const [storeId, latencyMs] of [
+    ["S1", 30],
+    ["S2", 5],
+    ["S3", 12],
+  ] as const) {
     expect((await system.hub.post("/v1/stores", { storeId, name: storeId, latencyMs })).status).toBe(201);
   }
-  await seedCatalog(system, [], [
-    { sku: "P1", perStore: { S1: 10, S2: 4, S3: 6 } },
-    { sku: "RR", perStore: { S1: 50, S2: 50, S3: 50 } },
-    { sku: "TIE", perStore: { S2: 5, S3: 5 } },
-  ]);
+  await seedCatalog(
+    system,
+    [],
+    [
+      { sku: "P1", perStore: { S1: 10, S2: 4, S3: 6 } },
+      { sku: "RR", perStore: { S1: 50, S2: 50, S3: 50 } },
+      { sku: "TIE", perStore: { S2: 5, S3: 5 } },
+    ],
+  );
 });
 afterAll(() => system?.close());
 
@@ -24,7 +32,10 @@ describe("purchase without a store", () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ sku: "P1", qty: 1, storeId: "S1", policy: "highest-available", onHand: 9, available: 9 });
     const event = await system.db.query("SELECT event FROM outbox WHERE event_id = $1", [res.body.eventId]);
-    expect(event.rows[0].event).toMatchObject({ eventType: "StockSold", payload: { qty: 1, customerId: "c1", policy: "highest-available" } });
+    expect(event.rows[0].event).toMatchObject({
+      eventType: "StockSold",
+      payload: { qty: 1, customerId: "c1", policy: "highest-available" },
+    });
   });
 
   it("breaks ties by storeId", async () => {

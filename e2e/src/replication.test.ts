@@ -6,11 +6,15 @@ let system: TestSystem;
 
 beforeAll(async () => {
   system = await startSystem({ agents: ["S1"] });
-  await seedCatalog(system, ["S1", "S2"], [
-    { sku: "A1", perStore: { S1: 50, S2: 5 } },
-    { sku: "B2", perStore: { S2: 7 } },
-    { sku: "MUG-1", perStore: { S1: 3 } },
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    [
+      { sku: "A1", perStore: { S1: 50, S2: 5 } },
+      { sku: "B2", perStore: { S2: 7 } },
+      { sku: "MUG-1", perStore: { S1: 3 } },
+    ],
+  );
 });
 afterAll(() => system?.close());
 
@@ -22,22 +26,32 @@ describe("reads on hub and agent", () => {
       await eventually(async () => {
         const res = await client.get("/v1/availability?sku=A1");
         expect(res.status).toBe(200);
-        expect(res.body.perStore.find((r: { storeId: string }) => r.storeId === "S1")).toMatchObject({ onHand: 46, version: write.body.version });
+        expect(res.body.perStore.find((r: { storeId: string }) => r.storeId === "S1")).toMatchObject({
+          onHand: 46,
+          version: write.body.version,
+        });
         expect(res.body.totalAvailable).toBe(51);
         expect(Number(res.headers.get("x-projection-lag-ms"))).toBe(0);
       });
     }
-    const [fromHub, fromAgent] = await Promise.all([system.hub.get("/v1/availability?sku=A1"), system.agent("S1").get("/v1/availability?sku=A1")]);
+    const [fromHub, fromAgent] = await Promise.all([
+      system.hub.get("/v1/availability?sku=A1"),
+      system.agent("S1").get("/v1/availability?sku=A1"),
+    ]);
     expect(fromAgent.body).toEqual(fromHub.body);
   });
 
   it("shows a write at the agent within milliseconds", async () => {
     const started = Date.now();
     const write = await system.hub.post("/v1/adjustments", { storeId: "S2", sku: "B2", delta: 1, reason: "restock" });
-    await eventually(async () => {
-      const res = await system.agent("S1").get("/v1/availability?sku=B2&storeId=S2");
-      expect(res.body.perStore[0].version).toBe(write.body.version);
-    }, 5000, 2);
+    await eventually(
+      async () => {
+        const res = await system.agent("S1").get("/v1/availability?sku=B2&storeId=S2");
+        expect(res.body.perStore[0].version).toBe(write.body.version);
+      },
+      5000,
+      2,
+    );
     const visibleAfterMs = Date.now() - started;
     console.log(`write visible at the agent ${visibleAfterMs} ms after it was sent`);
     expect(visibleAfterMs).toBeLessThan(1000);
@@ -76,7 +90,9 @@ describe("reads on hub and agent", () => {
       expect(page0.body).toMatchObject({ page: 0, size: 2, total: 3 });
       expect(page0.body.items.map((i: { sku: string }) => i.sku)).toEqual(["A1", "B2"]);
       const page1 = await system.agent("S1").get("/v1/products/totals?size=2&page=1");
-      expect(page1.body.items).toEqual([{ sku: "MUG-1", name: "Product MUG-1", totalOnHand: 3, totalReserved: 0, totalAvailable: 3, totalInTransit: 0 }]);
+      expect(page1.body.items).toEqual([
+        { sku: "MUG-1", name: "Product MUG-1", totalOnHand: 3, totalReserved: 0, totalAvailable: 3, totalInTransit: 0 },
+      ]);
       const search = await system.hub.get("/v1/products/totals?q=mug");
       expect(search.body.items.map((i: { sku: string }) => i.sku)).toEqual(["MUG-1"]);
       const wildcard = await system.hub.get("/v1/products/totals?q=%25");
@@ -129,11 +145,15 @@ describe("an agent cut off from the hub", () => {
     } finally {
       await system.startHub();
     }
-    const write = await eventually(async () => {
-      const res = await agent.post("/v1/adjustments", { storeId: "S1", sku: "A1", delta: -1, reason: "sale" });
-      expect(res.status).toBe(202);
-      return res;
-    }, 15_000, 200);
+    const write = await eventually(
+      async () => {
+        const res = await agent.post("/v1/adjustments", { storeId: "S1", sku: "A1", delta: -1, reason: "sale" });
+        expect(res.status).toBe(202);
+        return res;
+      },
+      15_000,
+      200,
+    );
     expect(write.body.onHand).toBe(45);
     await eventually(async () => {
       const res = await agent.get("/v1/availability?sku=A1&storeId=S1");

@@ -7,11 +7,15 @@ let system: TestSystem;
 
 beforeAll(async () => {
   system = await startSystem({ agents: ["S1"] });
-  await seedCatalog(system, ["S1", "S2"], [
-    { sku: "R1", perStore: { S1: 10 } },
-    { sku: "R2", perStore: { S1: 5 } },
-    { sku: "R3", perStore: { S1: 4 } },
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    [
+      { sku: "R1", perStore: { S1: 10 } },
+      { sku: "R2", perStore: { S1: 5 } },
+      { sku: "R3", perStore: { S1: 4 } },
+    ],
+  );
 });
 afterAll(() => system?.close());
 
@@ -24,9 +28,24 @@ const act = (id: string, action: "confirm" | "cancel", body: Record<string, unkn
 describe("creating a reservation", () => {
   it("holds every line and answers 202 with the reservation, its expiry and a Location", async () => {
     const before = await item("S1", "R1");
-    const res = await reserve({ lines: [{ sku: "R1", qty: 2 }, { sku: "R2", qty: 1 }], ttlSeconds: 600, customerId: "c1" });
+    const res = await reserve({
+      lines: [
+        { sku: "R1", qty: 2 },
+        { sku: "R2", qty: 1 },
+      ],
+      ttlSeconds: 600,
+      customerId: "c1",
+    });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ storeId: "S1", status: "CREATED", customerId: "c1", lines: [{ sku: "R1", qty: 2 }, { sku: "R2", qty: 1 }] });
+    expect(res.body).toMatchObject({
+      storeId: "S1",
+      status: "CREATED",
+      customerId: "c1",
+      lines: [
+        { sku: "R1", qty: 2 },
+        { sku: "R2", qty: 1 },
+      ],
+    });
     expect(res.body.reservationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get("location")).toBe(`/v1/reservations/${res.body.reservationId}`);
     expect(Date.parse(res.body.expiresAt) - Date.parse(res.body.createdAt)).toBe(600_000);
@@ -50,7 +69,12 @@ describe("creating a reservation", () => {
 
   it("refuses the whole request when one line is short, naming it, and holds nothing", async () => {
     const r1 = await item("S1", "R1");
-    const res = await reserve({ lines: [{ sku: "R1", qty: 1 }, { sku: "R2", qty: 999 }] });
+    const res = await reserve({
+      lines: [
+        { sku: "R1", qty: 1 },
+        { sku: "R2", qty: 999 },
+      ],
+    });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: "INSUFFICIENT_STOCK", lines: [{ sku: "R2", requested: 999 }] });
     expect(await item("S1", "R1")).toEqual(r1);
@@ -59,9 +83,19 @@ describe("creating a reservation", () => {
   it("merges duplicate SKUs instead of counting them twice", async () => {
     const r3 = await item("S1", "R3");
     const available = r3.on_hand - r3.reserved;
-    const tooMuch = await reserve({ lines: [{ sku: "R3", qty: available }, { sku: "R3", qty: 1 }] });
+    const tooMuch = await reserve({
+      lines: [
+        { sku: "R3", qty: available },
+        { sku: "R3", qty: 1 },
+      ],
+    });
     expect(tooMuch.status).toBe(409);
-    const merged = await reserve({ lines: [{ sku: "R3", qty: 1 }, { sku: "R3", qty: 1 }] });
+    const merged = await reserve({
+      lines: [
+        { sku: "R3", qty: 1 },
+        { sku: "R3", qty: 1 },
+      ],
+    });
     expect(merged.status).toBe(202);
     expect(merged.body.lines).toEqual([{ sku: "R3", qty: 2 }]);
     expect((await item("S1", "R3")).reserved).toBe(r3.reserved + 2);

@@ -24,7 +24,10 @@ const readerGroups = async () => {
   const admin = createKafka({ brokers: [system.kafkaBrokers], clientId: "e2e-group-count" }, silentLogger).admin();
   await admin.connect();
   try {
-    return (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith("inventory-reader-")).sort();
+    return (await admin.listGroups()).groups
+      .map((g) => g.groupId)
+      .filter((id) => id.startsWith("inventory-reader-"))
+      .sort();
   } finally {
     await admin.disconnect();
   }
@@ -47,7 +50,11 @@ const versionAtAgent = async (sku: string) => {
 
 beforeAll(async () => {
   system = await startSystem({ agents: ["S1"] });
-  await seedCatalog(system, ["S1", "S2"], SKUS.map((sku) => ({ sku, perStore: { S1: 10, S2: 5 } })));
+  await seedCatalog(
+    system,
+    ["S1", "S2"],
+    SKUS.map((sku) => ({ sku, perStore: { S1: 10, S2: 5 } })),
+  );
   const last = SKUS[SKUS.length - 1]!;
   await eventually(async () => {
     const res = await system.agent("S1").get(`/v1/availability?sku=${last}`);
@@ -96,7 +103,11 @@ describe("store-affine partitions", () => {
     expect(await readerGroups()).toEqual(readersBefore);
     const partitionsOf = new Map<string, Set<number>>();
     for (const m of messages) {
-      const storeId = m.key.includes(":") ? m.key.slice(0, m.key.indexOf(":")) : m.event.eventType === "StoreRegistered" ? m.key : undefined;
+      const storeId = m.key.includes(":")
+        ? m.key.slice(0, m.key.indexOf(":"))
+        : m.event.eventType === "StoreRegistered"
+          ? m.key
+          : undefined;
       if (storeId === undefined) continue;
       partitionsOf.set(storeId, (partitionsOf.get(storeId) ?? new Set()).add(m.partition));
     }
@@ -105,7 +116,10 @@ describe("store-affine partitions", () => {
     const itemKeys = new Set(messages.filter((m) => m.key.includes(":")).map((m) => m.key));
     expect(itemKeys.size).toBe(2 * SKUS.length);
     for (const key of itemKeys) {
-      const versions = messages.filter((m) => m.key === key).sort((a, b) => a.offset - b.offset).map((m) => m.event.aggregate.version);
+      const versions = messages
+        .filter((m) => m.key === key)
+        .sort((a, b) => a.offset - b.offset)
+        .map((m) => m.event.aggregate.version);
       expect(versions).toEqual([...versions].sort((a, b) => a - b));
     }
   });

@@ -141,11 +141,19 @@ describe("recounts", () => {
 describe("If-Match", () => {
   it("given a stale version, then 409 VERSION_CONFLICT with the current version; the current one succeeds", async () => {
     const current = await stockRow("S1", "A1");
-    const stale = await system.hub.post("/v1/adjustments", { storeId: "S1", sku: "A1", delta: 1, reason: "restock" }, { ifMatch: `"${current.version - 1}"` });
+    const stale = await system.hub.post(
+      "/v1/adjustments",
+      { storeId: "S1", sku: "A1", delta: 1, reason: "restock" },
+      { ifMatch: `"${current.version - 1}"` },
+    );
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ code: "VERSION_CONFLICT", currentVersion: current.version });
     expect(await stockRow("S1", "A1")).toEqual(current);
-    const fresh = await system.hub.post("/v1/items:set-absolute", { storeId: "S1", sku: "A1", onHand: 20 }, { ifMatch: `"${current.version}"` });
+    const fresh = await system.hub.post(
+      "/v1/items:set-absolute",
+      { storeId: "S1", sku: "A1", onHand: 20 },
+      { ifMatch: `"${current.version}"` },
+    );
     expect(fresh.status).toBe(202);
     expect(fresh.body.version).toBe(current.version + 1);
   });

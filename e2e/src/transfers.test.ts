@@ -6,30 +6,42 @@ let system: TestSystem;
 
 beforeAll(async () => {
   system = await startSystem({ agents: ["S2"] });
-  await seedCatalog(system, ["S1", "S2", "S3"], [
-    { sku: "T1", perStore: { S1: 50, S2: 10 } },
-    { sku: "T2", perStore: { S1: 5 } },
-    { sku: "T3", perStore: { S1: 100, S2: 100, S3: 100 } },
-  ]);
+  await seedCatalog(
+    system,
+    ["S1", "S2", "S3"],
+    [
+      { sku: "T1", perStore: { S1: 50, S2: 10 } },
+      { sku: "T2", perStore: { S1: 5 } },
+      { sku: "T3", perStore: { S1: 100, S2: 100, S3: 100 } },
+    ],
+  );
 });
 afterAll(() => system?.close());
 
 const items = async (sku: string) =>
   Object.fromEntries(
-    (await system.db.query("SELECT store_id, on_hand, in_transit FROM stock_items WHERE sku = $1", [sku])).rows.map((r) => [r.store_id, [r.on_hand, r.in_transit]]),
+    (await system.db.query("SELECT store_id, on_hand, in_transit FROM stock_items WHERE sku = $1", [sku])).rows.map((r) => [
+      r.store_id,
+      [r.on_hand, r.in_transit],
+    ]),
   );
 const unitsInSight = async (sku: string) =>
   (await system.db.query("SELECT sum(on_hand + in_transit)::int AS n FROM stock_items WHERE sku = $1", [sku])).rows[0].n as number;
 const transferStatus = async (id: string) =>
   (await system.db.query("SELECT status, history FROM transfers WHERE transfer_id = $1", [id])).rows[0];
-const settled = (id: string, status: string) =>
-  eventually(async () => expect((await transferStatus(id)).status).toBe(status), 30_000, 50);
+const settled = (id: string, status: string) => eventually(async () => expect((await transferStatus(id)).status).toBe(status), 30_000, 50);
 
 describe("transfers", () => {
   it("moves units from one store to another through every step, seen at hub and agent", async () => {
     const res = await system.hub.post("/v1/transfers", { fromStore: "S1", toStore: "S2", lines: [{ sku: "T1", qty: 3 }] });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ fromStore: "S1", toStore: "S2", lines: [{ sku: "T1", qty: 3 }], status: "REQUESTED", receipt: "auto" });
+    expect(res.body).toMatchObject({
+      fromStore: "S1",
+      toStore: "S2",
+      lines: [{ sku: "T1", qty: 3 }],
+      status: "REQUESTED",
+      receipt: "auto",
+    });
     expect(res.headers.get("location")).toBe(`/v1/transfers/${res.body.transferId}`);
     await settled(res.body.transferId, "COMPLETED");
     expect(await items("T1")).toMatchObject({ S1: [47, 0], S2: [13, 0] });
@@ -55,7 +67,12 @@ describe("transfers", () => {
   it("compensates a dispatch whose receipt cannot happen: the units go back to the source", async () => {
     const before = await unitsInSight("T1");
     const source = (await items("T1")).S1;
-    const res = await system.hub.post("/v1/transfers", { fromStore: "S1", toStore: "S3", lines: [{ sku: "T1", qty: 2 }], receipt: "manual" });
+    const res = await system.hub.post("/v1/transfers", {
+      fromStore: "S1",
+      toStore: "S3",
+      lines: [{ sku: "T1", qty: 2 }],
+      receipt: "manual",
+    });
     await settled(res.body.transferId, "DISPATCHED");
     const s3Before = (await items("T1")).S3?.[0] ?? 0;
     // While the units are on the truck, a recount fills the destination up to the quantity limit.
@@ -82,7 +99,12 @@ describe("transfers", () => {
   });
 
   it("with manual receipt, shows the units in transit until the destination receives them, across a hub kill", async () => {
-    const res = await system.hub.post("/v1/transfers", { fromStore: "S1", toStore: "S2", lines: [{ sku: "T1", qty: 4 }], receipt: "manual" });
+    const res = await system.hub.post("/v1/transfers", {
+      fromStore: "S1",
+      toStore: "S2",
+      lines: [{ sku: "T1", qty: 4 }],
+      receipt: "manual",
+    });
     await settled(res.body.transferId, "DISPATCHED");
     const before = await items("T1");
     await eventually(async () => {
@@ -133,9 +155,13 @@ describe("transfers", () => {
     for (const id of transferIds) {
       await eventually(async () => expect(["COMPLETED", "FAILED"]).toContain((await transferStatus(id)).status), 30_000, 100);
     }
-    const statuses = await Promise.all(transferIds.map(async (id) => (await transferStatus(id)).history.map((h: { status: string }) => h.status).join(">")));
+    const statuses = await Promise.all(
+      transferIds.map(async (id) => (await transferStatus(id)).history.map((h: { status: string }) => h.status).join(">")),
+    );
     for (const s of statuses) expect(["REQUESTED>DISPATCHED>RECEIVED>COMPLETED", "REQUESTED>FAILED"]).toContain(s);
-    console.log(`${transferIds.length} transfers and ${sold} sales raced a hub kill; ${statuses.filter((s) => s.endsWith("COMPLETED")).length} completed`);
+    console.log(
+      `${transferIds.length} transfers and ${sold} sales raced a hub kill; ${statuses.filter((s) => s.endsWith("COMPLETED")).length} completed`,
+    );
     expect(await unitsInSight("T3")).toBe(start - sold);
     const transit = await system.db.query("SELECT sum(in_transit)::int AS n FROM stock_items WHERE sku = 'T3'");
     expect(transit.rows[0].n).toBe(0);

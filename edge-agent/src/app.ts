@@ -57,15 +57,23 @@ export const createAgentApp = (deps: AgentAppDeps) => {
   app.use("*", traceId());
   app.use("*", requestLog(deps.log));
   app.use("*", measureRequests(deps.metrics));
-  app.route("/", metricsRoute(deps.metrics, () => {
-    deps.metrics.projectionLag.set(deps.replica.freshness().lagMs(Date.now()));
-    deps.onScrape?.();
-  }));
+  app.route(
+    "/",
+    metricsRoute(deps.metrics, () => {
+      deps.metrics.projectionLag.set(deps.replica.freshness().lagMs(Date.now()));
+      deps.onScrape?.();
+    }),
+  );
   app.route("/", healthRoutes(deps.readiness));
   app.route("/", projectionRoutes(deps.replica, { auth: deps.auth, name: deps.projectionName, statusRoute: true }));
   if (deps.offline) app.route("/", offlineRoutes({ ...deps.offline, auth: deps.auth }));
   if (deps.readsRequireToken) app.on("GET", "/v1/*", authenticate(deps.auth));
-  if (deps.offline) app.on("GET", ["/v1/availability", "/v1/items/:sku/availability"], provisionalReads(deps.offline.storeId, deps.offline.journal, deps.replica));
+  if (deps.offline)
+    app.on(
+      "GET",
+      ["/v1/availability", "/v1/items/:sku/availability"],
+      provisionalReads(deps.offline.storeId, deps.offline.journal, deps.replica),
+    );
   app.on("GET", [...FORWARDED_READ_PATHS], forwardMissingReads(deps.hub));
   app.route("/", readRoutes(deps.replica));
   app.route("/", stockStreamRoute(deps.stockChanges, deps.stream));

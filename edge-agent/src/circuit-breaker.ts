@@ -24,8 +24,7 @@ export const createCircuitBreaker = (options: CircuitBreakerOptions): CircuitBre
   let failures = 0;
   let openedAt: number | null = null;
   let trialInFlight = false;
-  const state = (now: number): BreakerState =>
-    openedAt === null ? "CLOSED" : now - openedAt >= options.openMs ? "HALF_OPEN" : "OPEN";
+  const state = (now: number): BreakerState => (openedAt === null ? "CLOSED" : now - openedAt >= options.openMs ? "HALF_OPEN" : "OPEN");
   return {
     allow: (now) => {
       const s = state(now);

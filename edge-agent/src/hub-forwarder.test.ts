@@ -25,8 +25,15 @@ const hubThat = async (onRequest: Parameters<typeof createServer>[1]): Promise<s
 const write = async (hubUrl: string) => {
   const app = new Hono<{ Variables: TraceVariables }>();
   app.use("*", traceId());
-  app.post("/v1/adjustments", forwardToHub({ hubUrl, timeoutMs: 300, breaker: createCircuitBreaker({ failureThreshold: 3, openMs: 1000 }), log: silentLogger }));
-  const res = await app.request("/v1/adjustments", { method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": "k-1" }, body: "{}" });
+  app.post(
+    "/v1/adjustments",
+    forwardToHub({ hubUrl, timeoutMs: 300, breaker: createCircuitBreaker({ failureThreshold: 3, openMs: 1000 }), log: silentLogger }),
+  );
+  const res = await app.request("/v1/adjustments", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Idempotency-Key": "k-1" },
+    body: "{}",
+  });
   return { status: res.status, body: (await res.json()) as { code: string; message: string; dependency: string } };
 };
 

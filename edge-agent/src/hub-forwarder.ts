@@ -6,7 +6,15 @@ import type { CircuitBreaker } from "./circuit-breaker.js";
 /** Request headers a write carries to the hub unchanged; the agent never adds or upgrades credentials. */
 const FORWARDED_REQUEST_HEADERS = ["authorization", "idempotency-key", "if-match", "content-type", "accept"];
 /** Response headers of the hub's answer that reach the caller. */
-const RETURNED_RESPONSE_HEADERS = ["content-type", "etag", "location", "retry-after", "idempotent-replayed", "www-authenticate", "x-consistency-token"];
+const RETURNED_RESPONSE_HEADERS = [
+  "content-type",
+  "etag",
+  "location",
+  "retry-after",
+  "idempotent-replayed",
+  "www-authenticate",
+  "x-consistency-token",
+];
 
 export interface HubForwarderOptions {
   readonly hubUrl: string;
@@ -44,7 +52,9 @@ export const forwardToHub = (options: HubForwarderOptions) => {
     try {
       while (breaker.state(Date.now()) !== "CLOSED") {
         if (breaker.allow(Date.now())) {
-          const healthy = await fetch(new URL("/health", options.hubUrl), { signal: AbortSignal.timeout(Math.min(options.timeoutMs, 2000)) }).then(
+          const healthy = await fetch(new URL("/health", options.hubUrl), {
+            signal: AbortSignal.timeout(Math.min(options.timeoutMs, 2000)),
+          }).then(
             (r) => r.ok,
             () => false,
           );

@@ -31,7 +31,10 @@ const metrics = createMetrics("edge-agent");
 
 const replicaPath = env.AGENT_REPLICA_PATH ?? `.data/agent-${env.STORE_ID}.sqlite`;
 if (replicaPath !== ":memory:") mkdirSync(dirname(replicaPath), { recursive: true });
-const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-agent-${env.STORE_ID}`, security: loadKafkaSecurity(env) }, log);
+const kafka = createKafka(
+  { brokers: env.KAFKA_BROKERS, clientId: `inventory-agent-${env.STORE_ID}`, security: loadKafkaSecurity(env) },
+  log,
+);
 const replica = openReplicaHandle({
   path: replicaPath,
   kafka,
@@ -74,7 +77,11 @@ const offline = journal
       }),
     }
   : undefined;
-if (offline) log.info("OFFLINE_SALES on: sales and returns are journaled while the hub is unreachable", { journalPath, maxQueued: env.OFFLINE_MAX_QUEUED });
+if (offline)
+  log.info("OFFLINE_SALES on: sales and returns are journaled while the hub is unreachable", {
+    journalPath,
+    maxQueued: env.OFFLINE_MAX_QUEUED,
+  });
 const replayTimer = offline?.sales.start(env.OFFLINE_REPLAY_INTERVAL_MS);
 
 const app = createAgentApp({
@@ -118,7 +125,13 @@ if (!reporter) log.info("AGENT_TOKEN not set: this agent does not report its sta
 
 const server = await serveHttp(
   app,
-  { port: env.PORT, host: env.HOST, maxBodyBytes: env.MAX_BODY_BYTES, drainMaxBytes: env.BODY_DRAIN_MAX_BYTES, drainMaxMs: env.BODY_DRAIN_MAX_MS },
+  {
+    port: env.PORT,
+    host: env.HOST,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    drainMaxBytes: env.BODY_DRAIN_MAX_BYTES,
+    drainMaxMs: env.BODY_DRAIN_MAX_MS,
+  },
   log,
 );
 
@@ -128,7 +141,13 @@ onShutdownSignal(
     closeHttpServer(server),
     { name: "stock change stream", run: () => stockChangeFeed.stop() },
     { name: "status reporter", run: () => reporter?.stop() },
-    { name: "offline journal", run: () => { replayTimer?.stop(); journal?.close(); } },
+    {
+      name: "offline journal",
+      run: () => {
+        replayTimer?.stop();
+        journal?.close();
+      },
+    },
     { name: "replica", run: () => replica.close() },
   ],
   { log, stepTimeoutMs: env.SHUTDOWN_STEP_TIMEOUT_MS, exit: (code) => process.exit(code) },

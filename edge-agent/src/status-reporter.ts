@@ -12,7 +12,13 @@ export interface StatusReporterOptions {
   /** The agent's circuit breaker towards the hub, shown on the operators' fleet page. */
   readonly breakerState?: () => string;
   /** The offline journal's counts and replay progress, when OFFLINE_SALES is on. */
-  readonly offline?: () => { queued: number; refused: number; oldestQueuedAt: string | null; replaying: boolean; lastReplayAt: string | null };
+  readonly offline?: () => {
+    queued: number;
+    refused: number;
+    oldestQueuedAt: string | null;
+    replaying: boolean;
+    lastReplayAt: string | null;
+  };
 }
 
 const pickOffline = (s: ReturnType<NonNullable<StatusReporterOptions["offline"]>>) => ({

@@ -76,10 +76,14 @@ export const createHubApp = (deps: HubAppDeps) => {
     deps.metrics.commandOutcomes.inc({ route: routePath(c, -1), code, replayed: String(c.get("replayed") ?? false) });
   });
   app.route("/", metricsRoute(deps.metrics, deps.beforeScrape));
-  app.on("POST", "/v1/*", bodyLimit({
-    maxSize: deps.maxBodyBytes,
-    onError: (c) => failureResponse(c, failure("PAYLOAD_TOO_LARGE", `bodies are limited to ${deps.maxBodyBytes} bytes`)),
-  }));
+  app.on(
+    "POST",
+    "/v1/*",
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: (c) => failureResponse(c, failure("PAYLOAD_TOO_LARGE", `bodies are limited to ${deps.maxBodyBytes} bytes`)),
+    }),
+  );
   // Operator endpoints first: their own authentication and role check, no write rate limit.
   app.route("/", operationsRoutes(deps.operations));
   app.route("/", operatorListRoutes(deps.db, deps.auth));

@@ -18,13 +18,26 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const env = z
-  .object({ KAFKA_BROKERS: z.string().default("127.0.0.1:9092").transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)) })
+  .object({
+    KAFKA_BROKERS: z
+      .string()
+      .default("127.0.0.1:9092")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+  })
   .extend(kafkaSecurityEnvSchema.shape)
   .parse(process.env);
 const prefix = option("--prefix") ?? process.env.KAFKA_TOPIC_PREFIX ?? "";
 const stores = z.array(storeIdSchema).parse((option("--stores") ?? "").split(",").filter(Boolean));
 
-const grants: KafkaAclGrant[] = [...(args.includes("--no-hub") ? [] : hubKafkaAcls(prefix)), ...stores.flatMap((s) => agentKafkaAcls(prefix, s))];
+const grants: KafkaAclGrant[] = [
+  ...(args.includes("--no-hub") ? [] : hubKafkaAcls(prefix)),
+  ...stores.flatMap((s) => agentKafkaAcls(prefix, s)),
+];
 const entries: AclEntry[] = grants.flatMap((g) =>
   g.operations.map((operation) => ({
     principal: g.principal,
@@ -42,7 +55,9 @@ const admin = createKafka({ brokers: env.KAFKA_BROKERS, clientId: "inventory-acl
 await admin.connect();
 try {
   await admin.createAcls({ acl: entries });
-  console.log(`granted ${entries.length} ACL entries (hub: ${!args.includes("--no-hub")}, stores: ${stores.join(",") || "none"}, prefix: "${prefix}")`);
+  console.log(
+    `granted ${entries.length} ACL entries (hub: ${!args.includes("--no-hub")}, stores: ${stores.join(",") || "none"}, prefix: "${prefix}")`,
+  );
 } finally {
   await admin.disconnect();
 }

@@ -14,7 +14,15 @@ export const hubReadiness =
     const relay = deps.relay.status();
     return {
       postgres,
-      kafka: { ok: feed.caughtUp && feed.lagMs < 5000, required: true, detail: `replica lag ${feed.lagMs} ms${feed.lastError ? `; ${feed.lastError}` : ""}` },
-      outboxRelay: { ok: relay.lastErrorAt === null || (relay.lastPublishedAt ?? "") > relay.lastErrorAt, required: false, detail: relay.lastError ?? (relay.leader ? "leader" : "standby") },
+      kafka: {
+        ok: feed.caughtUp && feed.lagMs < 5000,
+        required: true,
+        detail: `replica lag ${feed.lagMs} ms${feed.lastError ? `; ${feed.lastError}` : ""}`,
+      },
+      outboxRelay: {
+        ok: relay.lastErrorAt === null || (relay.lastPublishedAt ?? "") > relay.lastErrorAt,
+        required: false,
+        detail: relay.lastError ?? (relay.leader ? "leader" : "standby"),
+      },
     };
   };

@@ -53,14 +53,22 @@ else {
   await runMigrations(sessionPool).finally(() => sessionPool.end());
 }
 
-const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}`, security: loadKafkaSecurity(env) }, log);
+const kafka = createKafka(
+  { brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}`, security: loadKafkaSecurity(env) },
+  log,
+);
 const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
 const deadLetters = createKafkaDeadLetterSink(kafka, `hub-${env.HUB_INSTANCE_ID}`, log);
 
 const execute = createCommandExecutor({
   db,
   log,
-  lanes: { lanes: env.COMMAND_LANES, maxBatch: env.COMMAND_BATCH_MAX, maxQueued: env.COMMAND_QUEUE_MAX, maxWaitMs: env.COMMAND_QUEUE_WAIT_MS },
+  lanes: {
+    lanes: env.COMMAND_LANES,
+    maxBatch: env.COMMAND_BATCH_MAX,
+    maxQueued: env.COMMAND_QUEUE_MAX,
+    maxWaitMs: env.COMMAND_QUEUE_WAIT_MS,
+  },
   observeBatch: (size) => metrics.commandBatchSize.observe(size),
   idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_MS,
 });
@@ -95,7 +103,11 @@ const relay = startOutboxRelay({
       kafka,
       [
         ...topics.map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS, retentionMs: env.KAFKA_EVENT_RETENTION_MS })),
-        ...topics.map((topic) => ({ topic: deadLetterTopic(topic), partitions: env.KAFKA_PARTITIONS, retentionMs: env.KAFKA_DEAD_LETTER_RETENTION_MS })),
+        ...topics.map((topic) => ({
+          topic: deadLetterTopic(topic),
+          partitions: env.KAFKA_PARTITIONS,
+          retentionMs: env.KAFKA_DEAD_LETTER_RETENTION_MS,
+        })),
       ],
       env.KAFKA_REPLICATION_FACTOR,
     ),
@@ -117,7 +129,11 @@ const chainView = chainViewPublisher
       coalesceMs: env.AVAILABILITY_COALESCE_MS,
       log,
       ensureTopic: () =>
-        ensureTopics(kafka, [{ topic: chainViewTopic, partitions: env.KAFKA_PARTITIONS, cleanupPolicy: "compact" }], env.KAFKA_REPLICATION_FACTOR),
+        ensureTopics(
+          kafka,
+          [{ topic: chainViewTopic, partitions: env.KAFKA_PARTITIONS, cleanupPolicy: "compact" }],
+          env.KAFKA_REPLICATION_FACTOR,
+        ),
     })
   : undefined;
 
@@ -143,10 +159,14 @@ const app = createHubApp({
   writeGate: () => {
     const backlog = relay.lastBacklog();
     if (backlog.size < env.OUTBOX_MAX_BACKLOG && backlog.oldestAgeMs < env.OUTBOX_MAX_BACKLOG_AGE_MS) return undefined;
-    return failure("UNAVAILABLE", `events are not reaching Kafka (${backlog.size} waiting, oldest ${Math.round(backlog.oldestAgeMs / 1000)} s); writes resume once they drain`, {
-      retryAfterSeconds: 5,
-      dependency: "kafka",
-    });
+    return failure(
+      "UNAVAILABLE",
+      `events are not reaching Kafka (${backlog.size} waiting, oldest ${Math.round(backlog.oldestAgeMs / 1000)} s); writes resume once they drain`,
+      {
+        retryAfterSeconds: 5,
+        dependency: "kafka",
+      },
+    );
   },
   beforeScrape: async () => {
     metrics.projectionLag.set(replica.freshness().lagMs(Date.now()));
@@ -181,7 +201,13 @@ const app = createHubApp({
 
 const server = await serveHttp(
   app,
-  { port: env.PORT, host: env.HOST, maxBodyBytes: env.MAX_BODY_BYTES, drainMaxBytes: env.BODY_DRAIN_MAX_BYTES, drainMaxMs: env.BODY_DRAIN_MAX_MS },
+  {
+    port: env.PORT,
+    host: env.HOST,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    drainMaxBytes: env.BODY_DRAIN_MAX_BYTES,
+    drainMaxMs: env.BODY_DRAIN_MAX_MS,
+  },
   log,
 );
 
@@ -194,7 +220,13 @@ onShutdownSignal(
     { name: "retention sweeps", run: () => retention.stop() },
     { name: "transfer saga", run: () => saga.stop() },
     { name: "outbox relay", run: () => relay.stop() },
-    { name: "chain view", run: async () => { await chainView?.stop(); await chainViewPublisher?.close(); } },
+    {
+      name: "chain view",
+      run: async () => {
+        await chainView?.stop();
+        await chainViewPublisher?.close();
+      },
+    },
     { name: "replica", run: () => replica.close() },
     { name: "event publisher", run: () => publisher.close() },
     { name: "dead-letter queue", run: () => deadLetters.close() },

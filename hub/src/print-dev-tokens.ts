@@ -19,7 +19,14 @@ const now = Math.floor(Date.now() / 1000);
 
 const tokenFor = (r: Role) =>
   signHs256Token(
-    { sub: `dev-${r}`, aud: process.env.AUTH_AUDIENCE ?? "inventory", iat: now, exp: now + hours * 3600, roles: [r], stores: r === "clerk" || r === "agent" ? stores : [] },
+    {
+      sub: `dev-${r}`,
+      aud: process.env.AUTH_AUDIENCE ?? "inventory",
+      iat: now,
+      exp: now + hours * 3600,
+      roles: [r],
+      stores: r === "clerk" || r === "agent" ? stores : [],
+    },
     secret,
   );
 

@@ -51,7 +51,9 @@ export const startTransferSaga = (options: TransferSagaOptions) => {
     await c.run({
       eachMessage: async ({ partition, message, heartbeat }) => {
         const letter = (error: string, attempts: number) =>
-          options.deadLetters.send([{ topic: options.topic, partition, offset: Number(message.offset), key: message.key, value: message.value, error, attempts }]);
+          options.deadLetters.send([
+            { topic: options.topic, partition, offset: Number(message.offset), key: message.key, value: message.value, error, attempts },
+          ]);
         let raw: unknown;
         try {
           raw = JSON.parse(message.value?.toString() ?? "null");
@@ -67,7 +69,7 @@ export const startTransferSaga = (options: TransferSagaOptions) => {
         // Retried here rather than by throwing, so that no error can crash the consumer: an unavailable
         // database is waited out; anything else is tried a few times, then dead-lettered.
         for (let attempt = 1; !stopped; attempt++) {
-          let outcome;
+          let outcome: Awaited<ReturnType<typeof options.run>>;
           try {
             outcome = await options.run(traceId, step(transfer.data.transferId));
           } catch (err) {
@@ -82,7 +84,12 @@ export const startTransferSaga = (options: TransferSagaOptions) => {
             await heartbeat();
             continue;
           }
-          options.log.info("transfer step", { traceId, transferId: transfer.data.transferId, after: envelope.data.eventType, status: outcome.status });
+          options.log.info("transfer step", {
+            traceId,
+            transferId: transfer.data.transferId,
+            after: envelope.data.eventType,
+            status: outcome.status,
+          });
           return;
         }
         // Stopping: leave the offset uncommitted so the next hub runs this step.

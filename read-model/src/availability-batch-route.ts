@@ -15,7 +15,8 @@ export const availabilityBatchRoute = (replica: { store(): ReplicaStore }) => {
     const query = parseQuery(c, availabilityBatchQuerySchema);
     if (isFailure(query)) return failureResponse(c, query);
     const store = replica.store();
-    if (query.storeId !== undefined && !store.storeExists(query.storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${query.storeId}`));
+    if (query.storeId !== undefined && !store.storeExists(query.storeId))
+      return failureResponse(c, failure("NOT_FOUND", `unknown store ${query.storeId}`));
     const items: AvailabilityResponse[] = [];
     const notFound: string[] = [];
     for (const sku of query.skus) {

@@ -22,7 +22,7 @@ export const groupApply = (applyAll: (batches: readonly PartitionBatch[]) => App
       for (const w of group) w.reject(err);
       return;
     }
-    group.forEach((w, i) => w.resolve(results[i]!));
+    for (const [i, w] of group.entries()) w.resolve(results[i]!);
   };
   return (batch: PartitionBatch): Promise<ApplyResult> =>
     new Promise((resolve, reject) => {

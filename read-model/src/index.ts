@@ -3,7 +3,13 @@ export { traceId, TRACE_HEADER, TRACE_ID_PATTERN, type TraceVariables } from "./
 export { failureResponse, onError, notFound } from "./http/error-response.js";
 export { parseJsonBody, parseParam, parseQuery } from "./http/validate.js";
 export { createKafka, type KafkaOptions } from "./kafka/create-kafka.js";
-export { kafkaSecurityEnvSchema, kafkaSecurityProblems, loadKafkaSecurity, type KafkaSecurity, type KafkaSecurityEnv } from "./kafka/kafka-security.js";
+export {
+  kafkaSecurityEnvSchema,
+  kafkaSecurityProblems,
+  loadKafkaSecurity,
+  type KafkaSecurity,
+  type KafkaSecurityEnv,
+} from "./kafka/kafka-security.js";
 export { ensureTopics, type TopicSpec } from "./kafka/ensure-topics.js";
 export { storeAffinePartitioner, storePartition } from "./kafka/store-affine-partitioner.js";
 export { openReplicaStore, type ReplicaStore, type AppliedMessage, type PartitionPosition } from "./replica-store.js";

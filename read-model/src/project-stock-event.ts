@@ -9,7 +9,9 @@ import {
 
 type StockItemChange = Extract<ReadModelChange, { kind: "stock-item" }>;
 
-const STOCK_TYPES = new Map<string, (typeof stockItemPayloadSchemas)[string]>(Object.values(STOCK_EVENT_TYPES).map((type) => [type, stockItemPayloadSchemas[type]!]));
+const STOCK_TYPES = new Map<string, (typeof stockItemPayloadSchemas)[string]>(
+  Object.values(STOCK_EVENT_TYPES).map((type) => [type, stockItemPayloadSchemas[type]!]),
+);
 
 /** The envelope's own timestamp rule, taken from its schema so that both checks always agree. */
 const occurredAtSchema = eventEnvelopeSchema.shape.occurredAt;
@@ -20,8 +22,7 @@ const isOccurredAt = (value: unknown): value is string =>
 const isText = (value: unknown, maxLength: number): value is string =>
   typeof value === "string" && value.length >= 1 && value.length <= maxLength;
 const isPositiveInt = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * The replica's fast path for the events it sees most, stock-item events: the same change `projectEvent`

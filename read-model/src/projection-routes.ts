@@ -28,7 +28,10 @@ export const projectionRoutes = (replica: ReplicaHandle, options: { auth: Authen
     const body = rebuildRequestSchema.safeParse(raw);
     if (!body.success) return failureResponse(c, { code: "VALIDATION_ERROR", message: body.error.issues[0]?.message ?? "invalid body" });
     if (body.data.projection !== undefined && body.data.projection !== options.name) {
-      return failureResponse(c, { code: "NOT_FOUND", message: `this process serves projection ${options.name}, not ${body.data.projection}` });
+      return failureResponse(c, {
+        code: "NOT_FOUND",
+        message: `this process serves projection ${options.name}, not ${body.data.projection}`,
+      });
     }
     return c.json({ projection: options.name, ...replica.rebuild() }, 202);
   });

@@ -45,7 +45,8 @@ export const readRoutes = (replica: { store(): ReplicaStore; freshness(): Freshn
   app.route("/", availabilityBatchRoute(replica));
 
   const availability = (c: Context, sku: string, storeId?: string) => {
-    if (storeId !== undefined && !replica.store().storeExists(storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
+    if (storeId !== undefined && !replica.store().storeExists(storeId))
+      return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
     const rows = replica.store().availability(sku, storeId);
     if (rows === undefined) return failureResponse(c, failure("NOT_FOUND", `unknown sku ${sku}`));
     return jsonWithEtag(c, availabilityResponse(sku, rows));

@@ -93,7 +93,8 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
       await admin.connect();
       const ends = await Promise.all(options.topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
       for (const { topic, offsets } of ends) {
-        for (const p of offsets) freshness.known(`${topic}/${p.partition}`, nextOffsets.get(`${topic}/${p.partition}`) ?? 0, Number(p.high));
+        for (const p of offsets)
+          freshness.known(`${topic}/${p.partition}`, nextOffsets.get(`${topic}/${p.partition}`) ?? 0, Number(p.high));
       }
     } finally {
       await admin.disconnect().catch(() => undefined);
@@ -161,7 +162,17 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
           } catch (err) {
             if (attempt < APPLY_ATTEMPTS) continue;
             const m = raw.find((r) => Number(r.offset) === message.offset)!;
-            await deadLetter([{ topic, partition, offset: message.offset, key: m.key, value: m.value, error: `apply failed: ${String(err)}`, attempts: attempt }]);
+            await deadLetter([
+              {
+                topic,
+                partition,
+                offset: message.offset,
+                key: m.key,
+                value: m.value,
+                error: `apply failed: ${String(err)}`,
+                attempts: attempt,
+              },
+            ]);
             store.applyBatch(topic, partition, [{ offset: message.offset, changes: null, occurredAt: null }]);
             ignored += 1;
             break;
@@ -216,7 +227,15 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         const messages: AppliedMessage[] = fresh.map((m) => {
           const o = toApplied(Number(m.offset), m.value);
           if (!("rejected" in o)) return o;
-          letters.push({ topic: batch.topic, partition: batch.partition, offset: o.offset, key: m.key, value: m.value, error: o.rejected, attempts: 1 });
+          letters.push({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: o.offset,
+            key: m.key,
+            value: m.value,
+            error: o.rejected,
+            attempts: 1,
+          });
           return { offset: o.offset, changes: null, occurredAt: null };
         });
         // Dead letters go out before the position moves past them; if Kafka refuses, the batch is retried.

@@ -19,7 +19,11 @@ describe("replica store", () => {
   it("given batches of several partitions, when applied together, then rows and every partition's position are stored", () => {
     const store = openReplicaStore(":memory:");
     const results = store.applyBatches([
-      { topic: "stock", partition: 0, messages: [message(0, { kind: "store", storeId: "S1", name: "One", latencyMs: null }), message(1, stock("A1", "S1", 5, 1))] },
+      {
+        topic: "stock",
+        partition: 0,
+        messages: [message(0, { kind: "store", storeId: "S1", name: "One", latencyMs: null }), message(1, stock("A1", "S1", 5, 1))],
+      },
       { topic: "stock", partition: 1, messages: [message(7, { kind: "product", sku: "A1", name: "Apple", createdAt: at })] },
     ]);
     expect(results).toEqual([
@@ -37,7 +41,10 @@ describe("replica store", () => {
   it("given an older or repeated version, when applied, then the row keeps the newer one and the message counts as ignored", () => {
     const store = openReplicaStore(":memory:");
     store.applyBatch("stock", 0, [message(0, stock("A1", "S1", 5, 2))]);
-    expect(store.applyBatch("stock", 0, [message(1, stock("A1", "S1", 9, 1)), message(2, stock("A1", "S1", 9, 2))])).toEqual({ applied: 0, ignored: 2 });
+    expect(store.applyBatch("stock", 0, [message(1, stock("A1", "S1", 9, 1)), message(2, stock("A1", "S1", 9, 2))])).toEqual({
+      applied: 0,
+      ignored: 2,
+    });
     expect(store.availability("A1", "S1")?.[0]).toMatchObject({ onHand: 5, version: 2 });
     expect(store.positions()[0]).toMatchObject({ nextOffset: 3, eventsApplied: 1 });
   });
@@ -51,7 +58,16 @@ describe("replica store", () => {
 
   it("given one batch of a group fails, when applied together, then nothing of the group is stored, rows nor positions", () => {
     const store = openReplicaStore(":memory:");
-    const broken = { kind: "stock-item", sku: "B2", storeId: "S1", onHand: null, reserved: 0, inTransit: 0, version: 1, lastEventAt: at } as unknown as ReadModelChange;
+    const broken = {
+      kind: "stock-item",
+      sku: "B2",
+      storeId: "S1",
+      onHand: null,
+      reserved: 0,
+      inTransit: 0,
+      version: 1,
+      lastEventAt: at,
+    } as unknown as ReadModelChange;
     expect(() =>
       store.applyBatches([
         { topic: "stock", partition: 0, messages: [message(0, stock("A1", "S1", 5, 1))] },

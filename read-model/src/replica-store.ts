@@ -2,16 +2,26 @@ import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { asc, eq, or, sql } from "drizzle-orm";
-import {
-  type AvailabilityView,
-  type ProductTotalView,
-  type ReadModelChange,
-  type ReservationStatus,
-  type ReservationView,
-  type StoreView,
-  type TransferView,
+import type {
+  AvailabilityView,
+  ProductTotalView,
+  ReadModelChange,
+  ReservationStatus,
+  ReservationView,
+  StoreView,
+  TransferView,
 } from "@inventory/shared";
-import { positions, products, replicaMeta, REPLICA_DDL, REPLICA_SCHEMA_VERSION, reservations, stockItems, stores, transfers } from "./replica-schema.js";
+import {
+  positions,
+  products,
+  replicaMeta,
+  REPLICA_DDL,
+  REPLICA_SCHEMA_VERSION,
+  reservations,
+  stockItems,
+  stores,
+  transfers,
+} from "./replica-schema.js";
 
 export interface AppliedMessage {
   readonly offset: number;
@@ -75,7 +85,9 @@ export const openReplicaStore = (path: string): ReplicaStore => {
   sqlite.pragma("busy_timeout = 5000");
   const userVersion = sqlite.pragma("user_version", { simple: true }) as number;
   if (userVersion !== REPLICA_SCHEMA_VERSION) {
-    sqlite.exec("DROP TABLE IF EXISTS stock_items; DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS stores; DROP TABLE IF EXISTS positions; DROP TABLE IF EXISTS replica_meta; DROP TABLE IF EXISTS reservations; DROP TABLE IF EXISTS transfers;");
+    sqlite.exec(
+      "DROP TABLE IF EXISTS stock_items; DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS stores; DROP TABLE IF EXISTS positions; DROP TABLE IF EXISTS replica_meta; DROP TABLE IF EXISTS reservations; DROP TABLE IF EXISTS transfers;",
+    );
     sqlite.pragma(`user_version = ${REPLICA_SCHEMA_VERSION}`);
   }
   sqlite.exec(REPLICA_DDL);
@@ -109,7 +121,9 @@ export const openReplicaStore = (path: string): ReplicaStore => {
   const viewColumns = "sku, store_id, on_hand, reserved, on_hand - reserved, in_transit, version, last_event_at";
   type ViewRow = [string, string, number, number, number, number, number, string];
   const itemsOfSku = sqlite.prepare<[string], ViewRow>(`SELECT ${viewColumns} FROM stock_items WHERE sku = ? ORDER BY store_id`).raw();
-  const itemOfSkuAtStore = sqlite.prepare<[string, string], ViewRow>(`SELECT ${viewColumns} FROM stock_items WHERE sku = ? AND store_id = ?`).raw();
+  const itemOfSkuAtStore = sqlite
+    .prepare<[string, string], ViewRow>(`SELECT ${viewColumns} FROM stock_items WHERE sku = ? AND store_id = ?`)
+    .raw();
   const toView = (r: ViewRow): AvailabilityView => ({
     sku: r[0],
     storeId: r[1],
@@ -122,15 +136,24 @@ export const openReplicaStore = (path: string): ReplicaStore => {
   });
   const productBySku = sqlite.prepare<[string], number>("SELECT 1 FROM products WHERE sku = ?").pluck();
   const storeKnown = sqlite
-    .prepare<[string, string], number>("SELECT EXISTS (SELECT 1 FROM stores WHERE store_id = ?) OR EXISTS (SELECT 1 FROM stock_items WHERE store_id = ?)")
+    .prepare<[string, string], number>(
+      "SELECT EXISTS (SELECT 1 FROM stores WHERE store_id = ?) OR EXISTS (SELECT 1 FROM stock_items WHERE store_id = ?)",
+    )
     .pluck();
 
   const applyChange = (change: ReadModelChange): boolean => {
     switch (change.kind) {
       case "stock-item":
         return (
-          upsertStockItem.run(change.sku, change.storeId, change.onHand, change.reserved, change.inTransit, change.version, change.lastEventAt)
-            .changes > 0
+          upsertStockItem.run(
+            change.sku,
+            change.storeId,
+            change.onHand,
+            change.reserved,
+            change.inTransit,
+            change.version,
+            change.lastEventAt,
+          ).changes > 0
         );
       case "store":
         return upsertStore.run(change.storeId, change.name, change.latencyMs).changes > 0;
@@ -156,7 +179,13 @@ export const openReplicaStore = (path: string): ReplicaStore => {
             .values(row)
             .onConflictDoUpdate({
               target: transfers.transferId,
-              set: { status: row.status, failureReason: row.failureReason, history: row.history, updatedAt: row.updatedAt, version: row.version },
+              set: {
+                status: row.status,
+                failureReason: row.failureReason,
+                history: row.history,
+                updatedAt: row.updatedAt,
+                version: row.version,
+              },
               setWhere: sql`excluded.version > ${transfers.version}`,
             })
             .run().changes > 0
@@ -246,4 +275,3 @@ export const openReplicaStore = (path: string): ReplicaStore => {
     close: () => sqlite.close(),
   };
 };
-

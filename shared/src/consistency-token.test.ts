@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { decodeConsistencyToken, encodeConsistencyToken, MAX_TOKEN_ENTRIES, MAX_TOKEN_LENGTH, mergeConsistencyTokens, preferredWaitMs, tokenOfAggregates } from "./consistency-token.js";
+import {
+  decodeConsistencyToken,
+  encodeConsistencyToken,
+  MAX_TOKEN_ENTRIES,
+  MAX_TOKEN_LENGTH,
+  mergeConsistencyTokens,
+  preferredWaitMs,
+  tokenOfAggregates,
+} from "./consistency-token.js";
 
 describe("consistency token", () => {
   it("given a write's events, then it names each aggregate once at its highest version, and round-trips", () => {
@@ -20,7 +28,11 @@ describe("consistency token", () => {
   it("given more rows than a token holds, then it keeps the first ones", () => {
     const many = Array.from({ length: MAX_TOKEN_ENTRIES + 5 }, (_, i) => ({ type: "stock-item", id: `S1:K${i}`, version: 1 }));
     expect(tokenOfAggregates(many).entries).toHaveLength(MAX_TOKEN_ENTRIES);
-    const long = Array.from({ length: 128 }, (_, i) => ({ type: "stock-item", id: `${"S".repeat(60)}${i}:${"K".repeat(60)}${i}`, version: 123_456 }));
+    const long = Array.from({ length: 128 }, (_, i) => ({
+      type: "stock-item",
+      id: `${"S".repeat(60)}${i}:${"K".repeat(60)}${i}`,
+      version: 123_456,
+    }));
     const text = encodeConsistencyToken(tokenOfAggregates(long));
     expect(text.length).toBeLessThanOrEqual(MAX_TOKEN_LENGTH);
     expect(decodeConsistencyToken(text)?.entries.length).toBeGreaterThan(30);
@@ -28,7 +40,18 @@ describe("consistency token", () => {
 
   it("given anything it did not write, then decoding refuses it", () => {
     const wire = (value: unknown) => `c1.${Buffer.from(JSON.stringify(value)).toString("base64url")}`;
-    for (const bad of ["", "c1.", "c2.W10", "c1.!!", "c1.bm90IGpzb24", wire({}), wire([["stock-item", "S1:A1", -1]]), wire([["stock-item", "S1 A1", 1]]), wire([["Bad", "A1", 1]]), "c1." + "A".repeat(20_000)]) {
+    for (const bad of [
+      "",
+      "c1.",
+      "c2.W10",
+      "c1.!!",
+      "c1.bm90IGpzb24",
+      wire({}),
+      wire([["stock-item", "S1:A1", -1]]),
+      wire([["stock-item", "S1 A1", 1]]),
+      wire([["Bad", "A1", 1]]),
+      "c1." + "A".repeat(20_000),
+    ]) {
       expect(decodeConsistencyToken(bad), bad.slice(0, 30)).toBeUndefined();
     }
     expect(decodeConsistencyToken(wire([]))).toEqual({ entries: [] });
@@ -36,7 +59,10 @@ describe("consistency token", () => {
 
   it("given two tokens, then the merge names the higher version of each row", () => {
     const a = tokenOfAggregates([{ type: "stock-item", id: "S1:A1", version: 2 }]);
-    const b = tokenOfAggregates([{ type: "stock-item", id: "S1:A1", version: 3 }, { type: "store", id: "S9", version: 1 }]);
+    const b = tokenOfAggregates([
+      { type: "stock-item", id: "S1:A1", version: 3 },
+      { type: "store", id: "S9", version: 1 },
+    ]);
     expect(mergeConsistencyTokens([a, b]).entries).toEqual([
       { type: "stock-item", id: "S1:A1", version: 3 },
       { type: "store", id: "S9", version: 1 },

@@ -23,7 +23,7 @@ export const MAX_TOKEN_ENTRIES = 128;
 /** Longest token written or accepted, so that it always fits in a request header. */
 export const MAX_TOKEN_LENGTH = 8192;
 /** JSON bytes whose base64url stays within MAX_TOKEN_LENGTH with the prefix. */
-const MAX_JSON_LENGTH = Math.floor((MAX_TOKEN_LENGTH - 3) * 3 / 4) - 2;
+const MAX_JSON_LENGTH = Math.floor(((MAX_TOKEN_LENGTH - 3) * 3) / 4) - 2;
 
 const TOKEN_PREFIX = "c1.";
 const TYPE_PATTERN = /^[a-z][a-z-]{0,31}$/;

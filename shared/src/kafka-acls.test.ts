@@ -10,8 +10,20 @@ describe("Kafka ACLs per identity", () => {
     expect(on("p.stock.events.dlt")).toEqual(["WRITE", "DESCRIBE"]);
     expect(grants.some((g) => g.operations.includes("ALL") || g.operations.includes("CREATE") || g.resourceType === "CLUSTER")).toBe(false);
     expect(grants.filter((g) => g.resourceType === "GROUP")).toEqual([
-      { principal: "User:agent-S1", resourceType: "GROUP", resourceName: "inventory-replica.agent-S1.", patternType: "PREFIXED", operations: ["READ", "DESCRIBE"] },
-      { principal: "User:agent-S1", resourceType: "GROUP", resourceName: "inventory-stream.agent-S1.", patternType: "PREFIXED", operations: ["READ", "DESCRIBE"] },
+      {
+        principal: "User:agent-S1",
+        resourceType: "GROUP",
+        resourceName: "inventory-replica.agent-S1.",
+        patternType: "PREFIXED",
+        operations: ["READ", "DESCRIBE"],
+      },
+      {
+        principal: "User:agent-S1",
+        resourceType: "GROUP",
+        resourceName: "inventory-stream.agent-S1.",
+        patternType: "PREFIXED",
+        operations: ["READ", "DESCRIBE"],
+      },
     ]);
     expect(on("p.availability.latest")).toEqual(["READ", "DESCRIBE"]);
   });
@@ -23,7 +35,12 @@ describe("Kafka ACLs per identity", () => {
   it("given a topic prefix, when the hub's grants are made, then they cover its topics, its groups and idempotent writes", () => {
     const grants = hubKafkaAcls("t1.");
     expect(grants.filter((g) => g.resourceType === "TOPIC").map((g) => g.resourceName)).toEqual([
-      "t1.stock.events", "t1.reservation.events", "t1.transfer.events", "t1.stock.events.dlt", "t1.reservation.events.dlt", "t1.transfer.events.dlt",
+      "t1.stock.events",
+      "t1.reservation.events",
+      "t1.transfer.events",
+      "t1.stock.events.dlt",
+      "t1.reservation.events.dlt",
+      "t1.transfer.events.dlt",
       "t1.availability.latest",
     ]);
     expect(grants.filter((g) => g.resourceType === "GROUP").map((g) => g.resourceName)).toEqual(["inventory-", "t1.inventory-"]);

@@ -38,9 +38,19 @@ export const hubKafkaAcls = (prefix: string): KafkaAclGrant[] => {
   const topics = [...eventTopics(prefix), ...deadLetterTopics(prefix), brokerTopic(prefix, CHAIN_VIEW_TOPIC)];
   const groupPrefixes = [...new Set(["inventory-", `${prefix}inventory-`])];
   return [
-    ...topics.map((resourceName): KafkaAclGrant => ({ principal, resourceType: "TOPIC", resourceName, patternType: "LITERAL", operations: ["ALL"] })),
-    ...groupPrefixes.map((resourceName): KafkaAclGrant => ({ principal, resourceType: "GROUP", resourceName, patternType: "PREFIXED", operations: ["ALL"] })),
-    { principal, resourceType: "CLUSTER", resourceName: "kafka-cluster", patternType: "LITERAL", operations: ["DESCRIBE", "IDEMPOTENT_WRITE"] },
+    ...topics.map(
+      (resourceName): KafkaAclGrant => ({ principal, resourceType: "TOPIC", resourceName, patternType: "LITERAL", operations: ["ALL"] }),
+    ),
+    ...groupPrefixes.map(
+      (resourceName): KafkaAclGrant => ({ principal, resourceType: "GROUP", resourceName, patternType: "PREFIXED", operations: ["ALL"] }),
+    ),
+    {
+      principal,
+      resourceType: "CLUSTER",
+      resourceName: "kafka-cluster",
+      patternType: "LITERAL",
+      operations: ["DESCRIBE", "IDEMPOTENT_WRITE"],
+    },
   ];
 };
 
@@ -54,11 +64,31 @@ export const agentKafkaAcls = (prefix: string, storeId: string): KafkaAclGrant[]
   const principal = `User:${agentKafkaUser(storeId)}`;
   return [
     ...[...eventTopics(prefix), brokerTopic(prefix, CHAIN_VIEW_TOPIC)].map(
-      (resourceName): KafkaAclGrant => ({ principal, resourceType: "TOPIC", resourceName, patternType: "LITERAL", operations: ["READ", "DESCRIBE"] }),
+      (resourceName): KafkaAclGrant => ({
+        principal,
+        resourceType: "TOPIC",
+        resourceName,
+        patternType: "LITERAL",
+        operations: ["READ", "DESCRIBE"],
+      }),
     ),
-    ...deadLetterTopics(prefix).map((resourceName): KafkaAclGrant => ({ principal, resourceType: "TOPIC", resourceName, patternType: "LITERAL", operations: ["WRITE", "DESCRIBE"] })),
+    ...deadLetterTopics(prefix).map(
+      (resourceName): KafkaAclGrant => ({
+        principal,
+        resourceType: "TOPIC",
+        resourceName,
+        patternType: "LITERAL",
+        operations: ["WRITE", "DESCRIBE"],
+      }),
+    ),
     ...[agentConsumerGroupPrefix(storeId), agentStreamGroupPrefix(storeId)].map(
-      (resourceName): KafkaAclGrant => ({ principal, resourceType: "GROUP", resourceName, patternType: "PREFIXED", operations: ["READ", "DESCRIBE"] }),
+      (resourceName): KafkaAclGrant => ({
+        principal,
+        resourceType: "GROUP",
+        resourceName,
+        patternType: "PREFIXED",
+        operations: ["READ", "DESCRIBE"],
+      }),
     ),
   ];
 };

@@ -48,6 +48,8 @@ describe("the adjustment request's offline fields", () => {
     expect(adjustmentRequestSchema.safeParse({ ...base, offline: true }).success).toBe(false);
     expect(adjustmentRequestSchema.safeParse({ ...base, occurredAt: "2026-12-01T10:00:00.000Z" }).success).toBe(false);
     expect(adjustmentRequestSchema.safeParse({ ...base, offline: false }).success).toBe(false);
-    expect(adjustmentRequestSchema.safeParse({ ...base, reason: "damage", offline: true, occurredAt: "2026-12-01T10:00:00.000Z" }).success).toBe(false);
+    expect(
+      adjustmentRequestSchema.safeParse({ ...base, reason: "damage", offline: true, occurredAt: "2026-12-01T10:00:00.000Z" }).success,
+    ).toBe(false);
   });
 });

@@ -34,10 +34,14 @@ export const checkOfflineAdjustment = (command: OfflineAdjustment, policy: Offli
   }
   const ageHours = (policy.now.getTime() - at) / 3_600_000;
   if (ageHours > policy.maxAgeHours) {
-    return failure("OFFLINE_SALE_TOO_OLD", `an offline ${command.reason} older than ${policy.maxAgeHours} h is not applied; record it by a recount`, {
-      occurredAt: command.occurredAt,
-      maxAgeHours: policy.maxAgeHours,
-    });
+    return failure(
+      "OFFLINE_SALE_TOO_OLD",
+      `an offline ${command.reason} older than ${policy.maxAgeHours} h is not applied; record it by a recount`,
+      {
+        occurredAt: command.occurredAt,
+        maxAgeHours: policy.maxAgeHours,
+      },
+    );
   }
   return undefined;
 };

@@ -5,13 +5,26 @@ import { mergeLines, type Reservation } from "./reservation.js";
 import { isFailure } from "./errors.js";
 import type { StockItem } from "./stock-item.js";
 
-const item = (sku: string, onHand: number, reserved = 0, version = 3): StockItem => ({ storeId: "S1", sku, onHand, reserved, inTransit: 0, version });
+const item = (sku: string, onHand: number, reserved = 0, version = 3): StockItem => ({
+  storeId: "S1",
+  sku,
+  onHand,
+  reserved,
+  inTransit: 0,
+  version,
+});
 const now = new Date("2026-01-01T10:00:00.000Z");
 const create = (items: StockItem[], lines: { sku: string; qty: number }[], ttlSeconds = 60) =>
   reserveStock(items, { reservationId: "r1", storeId: "S1", lines: mergeLines(lines), customerId: "c1", now, ttlSeconds });
 
 const created = (): { reservation: Reservation; items: StockItem[] } => {
-  const decision = create([item("A", 5), item("B", 2)], [{ sku: "A", qty: 2 }, { sku: "B", qty: 1 }]);
+  const decision = create(
+    [item("A", 5), item("B", 2)],
+    [
+      { sku: "A", qty: 2 },
+      { sku: "B", qty: 1 },
+    ],
+  );
   if (isFailure(decision)) throw new Error(decision.message);
   return { reservation: decision.reservation, items: [...decision.items] };
 };
@@ -20,16 +33,31 @@ describe("reserving stock", () => {
   it("given enough units on every line, then each item's reserved grows and the reservation is CREATED with its expiry", () => {
     const { reservation, items } = created();
     expect(reservation).toMatchObject({ status: "CREATED", version: 1, expiresAt: "2026-01-01T10:01:00.000Z" });
-    expect(items.map((i) => [i.sku, i.onHand, i.reserved, i.version])).toEqual([["A", 5, 2, 4], ["B", 2, 1, 4]]);
+    expect(items.map((i) => [i.sku, i.onHand, i.reserved, i.version])).toEqual([
+      ["A", 5, 2, 4],
+      ["B", 2, 1, 4],
+    ]);
   });
 
   it("given one short line, then nothing is held and every short line is named", () => {
-    const decision = create([item("A", 5), item("B", 2, 2)], [{ sku: "A", qty: 2 }, { sku: "B", qty: 1 }]);
+    const decision = create(
+      [item("A", 5), item("B", 2, 2)],
+      [
+        { sku: "A", qty: 2 },
+        { sku: "B", qty: 1 },
+      ],
+    );
     expect(decision).toMatchObject({ code: "INSUFFICIENT_STOCK", details: { lines: [{ sku: "B", requested: 1, available: 0 }] } });
   });
 
   it("given the same SKU on two lines, then they are checked and held as one", () => {
-    const decision = create([item("A", 3)], [{ sku: "A", qty: 2 }, { sku: "A", qty: 2 }]);
+    const decision = create(
+      [item("A", 3)],
+      [
+        { sku: "A", qty: 2 },
+        { sku: "A", qty: 2 },
+      ],
+    );
     expect(decision).toMatchObject({ code: "INSUFFICIENT_STOCK", details: { lines: [{ sku: "A", requested: 4, available: 3 }] } });
   });
 });
@@ -40,7 +68,10 @@ describe("reservation transitions", () => {
     const decision = confirmReservation(reservation, items, { now, paymentRef: "p1" });
     if (isFailure(decision)) throw new Error(decision.message);
     expect(decision.reservation).toMatchObject({ status: "CONFIRMED", version: 2 });
-    expect(decision.items.map((i) => [i.sku, i.onHand, i.reserved])).toEqual([["A", 3, 0], ["B", 1, 0]]);
+    expect(decision.items.map((i) => [i.sku, i.onHand, i.reserved])).toEqual([
+      ["A", 3, 0],
+      ["B", 1, 0],
+    ]);
   });
 
   it("confirm is refused while a recount left fewer units on the shelf than the line holds", () => {
@@ -57,7 +88,10 @@ describe("reservation transitions", () => {
     const decision = releaseReservation(reservation, items, { now, why: "cancelled", reason: "user" });
     if (isFailure(decision)) throw new Error(decision.message);
     expect(decision.reservation.status).toBe("CANCELLED");
-    expect(decision.items.map((i) => [i.onHand, i.reserved])).toEqual([[5, 0], [2, 0]]);
+    expect(decision.items.map((i) => [i.onHand, i.reserved])).toEqual([
+      [5, 0],
+      [2, 0],
+    ]);
   });
 
   it("a confirm after expiresAt is refused as RESERVATION_EXPIRED, even before the sweep ran", () => {

@@ -11,7 +11,10 @@ const hasExpired = (r: Reservation, now: Date) => now.getTime() >= Date.parse(r.
 const checkCreated = (r: Reservation, action: string): Failure | undefined => {
   if (r.status === "CREATED") return undefined;
   if (r.status === "EXPIRED" && action === "confirm") {
-    return failure("RESERVATION_EXPIRED", `reservation ${r.reservationId} expired at ${r.expiresAt}`, { status: r.status, expiresAt: r.expiresAt });
+    return failure("RESERVATION_EXPIRED", `reservation ${r.reservationId} expired at ${r.expiresAt}`, {
+      status: r.status,
+      expiresAt: r.expiresAt,
+    });
   }
   return failure("INVALID_STATE", `reservation ${r.reservationId} is ${r.status}; only CREATED can ${action}`, { status: r.status });
 };
@@ -43,7 +46,10 @@ export const confirmReservation = (
   const refused = checkCreated(r, "confirm");
   if (refused) return refused;
   if (hasExpired(r, command.now)) {
-    return failure("RESERVATION_EXPIRED", `reservation ${r.reservationId} expired at ${r.expiresAt}`, { status: r.status, expiresAt: r.expiresAt });
+    return failure("RESERVATION_EXPIRED", `reservation ${r.reservationId} expired at ${r.expiresAt}`, {
+      status: r.status,
+      expiresAt: r.expiresAt,
+    });
   }
   const short = r.lines
     .map((line) => ({ sku: line.sku, requested: line.qty, onHand: itemFor(items, line.sku).onHand }))
@@ -105,7 +111,11 @@ export const releaseReservation = (
         command.reason ? { reason: command.reason } : {},
       ),
       ...next.map((item, i) =>
-        stockItemEventDraft(item, STOCK_EVENT_TYPES.released, { qty: r.lines[i]!.qty, reservationId: r.reservationId, reason: command.why }),
+        stockItemEventDraft(item, STOCK_EVENT_TYPES.released, {
+          qty: r.lines[i]!.qty,
+          reservationId: r.reservationId,
+          reason: command.why,
+        }),
       ),
     ],
   };

@@ -107,11 +107,7 @@ export interface StockItemEventPayload {
   inTransit: number;
 }
 
-export const stockItemEventDraft = (
-  next: StockItem,
-  eventType: string,
-  change: Record<string, unknown>,
-): EventDraft => ({
+export const stockItemEventDraft = (next: StockItem, eventType: string, change: Record<string, unknown>): EventDraft => ({
   topic: TOPICS.stock,
   key: stockItemMessageKey(next.storeId, next.sku),
   eventType,

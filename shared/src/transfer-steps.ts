@@ -113,7 +113,12 @@ export const receiveTransfer = (t: Transfer, items: readonly StockItem[], now: D
   const events: EventDraft[] = [transferEventDraft(transfer, TRANSFER_EVENT_TYPES.received)];
   for (const line of t.lines) {
     const destination = find(items, t.toStore, line.sku);
-    const arrived = { ...destination, inTransit: destination.inTransit - line.qty, onHand: destination.onHand + line.qty, version: destination.version + 1 };
+    const arrived = {
+      ...destination,
+      inTransit: destination.inTransit - line.qty,
+      onHand: destination.onHand + line.qty,
+      version: destination.version + 1,
+    };
     moved.push(arrived);
     events.push(stockItemEventDraft(arrived, STOCK_EVENT_TYPES.transferred, { transferId: t.transferId, step: "received", qty: line.qty }));
   }

@@ -14,9 +14,15 @@ export const flashSale = async (ctx: BenchContext) => {
   const runs = await repeat(config.runs, async (run) => {
     const sku = `FLASH-${Date.now().toString(36)}-${run}`;
     expectStatus(await ctx.hub.post("/v1/products", { sku, name: `Flash sale ${run}`, initialOnHand: 0 }), 202, `product ${sku}`);
-    const perStore = config.stores.map((_, i) => Math.floor(config.flashUnits / config.stores.length) + (i < config.flashUnits % config.stores.length ? 1 : 0));
+    const perStore = config.stores.map(
+      (_, i) => Math.floor(config.flashUnits / config.stores.length) + (i < config.flashUnits % config.stores.length ? 1 : 0),
+    );
     for (const [i, storeId] of config.stores.entries()) {
-      expectStatus(await ctx.hub.post("/v1/adjustments", { storeId, sku, delta: perStore[i], reason: "restock" }), 202, `flash stock ${storeId}`);
+      expectStatus(
+        await ctx.hub.post("/v1/adjustments", { storeId, sku, delta: perStore[i], reason: "restock" }),
+        202,
+        `flash stock ${storeId}`,
+      );
     }
     ctx.log(`flashSale: run ${run + 1}, ${config.flashBuyers} buyers for ${config.flashUnits} units`);
     const { result, observed } = await observe(ctx, () =>
@@ -33,7 +39,16 @@ export const flashSale = async (ctx: BenchContext) => {
     for (const r of rows) await waitVisible(ctx.agent, sku, r.store_id, (row) => row.version >= Number(r.version), 60_000);
     const atAgent = await ctx.agent.get(`/v1/availability?sku=${sku}`);
     negative += (atAgent.body?.perStore ?? []).filter((row: any) => row.onHand < 0 || row.available < 0).length;
-    return { succeeded: result.ok, refused: result.statusCounts["409"] ?? 0, statusCounts: result.statusCounts, errors: result.errors + result.timeouts, unitsLeft: left, p99Ms: result.p99Ms, negative, observed };
+    return {
+      succeeded: result.ok,
+      refused: result.statusCounts["409"] ?? 0,
+      statusCounts: result.statusCounts,
+      errors: result.errors + result.timeouts,
+      unitsLeft: left,
+      p99Ms: result.p99Ms,
+      negative,
+      observed,
+    };
   });
   const succeeded = spread(runs.map((r) => r.succeeded));
   return {

@@ -27,21 +27,33 @@ const PARTITIONS = 6;
 const produceStream = async (ctx: BenchContext, prefix: string, events: number, items: number) => {
   const { config } = ctx;
   const kafka = createKafka({ brokers: config.kafkaBrokers.split(","), clientId: "bench-rebuild" }, silentLogger);
-  await ensureTopics(kafka, Object.values(TOPICS).map((t) => ({ topic: brokerTopic(prefix, t), partitions: PARTITIONS })), 1);
+  await ensureTopics(
+    kafka,
+    Object.values(TOPICS).map((t) => ({ topic: brokerTopic(prefix, t), partitions: PARTITIONS })),
+    1,
+  );
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const topic = brokerTopic(prefix, TOPICS.stock);
   const skus = Math.ceil(items / config.stores.length);
   const occurredAt = new Date().toISOString();
   const draftAt = (k: number): EventDraft => {
-    if (k < config.stores.length) return storeRegisteredDraft({ storeId: config.stores[k]!, name: `Store ${config.stores[k]}`, latencyMs: null });
+    if (k < config.stores.length)
+      return storeRegisteredDraft({ storeId: config.stores[k]!, name: `Store ${config.stores[k]}`, latencyMs: null });
     k -= config.stores.length;
     if (k < skus) return productCreatedDraft({ sku: `R${k}`, name: `Rebuild ${k}` });
     k -= skus;
     const item = k % items;
     const version = Math.floor(k / items) + 1;
     const onHand = 100 + (version % 7);
-    const next = { storeId: config.stores[item % config.stores.length]!, sku: `R${Math.floor(item / config.stores.length)}`, onHand, reserved: 0, inTransit: 0, version };
+    const next = {
+      storeId: config.stores[item % config.stores.length]!,
+      sku: `R${Math.floor(item / config.stores.length)}`,
+      onHand,
+      reserved: 0,
+      inTransit: 0,
+      version,
+    };
     return stockItemEventDraft(next, STOCK_EVENT_TYPES.recounted, { previousOnHand: 0, delta: onHand, countRef: null });
   };
   const batch = 5_000;
@@ -108,7 +120,8 @@ export const rebuild = async (ctx: BenchContext) => {
       const check = await fetch(`${agent.url}/v1/availability?sku=${last!.sku}&storeId=${last!.storeId}`);
       const lagMs = Number(check.headers.get("x-projection-lag-ms"));
       const body = (await check.json()) as { perStore?: { version: number }[] };
-      if ((body.perStore?.[0]?.version ?? 0) < last!.version) throw new Error(`rebuild agent ready but ${last!.sku}@${last!.storeId} is behind`);
+      if ((body.perStore?.[0]?.version ?? 0) < last!.version)
+        throw new Error(`rebuild agent ready but ${last!.sku}@${last!.storeId} is behind`);
       const atReadyRssMb = rssMb(agent.pid);
       // The footprint a store's machine carries is the agent's once the replay is over, not the replay's peak.
       await new Promise((r) => setTimeout(r, SETTLE_MS));

@@ -18,7 +18,8 @@ export const replicationLag = async (ctx: BenchContext, writesPerSec: number) =>
   const storeId = config.stores[0]!;
   const row = await ctx.db.query(`SELECT version FROM stock_items WHERE store_id = $1 AND sku = $2`, [storeId, PROBE_SKU]);
   let version = Number(row.rows[0]?.version ?? 0);
-  const commitTimes = (await ctx.db.query<{ track_commit_timestamp: string }>("SHOW track_commit_timestamp")).rows[0]?.track_commit_timestamp === "on";
+  const commitTimes =
+    (await ctx.db.query<{ track_commit_timestamp: string }>("SHOW track_commit_timestamp")).rows[0]?.track_commit_timestamp === "on";
   const committedAt = async (expected: number): Promise<number> => {
     const result = await ctx.db.query<{ ms: string }>(
       "SELECT extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000 AS ms FROM stock_items WHERE store_id = $1 AND sku = $2 AND version = $3",
@@ -51,7 +52,9 @@ export const replicationLag = async (ctx: BenchContext, writesPerSec: number) =>
   };
 
   const runs = await repeat(config.runs, async (run) => {
-    ctx.log(`replicationLag: run ${run + 1}, background ${Math.round(writesPerSec)} writes/s for ${config.durationS} s, ${config.lagProbesPerSecond} probes/s`);
+    ctx.log(
+      `replicationLag: run ${run + 1}, background ${Math.round(writesPerSec)} writes/s for ${config.durationS} s, ${config.lagProbesPerSecond} probes/s`,
+    );
     const background = runLoad({
       url: ctx.hubProcess.url,
       connections: config.connections,
@@ -59,7 +62,12 @@ export const replicationLag = async (ctx: BenchContext, writesPerSec: number) =>
       overallRate: writesPerSec,
       next: () => {
         const item = spreadItem(Math.floor(Math.random() * config.spreadItems), config.stores);
-        return { method: "POST", path: "/v1/adjustments", headers: writeHeaders(TOKEN), body: JSON.stringify({ ...item, delta: 1, reason: "restock" }) };
+        return {
+          method: "POST",
+          path: "/v1/adjustments",
+          headers: writeHeaders(TOKEN),
+          body: JSON.stringify({ ...item, delta: 1, reason: "restock" }),
+        };
       },
     });
     const { result: samples, observed } = await observe(ctx, async () => {

@@ -45,14 +45,22 @@ export const spreadWrites = async (ctx: BenchContext) => {
   const hubMemory = await heapBreakdown(ctx.hubProcess.url);
   const value = spread(saturated.map((r) => r.result.okPerSec));
   const rate = value.median / 2;
-  ctx.log(`spreadWrites: latency at ${Math.round(rate)}/s, ${config.runs} x ${config.durationS} s, then at a tenth and a quarter of saturation`);
+  ctx.log(
+    `spreadWrites: latency at ${Math.round(rate)}/s, ${config.runs} x ${config.durationS} s, then at a tenth and a quarter of saturation`,
+  );
   const fixed = await repeat(config.runs, () =>
     runLoad({ url: ctx.hubProcess.url, connections: config.connections, durationS: config.durationS, overallRate: rate, next }),
   );
   // The same latency at a tenth and a quarter of saturation, one run each: how much of the tail is load.
   const curve = [];
   for (const share of [0.1, 0.25]) {
-    const r = await runLoad({ url: ctx.hubProcess.url, connections: config.connections, durationS: config.durationS, overallRate: value.median * share, next });
+    const r = await runLoad({
+      url: ctx.hubProcess.url,
+      connections: config.connections,
+      durationS: config.durationS,
+      overallRate: value.median * share,
+      next,
+    });
     curve.push({ ratePerSec: Math.round(value.median * share), p50Ms: r.p50Ms, p99Ms: r.p99Ms });
   }
   return {
@@ -79,7 +87,10 @@ export const spreadWrites = async (ctx: BenchContext) => {
 
 /** What of the hub's RSS is V8 heap (total and live) and what is outside it, from its own /metrics. */
 const heapBreakdown = async (url: string): Promise<Record<string, number> | null> => {
-  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) }).then((r) => (r.ok ? r.text() : ""), () => "");
+  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) }).then(
+    (r) => (r.ok ? r.text() : ""),
+    () => "",
+  );
   const mb = (name: string) => {
     const value = new RegExp(`^inventory_${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1];
     return value === undefined ? NaN : Math.round(Number(value) / 1e5) / 10;

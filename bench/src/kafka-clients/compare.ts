@@ -30,8 +30,12 @@ const positive = (name: string, fallback: number): number => {
 };
 
 const brokersEnv = process.env.BENCH_KAFKA_BROKERS;
-if (!brokersEnv) throw new Error("BENCH_KAFKA_BROKERS is not set (host:port,...); deploy/bench-kafka-clients.sh starts a broker and sets it");
-const brokers = brokersEnv.split(",").map((b) => b.trim()).filter(Boolean);
+if (!brokersEnv)
+  throw new Error("BENCH_KAFKA_BROKERS is not set (host:port,...); deploy/bench-kafka-clients.sh starts a broker and sets it");
+const brokers = brokersEnv
+  .split(",")
+  .map((b) => b.trim())
+  .filter(Boolean);
 const repoRoot = process.env.BENCH_REPO_ROOT ?? process.cwd();
 const quick = process.env.BENCH_QUICK === "1" || process.env.BENCH_QUICK === "true";
 const settings: TableSettings = {
@@ -91,9 +95,16 @@ const main = async () => {
 
         const latencyTopic = `${topic}.latency`;
         await topics.create(latencyTopic);
-        const { keyPartitions: placed, ...latency } = await measureLatency(client, latencyTopic, settings.latencyRatePerSecond, settings.latencyDurationS);
+        const { keyPartitions: placed, ...latency } = await measureLatency(
+          client,
+          latencyTopic,
+          settings.latencyRatePerSecond,
+          settings.latencyDurationS,
+        );
         if (!keyPartitions.has(client.name)) keyPartitions.set(client.name, placed);
-        log(`${client.name} run ${run + 1}: ack → consumed p50 ${latency.ackToSeenP50Ms.toFixed(1)} ms, p99 ${latency.ackToSeenP99Ms.toFixed(1)} ms, ${latency.seen}/${latency.sent} seen`);
+        log(
+          `${client.name} run ${run + 1}: ack → consumed p50 ${latency.ackToSeenP50Ms.toFixed(1)} ms, p99 ${latency.ackToSeenP99Ms.toFixed(1)} ms, ${latency.seen}/${latency.sent} seen`,
+        );
         await topics.remove(latencyTopic);
         runs.get(client.name)!.push({ run, produce, consume, latency });
       }

@@ -35,7 +35,16 @@ export const stockEventMessage = (runId: string, seq: number): BenchMessage => {
     eventVersion: 1,
     occurredAt: new Date(1_764_000_000_000 + seq).toISOString(),
     aggregate: { type: "stock-item", id: key, version: 1 + Math.floor(seq / (STORES * SKUS_PER_STORE)) },
-    payload: { storeId, sku, onHand, reserved: seq % 7, inTransit: 0, delta: -1, reason: "sale", note: "till 04, basket 2 of 3, loyalty card" },
+    payload: {
+      storeId,
+      sku,
+      onHand,
+      reserved: seq % 7,
+      inTransit: 0,
+      delta: -1,
+      reason: "sale",
+      note: "till 04, basket 2 of 3, loyalty card",
+    },
     traceId,
   };
   return { key, value: JSON.stringify(event), headers: { eventId, eventType: event.eventType, traceId } };

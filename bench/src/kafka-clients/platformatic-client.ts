@@ -1,12 +1,5 @@
 import { readFileSync } from "node:fs";
-import {
-  compatibilityPartitioner,
-  Consumer,
-  MessagesStreamModes,
-  ProduceAcks,
-  Producer,
-  stringSerializers,
-} from "@platformatic/kafka";
+import { compatibilityPartitioner, Consumer, MessagesStreamModes, ProduceAcks, Producer, stringSerializers } from "@platformatic/kafka";
 import { CONSUMER_SETTINGS, PRODUCER_SETTINGS, type KafkaClient } from "./client.js";
 
 /** Its package exports no `package.json`; the version is read next to its entry point. */

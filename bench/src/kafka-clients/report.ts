@@ -27,19 +27,26 @@ export interface TableSettings {
   readonly latencyDurationS: number;
 }
 
-const whole = (s: Spread) => `${Math.round(s.median).toLocaleString("en-US")} (${Math.round(s.min).toLocaleString("en-US")}–${Math.round(s.max).toLocaleString("en-US")})`;
+const whole = (s: Spread) =>
+  `${Math.round(s.median).toLocaleString("en-US")} (${Math.round(s.min).toLocaleString("en-US")}–${Math.round(s.max).toLocaleString("en-US")})`;
 const ms = (s: Spread) => s.median.toFixed(1);
 const pair = (a: Spread, b: Spread) => `${ms(a)} / ${ms(b)}`;
 
 /** A markdown table, one column per client: medians, with min–max for the throughputs. */
 export const markdownTable = (clients: readonly ClientFigures[], settings: TableSettings): string => {
   const rows: [string, (c: ClientFigures) => string][] = [
-    [`produce, msg/s (${settings.messages.toLocaleString("en-US")} msgs, batches of ${settings.batchSize})`, (c) => whole(c.produceMessagesPerSecond)],
+    [
+      `produce, msg/s (${settings.messages.toLocaleString("en-US")} msgs, batches of ${settings.batchSize})`,
+      (c) => whole(c.produceMessagesPerSecond),
+    ],
     ["producer CPU, µs/msg", (c) => c.produceCpuUsPerMessage.median.toFixed(1)],
     ["consume from offset 0, msg/s (fresh group)", (c) => whole(c.consumeMessagesPerSecond)],
     ["consumer start → first message, ms", (c) => Math.round(c.consumeStartToFirstMessageMs.median).toString()],
     ["consumer CPU, µs/msg", (c) => c.consumeCpuUsPerMessage.median.toFixed(1)],
-    [`ack → consumed, p50 / p99 ms (${settings.latencyRatePerSecond} msg/s, ${settings.latencyDurationS} s)`, (c) => pair(c.ackToSeenP50Ms, c.ackToSeenP99Ms)],
+    [
+      `ack → consumed, p50 / p99 ms (${settings.latencyRatePerSecond} msg/s, ${settings.latencyDurationS} s)`,
+      (c) => pair(c.ackToSeenP50Ms, c.ackToSeenP99Ms),
+    ],
     ["send start → consumed, p50 / p99 ms", (c) => pair(c.sendToSeenP50Ms, c.sendToSeenP99Ms)],
     ["send (one message, acks=all), p50 / p99 ms", (c) => pair(c.sendP50Ms, c.sendP99Ms)],
   ];

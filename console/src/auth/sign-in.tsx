@@ -13,7 +13,7 @@ export const SignIn = ({ onSignIn, reason }: { onSignIn: (token: string) => void
       ) : null}
       <form onSubmit={(e) => (e.preventDefault(), token.trim() && onSignIn(token.trim()))}>
         <label for="token">Bearer token</label>
-        <textarea id="token" name="token" rows={4} value={token} onInput={(e) => setToken(e.currentTarget.value)} required autoFocus />
+        <textarea id="token" name="token" rows={4} value={token} onInput={(e) => setToken(e.currentTarget.value)} required />
         <button type="submit">Sign in</button>
       </form>
       <p>The token stays in this tab only (session storage) and is sent to this hub alone.</p>

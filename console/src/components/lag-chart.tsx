@@ -14,7 +14,8 @@ export const LagChart = ({ samples, label }: { samples: readonly { at: number; l
         <polyline points={points} fill="none" stroke="currentColor" stroke-width="2" />
       </svg>
       <figcaption>
-        {label}: {samples.length} samples over {Math.round(span / 1000)} s, highest {highest} ms, now {samples[samples.length - 1]!.lagMs} ms
+        {label}: {samples.length} samples over {Math.round(span / 1000)} s, highest {highest} ms, now {samples[samples.length - 1]!.lagMs}{" "}
+        ms
       </figcaption>
     </figure>
   );

@@ -30,7 +30,9 @@ export const balancedWriteLoad = (
       const body = { storeId, sku, delta: 1 + (n % 3), reason: "restock" };
       const key = randomUUID();
       for (;;) {
-        const res = await pick().client.post("/v1/adjustments", body, { key }).catch(() => undefined);
+        const res = await pick()
+          .client.post("/v1/adjustments", body, { key })
+          .catch(() => undefined);
         if (res?.status === 202 && res.body.eventId) {
           acknowledged.push({ storeId, sku, delta: body.delta, eventId: res.body.eventId });
           break;

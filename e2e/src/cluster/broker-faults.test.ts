@@ -27,16 +27,22 @@ afterAll(async () => {
 
 /** Every partition of the deployment's topics has all three replicas in sync again. */
 const replicasConverge = () =>
-  eventually(async () => {
-    const admin = cluster.kafkaAs("hub").admin();
-    await admin.connect();
-    try {
-      const meta = await admin.fetchTopicMetadata({ topics: ["stock.events", "reservation.events", "transfer.events"].map((t) => `${system.topicPrefix}${t}`) });
-      expect(meta.topics.flatMap((t) => t.partitions.map((p) => p.isr.length))).toEqual(Array(9).fill(3));
-    } finally {
-      await admin.disconnect();
-    }
-  }, 90_000, 1000);
+  eventually(
+    async () => {
+      const admin = cluster.kafkaAs("hub").admin();
+      await admin.connect();
+      try {
+        const meta = await admin.fetchTopicMetadata({
+          topics: ["stock.events", "reservation.events", "transfer.events"].map((t) => `${system.topicPrefix}${t}`),
+        });
+        expect(meta.topics.flatMap((t) => t.partitions.map((p) => p.isr.length))).toEqual(Array(9).fill(3));
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    90_000,
+    1000,
+  );
 
 describe("the cluster under broker faults", () => {
   it("given a steady write load, when one broker is killed -9 and comes back, then no acknowledged write is lost or duplicated and replicas converge", async () => {
@@ -54,7 +60,9 @@ describe("the cluster under broker faults", () => {
     await load.stop();
     acked.push(...load.acknowledged);
     const refused = load.refusals.filter((r) => r.at >= killedAt).length;
-    console.log(`one broker down 6 s: ${whileDown} writes acknowledged meanwhile, ${refused} answered 503, ${load.dropped.length} dropped; ${load.acknowledged.length} in all`);
+    console.log(
+      `one broker down 6 s: ${whileDown} writes acknowledged meanwhile, ${refused} answered 503, ${load.dropped.length} dropped; ${load.acknowledged.length} in all`,
+    );
     expect(whileDown).toBeGreaterThan(50);
     const audit = await auditWrites(system, acked, SKUS, [system.hubs[0]!.client, system.agent("S1")]);
     mark(`audited: Kafka holds ${audit.messages} stock messages for ${audit.events} events (${audit.republished} republished)`);
@@ -75,7 +83,9 @@ describe("the cluster under broker faults", () => {
     const gate = await system.hubs[0]!.client.post("/v1/adjustments", { storeId: "S1", sku: "K0", delta: 1, reason: "manual" });
     expect(gate.status).toBe(503);
     expect(gate.body).toMatchObject({ code: "UNAVAILABLE", dependency: "kafka" });
-    console.log(`two of three nodes down: ${committedMeanwhile} writes committed into the outbox (backlog ${backlog}) before writes answered 503`);
+    console.log(
+      `two of three nodes down: ${committedMeanwhile} writes committed into the outbox (backlog ${backlog}) before writes answered 503`,
+    );
     expect(committedMeanwhile).toBeGreaterThan(0);
     expect(backlog).toBeGreaterThanOrEqual(300);
 

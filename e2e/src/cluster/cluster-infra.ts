@@ -30,12 +30,24 @@ export const cluster = {
   }),
   security: (user: string | null, password?: string): KafkaSecurity => ({
     tls: { ca: readFileSync(cluster.caFile(), "utf8") },
-    ...(user === null ? {} : { sasl: { mechanism: "scram-sha-512", username: user, password: password ?? readFileSync(cluster.passwordFile(user), "utf8").trim() } }),
+    ...(user === null
+      ? {}
+      : {
+          sasl: {
+            mechanism: "scram-sha-512",
+            username: user,
+            password: password ?? readFileSync(cluster.passwordFile(user), "utf8").trim(),
+          },
+        }),
   }),
   /** A kafkajs client as `user` (TLS and SCRAM), with few retries so that a refusal shows quickly. */
   kafkaAs: (user: string | null, options: { password?: string; brokers?: string } = {}): Kafka =>
     createKafka(
-      { brokers: (options.brokers ?? cluster.brokers()).split(","), clientId: `e2e-${user ?? "anonymous"}`, security: cluster.security(user, options.password) },
+      {
+        brokers: (options.brokers ?? cluster.brokers()).split(","),
+        clientId: `e2e-${user ?? "anonymous"}`,
+        security: cluster.security(user, options.password),
+      },
       silentLogger,
     ),
   /** Grants the hub's and these stores' ACLs on a topic prefix, as an operator would for a new deployment. */

@@ -17,7 +17,10 @@ const SKUS = Array.from({ length: 8 }, (_, i) => `H${i}`);
 const TAKEOVER_BOUND_MS = 8000;
 
 const relayOf = async (hub: ClusterHub) =>
-  (await hub.client.get("/v1/projections/status", { Authorization: `Bearer ${DEV_TOKEN}` })).body.outbox as { leader: boolean; published: number };
+  (await hub.client.get("/v1/projections/status", { Authorization: `Bearer ${DEV_TOKEN}` })).body.outbox as {
+    leader: boolean;
+    published: number;
+  };
 
 beforeAll(async () => {
   // The agent forwards its writes to hub b, which survives; hub a starts first and leads the relay.
@@ -26,7 +29,8 @@ beforeAll(async () => {
     hubs: 2,
     agents: ["S1"],
     agentHub: 1,
-    hubEnvFor: (i, databaseUrl): Record<string, string> => (i === 1 ? { DATABASE_SESSION_URL: `${databaseUrl}?application_name=hub-b-session` } : {}),
+    hubEnvFor: (i, databaseUrl): Record<string, string> =>
+      i === 1 ? { DATABASE_SESSION_URL: `${databaseUrl}?application_name=hub-b-session` } : {},
   });
   await seedStoresAndProducts(system.hubs[0]!.client, STORES, [...SKUS, "HX"]);
   const stocked = await system.hubs[0]!.client.post("/v1/adjustments", { storeId: "S1", sku: "HX", delta: 20, reason: "manual" });
@@ -46,14 +50,20 @@ describe("several hubs behind a load balancer", () => {
     const killedAt = Date.now();
     await a.stop("SIGKILL");
     let takeoverMs = -1;
-    await eventually(async () => {
-      const relay = await relayOf(b);
-      expect(relay.leader).toBe(true);
-      expect(relay.published).toBeGreaterThan(publishedBefore);
-      takeoverMs = Date.now() - killedAt;
-    }, 30_000, 20);
+    await eventually(
+      async () => {
+        const relay = await relayOf(b);
+        expect(relay.leader).toBe(true);
+        expect(relay.published).toBeGreaterThan(publishedBefore);
+        takeoverMs = Date.now() - killedAt;
+      },
+      30_000,
+      20,
+    );
     const failedInFlight = load.dropped.filter((d) => d.at >= killedAt).length;
-    console.log(`relay leader killed: hub b published its first batch ${takeoverMs} ms later; ${failedInFlight} in-flight requests failed and were retried on hub b`);
+    console.log(
+      `relay leader killed: hub b published its first batch ${takeoverMs} ms later; ${failedInFlight} in-flight requests failed and were retried on hub b`,
+    );
     expect(takeoverMs).toBeLessThan(TAKEOVER_BOUND_MS);
     const holder = await system.db.query<{ application_name: string }>(
       "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.objid = 7420002 AND l.granted",
@@ -66,15 +76,29 @@ describe("several hubs behind a load balancer", () => {
     const transfer = await b.client.post("/v1/transfers", { fromStore: "S1", toStore: "S2", lines: [{ sku: "HX", qty: 3 }] });
     expect(transfer.status).toBe(202);
     const sagaStarted = Date.now();
-    await eventually(async () => expect((await b.client.get(`/v1/reservations/${reservation.body.reservationId}`)).body.status).toBe("EXPIRED"), 15_000, 100);
-    await eventually(async () => expect((await b.client.get(`/v1/transfers/${transfer.body.transferId}`)).body.status).toBe("COMPLETED"), 60_000, 200);
+    await eventually(
+      async () => expect((await b.client.get(`/v1/reservations/${reservation.body.reservationId}`)).body.status).toBe("EXPIRED"),
+      15_000,
+      100,
+    );
+    await eventually(
+      async () => expect((await b.client.get(`/v1/transfers/${transfer.body.transferId}`)).body.status).toBe("COMPLETED"),
+      60_000,
+      200,
+    );
     console.log(`a transfer made after the kill completed ${Date.now() - sagaStarted} ms later`);
     await sleep(1000);
     await load.stop();
 
     const audit = await auditWrites(system, load.acknowledged, SKUS, [b.client, system.agent("S1")]);
-    console.log(`${load.acknowledged.length} writes acknowledged; Kafka holds ${audit.messages} stock messages for ${audit.events} events (${audit.republished} republished)`);
+    console.log(
+      `${load.acknowledged.length} writes acknowledged; Kafka holds ${audit.messages} stock messages for ${audit.events} events (${audit.republished} republished)`,
+    );
     const hx = await b.client.get("/v1/items/HX/availability");
-    expect(Object.fromEntries(hx.body.perStore.map((r: { storeId: string; onHand: number; reserved: number }) => [r.storeId, [r.onHand, r.reserved]]))).toEqual({ S1: [17, 0], S2: [3, 0] });
+    expect(
+      Object.fromEntries(
+        hx.body.perStore.map((r: { storeId: string; onHand: number; reserved: number }) => [r.storeId, [r.onHand, r.reserved]]),
+      ),
+    ).toEqual({ S1: [17, 0], S2: [3, 0] });
   }, 240_000);
 });

@@ -15,7 +15,16 @@ beforeAll(async () => {
   await cluster.grantAcls(prefix, ["S1", "S2"]);
   const topics = ["stock.events", "reservation.events", "transfer.events"].flatMap((t) => [`${prefix}${t}`, `${prefix}${t}.dlt`]);
   // A topic just created may not be known to every broker yet: ask again, as the hub's relay does.
-  await eventually(() => ensureTopics(cluster.kafkaAs("hub"), topics.map((topic) => ({ topic, partitions: 3 })), 3), 30_000, 500);
+  await eventually(
+    () =>
+      ensureTopics(
+        cluster.kafkaAs("hub"),
+        topics.map((topic) => ({ topic, partitions: 3 })),
+        3,
+      ),
+    30_000,
+    500,
+  );
 });
 afterAll(async () => {
   for (const c of toClose) await c.disconnect().catch(() => undefined);
@@ -23,7 +32,15 @@ afterAll(async () => {
 
 /** A client that gives up at the first refusal instead of retrying for a minute. */
 const bareClient = (config: Omit<ConstructorParameters<typeof Kafka>[0], "brokers">) =>
-  new Kafka({ brokers: cluster.brokers().split(","), connectionTimeout: 3000, authenticationTimeout: 5000, requestTimeout: 5000, retry: { retries: 0 }, logCreator: () => () => undefined, ...config });
+  new Kafka({
+    brokers: cluster.brokers().split(","),
+    connectionTimeout: 3000,
+    authenticationTimeout: 5000,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+    logCreator: () => () => undefined,
+    ...config,
+  });
 
 const listTopicsWith = async (kafka: Kafka) => {
   const admin = kafka.admin({ retry: { retries: 0 } });
@@ -36,7 +53,9 @@ const listTopicsWith = async (kafka: Kafka) => {
 };
 
 const produceAs = async (user: string, topic: string) => {
-  const producer = cluster.kafkaAs(user).producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 1 } });
+  const producer = cluster
+    .kafkaAs(user)
+    .producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 1 } });
   await producer.connect();
   try {
     return await producer.send({ topic, acks: -1, timeout: 10_000, messages: [{ key: "S1:A1", value: JSON.stringify({ by: user }) }] });
@@ -70,7 +89,9 @@ describe("who gets into the cluster", () => {
   });
 
   it("given a TLS client without SASL credentials, when it asks for metadata, then it is refused", async () => {
-    await expect(listTopicsWith(bareClient({ clientId: "anonymous", ssl: { ca: [readFileSync(cluster.caFile(), "utf8")] } }))).rejects.toThrow();
+    await expect(
+      listTopicsWith(bareClient({ clientId: "anonymous", ssl: { ca: [readFileSync(cluster.caFile(), "utf8")] } })),
+    ).rejects.toThrow();
   });
 
   it("given a wrong password for a real user, when it authenticates, then SASL fails", async () => {
@@ -83,7 +104,11 @@ describe("who gets into the cluster", () => {
   });
 
   it("given a client that does not trust the cluster's CA, when it connects, then the TLS handshake fails", async () => {
-    const kafka = bareClient({ clientId: "no-ca", ssl: true, sasl: { mechanism: "scram-sha-512", username: "hub", password: readFileSync(cluster.passwordFile("hub"), "utf8").trim() } });
+    const kafka = bareClient({
+      clientId: "no-ca",
+      ssl: true,
+      sasl: { mechanism: "scram-sha-512", username: "hub", password: readFileSync(cluster.passwordFile("hub"), "utf8").trim() },
+    });
     await expect(listTopicsWith(kafka)).rejects.toThrow();
   });
 
@@ -93,7 +118,10 @@ describe("who gets into the cluster", () => {
     try {
       const meta = await admin.fetchTopicMetadata({ topics: [stock] });
       expect(meta.topics[0]!.partitions.map((p) => p.replicas.length)).toEqual([3, 3, 3]);
-      const configs = await admin.describeConfigs({ resources: [{ type: 2, name: stock, configNames: ["min.insync.replicas"] }], includeSynonyms: false });
+      const configs = await admin.describeConfigs({
+        resources: [{ type: 2, name: stock, configNames: ["min.insync.replicas"] }],
+        includeSynonyms: false,
+      });
       expect(configs.resources[0]!.configEntries.find((e) => e.configName === "min.insync.replicas")?.configValue).toBe("2");
     } finally {
       await admin.disconnect();
@@ -126,17 +154,22 @@ describe("what a store agent may do", () => {
       ssl: { ca: [readFileSync(cluster.caFile(), "utf8")] },
       sasl: { mechanism: "scram-sha-512", username: "agent-S1", password: readFileSync(cluster.passwordFile("agent-S1"), "utf8").trim() },
       logLevel: logLevel.DEBUG,
-      logCreator: () => ({ log }) => {
-        const type = (log.error as { type?: string } | undefined)?.type;
-        if (log.message === "Tried to find group coordinator" && type) refusals.push(type);
-      },
+      logCreator:
+        () =>
+        ({ log }) => {
+          const type = (log.error as { type?: string } | undefined)?.type;
+          if (log.message === "Tried to find group coordinator" && type) refusals.push(type);
+        },
     });
     const consumer = kafka.consumer({ groupId: `${agentConsumerGroupPrefix("S2")}e2e`, retry: { retries: 0 } });
     toClose.push(consumer);
     const crashed = new Promise<string>((resolve) => consumer.on(consumer.events.CRASH, (e) => resolve(String(e.payload.error?.message))));
     await consumer.connect();
     await consumer.subscribe({ topic: stock, fromBeginning: true });
-    const started = consumer.run({ eachMessage: async () => undefined }).then(() => "running", (err: Error) => err.message);
+    const started = consumer.run({ eachMessage: async () => undefined }).then(
+      () => "running",
+      (err: Error) => err.message,
+    );
     const reason = await Promise.race([crashed, started.then(async (r) => (r === "running" ? crashed : r))]);
     expect(reason).toMatch(/coordinator/i);
     expect(refusals.length).toBeGreaterThan(0);

@@ -20,9 +20,18 @@ export const DEV_TOKEN = "devtoken";
 
 /** A small client for the inventory API, as a till or the web shop would call it. */
 export const apiClient = (baseUrl: string) => {
-  const request = async (method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<ApiResponse> => {
+  const request = async (
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string } = {},
+  ): Promise<ApiResponse> => {
     const started = performance.now();
-    const res = await fetch(new URL(path, baseUrl), { method, headers: init.headers, body: init.body, signal: AbortSignal.timeout(20_000) });
+    const res = await fetch(new URL(path, baseUrl), {
+      method,
+      headers: init.headers,
+      body: init.body,
+      signal: AbortSignal.timeout(20_000),
+    });
     const text = await res.text();
     let body: unknown = text;
     try {

@@ -36,9 +36,13 @@ export const createStoreNetwork = async (system: TestSystem): Promise<StoreNetwo
   const inStore = ["ip", "netns", "exec", ns];
   const helpers: ChildProcess[] = [];
   const forward = (wrap: string[], rules: string[]) => {
-    const child = spawn(wrap[0] ?? process.execPath, [...wrap.slice(1), ...(wrap.length ? [process.execPath] : []), `${REPO_ROOT}e2e/netns/tcp-forward.mjs`, ...rules], {
-      stdio: "ignore",
-    });
+    const child = spawn(
+      wrap[0] ?? process.execPath,
+      [...wrap.slice(1), ...(wrap.length ? [process.execPath] : []), `${REPO_ROOT}e2e/netns/tcp-forward.mjs`, ...rules],
+      {
+        stdio: "ignore",
+      },
+    );
     helpers.push(child);
   };
 

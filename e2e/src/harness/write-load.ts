@@ -49,4 +49,3 @@ export const steadyWriteLoad = (system: TestSystem, options: { workers: number; 
     },
   };
 };
-

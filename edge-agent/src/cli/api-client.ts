@@ -58,7 +58,12 @@ export const createApiClient = (options: ApiClientOptions): ApiClient => {
       text = await res.text();
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-      return { kind: "network", url: options.baseUrl, message: timedOut ? `no answer within ${options.timeoutMs} ms` : networkMessage(err), timedOut };
+      return {
+        kind: "network",
+        url: options.baseUrl,
+        message: timedOut ? `no answer within ${options.timeoutMs} ms` : networkMessage(err),
+        timedOut,
+      };
     }
     let parsed: unknown = text;
     try {

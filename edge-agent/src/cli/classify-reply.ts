@@ -6,10 +6,22 @@ type Body = Record<string, unknown>;
 export type Reply =
   | { readonly kind: "ok"; readonly body: Body; readonly replayed: boolean; readonly lagMs: number | undefined }
   /** The hub decided against the request (404, 409, 422): stored, and replayed for a retry with the same key. */
-  | { readonly kind: "refused"; readonly status: number; readonly code: string; readonly message: string; readonly body: Body; readonly replayed: boolean }
+  | {
+      readonly kind: "refused";
+      readonly status: number;
+      readonly code: string;
+      readonly message: string;
+      readonly body: Body;
+      readonly replayed: boolean;
+    }
   /** The same Idempotency-Key is still being processed: retry shortly. */
   | { readonly kind: "busy"; readonly message: string }
-  | { readonly kind: "unavailable"; readonly why: "unreachable" | "timeout" | "hub-unavailable"; readonly message: string; readonly url?: string }
+  | {
+      readonly kind: "unavailable";
+      readonly why: "unreachable" | "timeout" | "hub-unavailable";
+      readonly message: string;
+      readonly url?: string;
+    }
   /** This server has no such endpoint (yet). */
   | { readonly kind: "no-route"; readonly message: string }
   /** 401: no token, or one the server does not accept. */
@@ -37,6 +49,7 @@ export const classifyReply = (result: ApiResult): Reply => {
   if (status === 404 && /^no route for /.test(message)) return { kind: "no-route", message };
   if (status === 409 && code === "IDEMPOTENCY_KEY_IN_USE") return { kind: "busy", message };
   if (status === 400 || status === 413 || status === 415) return { kind: "invalid", code, message };
-  if (status === 404 || status === 409 || status === 422) return { kind: "refused", status, code, message, body, replayed: result.replayed };
+  if (status === 404 || status === 409 || status === 422)
+    return { kind: "refused", status, code, message, body, replayed: result.replayed };
   return { kind: "unexpected", status, message, traceId: result.traceId };
 };

@@ -34,7 +34,8 @@ const readStdin = async (): Promise<Buffer> => {
 
 const fileProblem = (path: string, err: unknown) => {
   const code = (err as { code?: string }).code;
-  const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(err);
+  const why =
+    code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String(err);
   return cliFailure("usage", `cannot read ${path}: ${why}`);
 };
 

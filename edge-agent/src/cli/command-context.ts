@@ -23,7 +23,8 @@ export interface Done {
 }
 
 export const requireStore = (config: CliConfig): string | CliFailure =>
-  config.storeId ?? cliFailure("usage", "which store? Pass --store <id>, set INVENTORY_STORE, or put \"store\" in the config file");
+  config.storeId ?? cliFailure("usage", 'which store? Pass --store <id>, set INVENTORY_STORE, or put "store" in the config file');
 
 export const requireToken = (config: CliConfig): string | CliFailure =>
-  config.token ?? cliFailure("usage", "this command changes stock and needs a token: pass --token, set INVENTORY_TOKEN, or put \"token\" in the config file");
+  config.token ??
+  cliFailure("usage", 'this command changes stock and needs a token: pass --token, set INVENTORY_TOKEN, or put "token" in the config file');

@@ -8,8 +8,7 @@ export interface Column<T> {
 const EMPTY = "-";
 const cell = (v: string | number | null | undefined) => (v === null || v === undefined || v === "" ? EMPTY : String(v));
 const width = (s: string) => [...s].length;
-const numeric = (column: readonly string[]) =>
-  column.some((v) => v !== EMPTY) && column.every((v) => v === EMPTY || /^[+-]?\d+$/.test(v));
+const numeric = (column: readonly string[]) => column.some((v) => v !== EMPTY) && column.every((v) => v === EMPTY || /^[+-]?\d+$/.test(v));
 
 /**
  * An aligned plain-text table: a header row, two spaces between columns, no trailing spaces; empty cells show `-`.

@@ -18,7 +18,15 @@ describe("recountLineKey", () => {
 
   it("given any one part different, then the key is different", () => {
     const key = recountLineKey("ref", "S1", "A1", 5);
-    expect(new Set([key, recountLineKey("ref2", "S1", "A1", 5), recountLineKey("ref", "S2", "A1", 5), recountLineKey("ref", "S1", "A2", 5), recountLineKey("ref", "S1", "A1", 6)]).size).toBe(5);
+    expect(
+      new Set([
+        key,
+        recountLineKey("ref2", "S1", "A1", 5),
+        recountLineKey("ref", "S2", "A1", 5),
+        recountLineKey("ref", "S1", "A2", 5),
+        recountLineKey("ref", "S1", "A1", 6),
+      ]).size,
+    ).toBe(5);
   });
 
   it("given parts that would run together, then they stay apart", () => {
@@ -36,9 +44,22 @@ describe("countsDigest and reconciliationKey", () => {
   });
 
   it("given a different count or order, then the digest differs", () => {
-    const a = countsDigest([{ sku: "A1", onHand: 5 }, { sku: "B2", onHand: 1 }]);
-    expect(countsDigest([{ sku: "A1", onHand: 6 }, { sku: "B2", onHand: 1 }])).not.toBe(a);
-    expect(countsDigest([{ sku: "B2", onHand: 1 }, { sku: "A1", onHand: 5 }])).not.toBe(a);
+    const a = countsDigest([
+      { sku: "A1", onHand: 5 },
+      { sku: "B2", onHand: 1 },
+    ]);
+    expect(
+      countsDigest([
+        { sku: "A1", onHand: 6 },
+        { sku: "B2", onHand: 1 },
+      ]),
+    ).not.toBe(a);
+    expect(
+      countsDigest([
+        { sku: "B2", onHand: 1 },
+        { sku: "A1", onHand: 5 },
+      ]),
+    ).not.toBe(a);
   });
 
   it("given the same reference, store and digest, then the reconciliation key is stable, and differs from any line key", () => {

@@ -4,7 +4,9 @@ import type { CommandContext, Done } from "./command-context.js";
 import { example, SEE_MAIN_HELP } from "./help-text.js";
 import { runDeadLetterList, runDeadLetterReplay, runList, runStatus, type ListArgs } from "./commands/operator-commands.js";
 
-type Act = <O>(handler: (ctx: CommandContext, args: string[], opts: O) => Promise<Done | CliFailure>) => (...params: unknown[]) => Promise<void>;
+type Act = <O>(
+  handler: (ctx: CommandContext, args: string[], opts: O) => Promise<Done | CliFailure>,
+) => (...params: unknown[]) => Promise<void>;
 
 const HUB = "Served by the hub: pass --agent <hub url> (e.g. http://hub:8080) and an operator's or admin's --token.";
 
@@ -13,7 +15,10 @@ export const addOperatorCommands = (program: Command, act: Act) => {
   program
     .command("status")
     .description("every store's replica (state, lag, last report) and the hub's outbox relay")
-    .addHelpText("after", `${HUB}\n${example("inventory --agent http://hub:8080 status", "inventory --agent http://hub:8080 status --json")}${SEE_MAIN_HELP}`)
+    .addHelpText(
+      "after",
+      `${HUB}\n${example("inventory --agent http://hub:8080 status", "inventory --agent http://hub:8080 status --json")}${SEE_MAIN_HELP}`,
+    )
     .action(act((ctx) => runStatus(ctx)));
 
   const dlt = program.command("dlt").description("dead letters: messages a replica or the transfer saga could not apply");
@@ -38,7 +43,10 @@ export const addOperatorCommands = (program: Command, act: Act) => {
       .description(`head office's list of ${kind}`)
       .command("list")
       .description(`${kind}, newest first, one page at a time`)
-      .option("--status <status>", kind === "reservations" ? "CREATED, CONFIRMED, CANCELLED or EXPIRED" : "REQUESTED, DISPATCHED, RECEIVED, COMPLETED or FAILED")
+      .option(
+        "--status <status>",
+        kind === "reservations" ? "CREATED, CONFIRMED, CANCELLED or EXPIRED" : "REQUESTED, DISPATCHED, RECEIVED, COMPLETED or FAILED",
+      )
       .option("--for-store <id>", kind === "reservations" ? "only those held at this store" : "only those from or to this store")
       .option("--sku <sku>", "only those with a line for this SKU")
       .option("--older-than <age>", "only those created at least this long ago: 90s, 10m, 2h, 1d")

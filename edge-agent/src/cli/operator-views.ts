@@ -5,7 +5,10 @@ type Row = Record<string, unknown>;
 const rowsOf = (value: unknown): Row[] => (Array.isArray(value) ? value.filter((v): v is Row => typeof v === "object" && v !== null) : []);
 const num = (v: unknown) => (typeof v === "number" ? v : null);
 const str = (v: unknown) => (typeof v === "string" ? v : v === null || v === undefined ? null : String(v));
-const lines = (v: unknown) => rowsOf(v).map((l) => `${str(l.sku)}:${num(l.qty)}`).join(" ");
+const lines = (v: unknown) =>
+  rowsOf(v)
+    .map((l) => `${str(l.sku)}:${num(l.qty)}`)
+    .join(" ");
 const next = (body: Row) => (typeof body.nextCursor === "string" ? `\nNext page: --cursor ${body.nextCursor}\n` : "\n");
 
 /** One page of reservations or transfers, newest first. */

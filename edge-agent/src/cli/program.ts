@@ -30,7 +30,8 @@ const report = (io: CliIo, json: boolean, outcome: Done | CliFailure): ExitCode 
   if (isCliFailure(outcome)) {
     const exitCode = exitCodeOf(outcome.kind);
     io.err(`${outcome.kind === "usage" ? "error: " : ""}${outcome.message}\n`);
-    if (json) io.out(`${JSON.stringify({ error: { kind: outcome.kind, message: outcome.message, ...outcome.details }, exitCode }, null, 2)}\n`);
+    if (json)
+      io.out(`${JSON.stringify({ error: { kind: outcome.kind, message: outcome.message, ...outcome.details }, exitCode }, null, 2)}\n`);
     return exitCode;
   }
   if (json && outcome.json !== undefined) io.out(`${JSON.stringify(outcome.json, null, 2)}\n`);
@@ -60,7 +61,12 @@ export const buildProgram = (io: CliIo, setExitCode: (code: ExitCode) => void): 
       const globals = command.optsWithGlobals<GlobalOptions>();
       const json = globals.json === true;
       const args = params.slice(0, -2).flat() as string[];
-      const config = await loadConfig(io, { agent: globals.agent, store: globals.store, token: globals.token, timeoutMs: globals.timeoutMs });
+      const config = await loadConfig(io, {
+        agent: globals.agent,
+        store: globals.store,
+        token: globals.token,
+        timeoutMs: globals.timeoutMs,
+      });
       if (isCliFailure(config)) return setExitCode(report(io, json, config));
       const api = createApiClient({ baseUrl: config.agentUrl, token: config.token, timeoutMs: config.timeoutMs });
       setExitCode(report(io, json, await handler({ config, api, io, json }, args, command.opts() as O)));
@@ -80,7 +86,13 @@ export const buildProgram = (io: CliIo, setExitCode: (code: ExitCode) => void): 
       act<{ countRef?: string; yes?: boolean; dryRun?: boolean; batchThreshold: string }>(async (ctx, [file], opts) => {
         const batchThreshold = parseWholeNumber(opts.batchThreshold, "--batch-threshold", 1, 1_000_000_000);
         if (isCliFailure(batchThreshold)) return batchThreshold;
-        return runRecount(ctx, { file: file!, countRef: opts.countRef, yes: opts.yes === true, dryRun: opts.dryRun === true, batchThreshold });
+        return runRecount(ctx, {
+          file: file!,
+          countRef: opts.countRef,
+          yes: opts.yes === true,
+          dryRun: opts.dryRun === true,
+          batchThreshold,
+        });
       }),
     );
 
@@ -92,7 +104,10 @@ export const buildProgram = (io: CliIo, setExitCode: (code: ExitCode) => void): 
     .addOption(new Option("--reason <reason>", "why the stock changed").choices(ADJUSTMENT_REASONS).makeOptionMandatory())
     .option("--if-version <version>", "only if the item is still at this version")
     .addOption(key())
-    .addHelpText("after", example("inventory --store S1 adjust A1 -2 --reason damage", "inventory --store S1 adjust A1 12 --reason restock") + SEE_MAIN_HELP)
+    .addHelpText(
+      "after",
+      example("inventory --store S1 adjust A1 -2 --reason damage", "inventory --store S1 adjust A1 12 --reason restock") + SEE_MAIN_HELP,
+    )
     .action(
       act<{ reason: AdjustmentReason; ifVersion?: string; idempotencyKey?: string }>((ctx, [sku, delta], opts) =>
         runAdjust(ctx, { sku: sku!, delta: delta!, reason: opts.reason, ifVersion: opts.ifVersion, idempotencyKey: opts.idempotencyKey }),
@@ -110,7 +125,13 @@ export const buildProgram = (io: CliIo, setExitCode: (code: ExitCode) => void): 
     .addHelpText("after", example("inventory --store S1 set A1 118 --count-ref shelf-check-2025-01-31") + SEE_MAIN_HELP)
     .action(
       act<{ countRef?: string; ifVersion?: string; idempotencyKey?: string }>((ctx, [sku, onHand], opts) =>
-        runSet(ctx, { sku: sku!, onHand: onHand!, countRef: opts.countRef, ifVersion: opts.ifVersion, idempotencyKey: opts.idempotencyKey }),
+        runSet(ctx, {
+          sku: sku!,
+          onHand: onHand!,
+          countRef: opts.countRef,
+          ifVersion: opts.ifVersion,
+          idempotencyKey: opts.idempotencyKey,
+        }),
       ),
     );
 

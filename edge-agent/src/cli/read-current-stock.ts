@@ -9,7 +9,6 @@ import { replyFailure } from "./reply-failure.js";
 /** Batch reads in flight at once: each names up to 200 SKUs. */
 const READ_CONCURRENCY = 2;
 
-
 export interface CurrentStockRead {
   readonly current: Map<string, CurrentStock>;
   /** The largest X-Projection-Lag-ms seen: how stale the differences may be. */

@@ -26,7 +26,13 @@ describe("diffCounts", () => {
   });
 
   it("given a SKU the replica does not know, or one it was not asked about, then it is unknown with no current value", () => {
-    const diff = diffCounts([{ line: 1, sku: "ZZ", onHand: 1 }, { line: 2, sku: "QQ", onHand: 0 }], current);
+    const diff = diffCounts(
+      [
+        { line: 1, sku: "ZZ", onHand: 1 },
+        { line: 2, sku: "QQ", onHand: 0 },
+      ],
+      current,
+    );
     expect(diff.map((d) => [d.status, d.current, d.delta])).toEqual([
       ["unknown-sku", null, null],
       ["unknown-sku", null, null],

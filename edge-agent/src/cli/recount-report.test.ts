@@ -53,6 +53,8 @@ describe("resultReport", () => {
 describe("rerunCommand", () => {
   it("quotes what the shell would split", () => {
     expect(rerunCommand("my counts.csv", "S1", "aisle 7")).toBe("inventory recount 'my counts.csv' --store S1 --count-ref 'aisle 7'");
-    expect(rerunCommand("c.csv", "S1", "S1-2025-01-31-abcd1234")).toBe("inventory recount c.csv --store S1 --count-ref S1-2025-01-31-abcd1234");
+    expect(rerunCommand("c.csv", "S1", "S1-2025-01-31-abcd1234")).toBe(
+      "inventory recount c.csv --store S1 --count-ref S1-2025-01-31-abcd1234",
+    );
   });
 });

@@ -29,14 +29,20 @@ export const diffReport = (storeId: string, countRef: string, diff: readonly Dif
           { header: "current", value: (d) => d.current },
           { header: "counted", value: (d) => d.counted },
           { header: "delta", value: (d) => signed(d.delta), align: "right" },
-          ...(unknown > 0 ? [{ header: "note", value: (d: DiffLine) => (d.status === "unknown-sku" ? "SKU unknown to this store's replica" : " ") }] : []),
+          ...(unknown > 0
+            ? [{ header: "note", value: (d: DiffLine) => (d.status === "unknown-sku" ? "SKU unknown to this store's replica" : " ") }]
+            : []),
         ],
         shown,
       ),
       "",
     );
   }
-  const parts = [plural(changes, "change"), ...(unknown ? [`${plural(unknown, "SKU")} not known here`] : []), `${diff.length - changes - unknown} unchanged`];
+  const parts = [
+    plural(changes, "change"),
+    ...(unknown ? [`${plural(unknown, "SKU")} not known here`] : []),
+    `${diff.length - changes - unknown} unchanged`,
+  ];
   lines.push(`${parts.join(", ")}.`);
   return lines.join("\n") + "\n";
 };

@@ -28,7 +28,10 @@ export const replyFailure = (reply: Exclude<Reply, { kind: "ok" }>, context: Fai
     case "busy":
       return cliFailure("unavailable", `The same request is still being processed by the hub. ${context.retryHint}`);
     case "refused":
-      return cliFailure("refused", `Refused: could not ${context.action}: ${reply.message} (${reply.code})`, { code: reply.code, ...reply.body });
+      return cliFailure("refused", `Refused: could not ${context.action}: ${reply.message} (${reply.code})`, {
+        code: reply.code,
+        ...reply.body,
+      });
     case "no-route":
       return cliFailure(
         "failed",
@@ -37,9 +40,13 @@ export const replyFailure = (reply: Exclude<Reply, { kind: "ok" }>, context: Fai
     case "unauthorized":
       return cliFailure("usage", `The token was refused (${reply.message}). Check --token, INVENTORY_TOKEN or the config file.`);
     case "forbidden":
-      return cliFailure("refused", `Not allowed: could not ${context.action}: ${reply.message} (${reply.code}). Your token does not allow it; ask someone whose role does.`, {
-        code: reply.code,
-      });
+      return cliFailure(
+        "refused",
+        `Not allowed: could not ${context.action}: ${reply.message} (${reply.code}). Your token does not allow it; ask someone whose role does.`,
+        {
+          code: reply.code,
+        },
+      );
     case "invalid":
       return cliFailure("usage", `Could not ${context.action}: ${reply.message} (${reply.code})`);
     case "unexpected":

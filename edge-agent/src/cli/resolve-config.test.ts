@@ -48,7 +48,10 @@ describe("resolveConfig", () => {
 
 describe("configFilePath", () => {
   it("given INVENTORY_CONFIG, then that file, which must exist", () => {
-    expect(configFilePath({ INVENTORY_CONFIG: "/etc/inv.json", XDG_CONFIG_HOME: "/x" }, "/home/a")).toEqual({ path: "/etc/inv.json", required: true });
+    expect(configFilePath({ INVENTORY_CONFIG: "/etc/inv.json", XDG_CONFIG_HOME: "/x" }, "/home/a")).toEqual({
+      path: "/etc/inv.json",
+      required: true,
+    });
   });
 
   it("given XDG_CONFIG_HOME, then under it; otherwise under ~/.config; neither needs to exist", () => {

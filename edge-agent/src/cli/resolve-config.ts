@@ -75,7 +75,9 @@ type Picked = { value: string; source: ConfigSource; name: string };
  * Each setting comes from the first place that has it: command-line flag, then environment variable,
  * then config file, then the default. Every value is checked, and a bad one names where it came from.
  */
-export const resolveConfig = (inputs: ConfigInputs): (CliConfig & { readonly sources: Record<keyof CliConfig, ConfigSource> }) | CliFailure => {
+export const resolveConfig = (
+  inputs: ConfigInputs,
+): (CliConfig & { readonly sources: Record<keyof CliConfig, ConfigSource> }) | CliFailure => {
   const { flags, env, file } = inputs;
   const fileName = (key: string) => `${key} in ${inputs.filePath ?? "the config file"}`;
   const pick = (key: "agent" | "store" | "token" | "timeoutMs", flag: string): Picked | undefined => {

@@ -4,7 +4,6 @@ import type { CountLine } from "./parse-count-csv.js";
 import { RECONCILIATION_CHUNK_LINES, sendReconciliation, type SentReconciliation } from "./send-reconciliation.js";
 import { answer, fakeApi, noAnswer } from "./test-support/fake-api.js";
 
-
 const counts: CountLine[] = [
   { line: 1, sku: "A1", onHand: 5 },
   { line: 2, sku: "B2", onHand: 3 },
@@ -13,7 +12,12 @@ const counts: CountLine[] = [
 const send = (api: ReturnType<typeof fakeApi>["api"], lines = counts) =>
   sendReconciliation({ api, storeId: "S1", countRef: "ref", counts: lines }) as Promise<SentReconciliation>;
 
-const accepted = { reconciliationId: "r-1", changes: [{ sku: "A1", previousOnHand: 2, onHand: 5, delta: 3 }], unchanged: 1, rejected: [{ sku: "ZZ", code: "NOT_FOUND", message: "unknown sku ZZ" }] };
+const accepted = {
+  reconciliationId: "r-1",
+  changes: [{ sku: "A1", previousOnHand: 2, onHand: 5, delta: 3 }],
+  unchanged: 1,
+  rejected: [{ sku: "ZZ", code: "NOT_FOUND", message: "unknown sku ZZ" }],
+};
 
 describe("sendReconciliation", () => {
   it("given an accepted snapshot, then changes are applied, rejections refused, the rest unchanged; one request with a derived key", async () => {
@@ -63,9 +67,15 @@ describe("sendReconciliation", () => {
 
   it("given more lines than one request takes, then they go in chunks, each with its own key", async () => {
     const many = Array.from({ length: RECONCILIATION_CHUNK_LINES + 1 }, (_, i) => ({ line: i + 1, sku: `S${i}`, onHand: 1 }));
-    const { api, posts } = fakeApi([answer(202, { reconciliationId: "r-1", changes: [], rejected: [] }), answer(202, { reconciliationId: "r-2", changes: [], rejected: [] })]);
+    const { api, posts } = fakeApi([
+      answer(202, { reconciliationId: "r-1", changes: [], rejected: [] }),
+      answer(202, { reconciliationId: "r-2", changes: [], rejected: [] }),
+    ]);
     const sent = await send(api, many);
-    expect(posts.map((p) => Object.keys((p.body as { snapshotOnHand: object }).snapshotOnHand).length)).toEqual([RECONCILIATION_CHUNK_LINES, 1]);
+    expect(posts.map((p) => Object.keys((p.body as { snapshotOnHand: object }).snapshotOnHand).length)).toEqual([
+      RECONCILIATION_CHUNK_LINES,
+      1,
+    ]);
     expect(new Set(posts.map((p) => p.idempotencyKey)).size).toBe(2);
     expect(sent.reconciliationIds).toEqual(["r-1", "r-2"]);
   });

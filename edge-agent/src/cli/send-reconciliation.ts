@@ -67,7 +67,9 @@ export const sendReconciliation = async (input: SendReconciliationInput): Promis
   for (const [index, chunk] of chunks.entries()) {
     const key = reconciliationKey(countRef, storeId, countsDigest(chunk));
     const snapshotOnHand = Object.fromEntries(chunk.map((c) => [c.sku, c.onHand]));
-    const reply = classifyReply(await api.post("/v1/reconciliations", { storeId, snapshotOnHand, source: countRef }, { idempotencyKey: key }));
+    const reply = classifyReply(
+      await api.post("/v1/reconciliations", { storeId, snapshotOnHand, source: countRef }, { idempotencyKey: key }),
+    );
     const rest = () => chunks.slice(index).flat();
     switch (reply.kind) {
       case "ok":
@@ -75,13 +77,25 @@ export const sendReconciliation = async (input: SendReconciliationInput): Promis
         if (typeof reply.body.reconciliationId === "string") reconciliationIds.push(reply.body.reconciliationId);
         break;
       case "no-route":
-        return { outcomes, reconciliationIds, fallback: { lines: rest(), reason: `${api.baseUrl} does not take reconciliations yet (${reply.message})` } };
+        return {
+          outcomes,
+          reconciliationIds,
+          fallback: { lines: rest(), reason: `${api.baseUrl} does not take reconciliations yet (${reply.message})` },
+        };
       case "forbidden":
         // A clerk may recount their store line by line but not reconcile it: the same count still goes through.
-        return { outcomes, reconciliationIds, fallback: { lines: rest(), reason: `this token may not send reconciliations (${reply.message})` } };
+        return {
+          outcomes,
+          reconciliationIds,
+          fallback: { lines: rest(), reason: `this token may not send reconciliations (${reply.message})` },
+        };
       case "invalid":
         if (reply.code === "PAYLOAD_TOO_LARGE") {
-          return { outcomes, reconciliationIds, fallback: { lines: rest(), reason: `the reconciliation was too large for the server (${reply.message})` } };
+          return {
+            outcomes,
+            reconciliationIds,
+            fallback: { lines: rest(), reason: `the reconciliation was too large for the server (${reply.message})` },
+          };
         }
         for (const line of chunk) outcomes.set(line.line, { status: "refused", code: reply.code, message: reply.message });
         break;

@@ -5,8 +5,14 @@ import type { DiffLine } from "./recount-diff.js";
 import { sendRecountLines, type SentLines } from "./send-recount-lines.js";
 import { answer, fakeApi, noAnswer } from "./test-support/fake-api.js";
 
-
-const line = (n: number, sku: string, counted: number): DiffLine => ({ line: n, sku, counted, current: 0, delta: counted, status: "change" });
+const line = (n: number, sku: string, counted: number): DiffLine => ({
+  line: n,
+  sku,
+  counted,
+  current: 0,
+  delta: counted,
+  status: "change",
+});
 const lines = [line(1, "A1", 5), line(2, "B2", 3), line(3, "C3", 1)];
 const send = (api: ReturnType<typeof fakeApi>["api"]) =>
   sendRecountLines({ api, storeId: "S1", countRef: "ref", lines, sleep: async () => undefined }) as Promise<SentLines>;

@@ -33,7 +33,11 @@ const outcomeOf = (reply: Reply): LineOutcome => {
     case "forbidden":
       return { status: "refused", code: reply.code, message: reply.message };
     case "unexpected":
-      return { status: "refused", code: `HTTP_${reply.status}`, message: `${reply.message}${reply.traceId ? ` (trace id ${reply.traceId})` : ""}` };
+      return {
+        status: "refused",
+        code: `HTTP_${reply.status}`,
+        message: `${reply.message}${reply.traceId ? ` (trace id ${reply.traceId})` : ""}`,
+      };
     case "no-route":
       return { status: "refused", code: "NO_ROUTE", message: reply.message };
     default:

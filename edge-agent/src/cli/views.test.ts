@@ -9,10 +9,16 @@ describe("views", () => {
 
   it("given availability with in-transit units, then that column appears, with the replica's lag", () => {
     const text = availabilityView(
-      { sku: "A1", totalAvailable: 5, perStore: [{ storeId: "S1", onHand: 6, reserved: 1, available: 5, inTransit: 2, version: 3, lastEventAt: "t" }] },
+      {
+        sku: "A1",
+        totalAvailable: 5,
+        perStore: [{ storeId: "S1", onHand: 6, reserved: 1, available: 5, inTransit: 2, version: 3, lastEventAt: "t" }],
+      },
       40,
     );
-    expect(text).toBe("A1: 5 available chain-wide (replica 40 ms behind)\nstore  onHand  reserved  available  inTransit  version  last change\nS1          6         1          5          2        3  t\n");
+    expect(text).toBe(
+      "A1: 5 available chain-wide (replica 40 ms behind)\nstore  onHand  reserved  available  inTransit  version  last change\nS1          6         1          5          2        3  t\n",
+    );
   });
 
   it("given a page of events with more to come, then the next cursor is offered", () => {
@@ -20,6 +26,8 @@ describe("views", () => {
       items: [{ occurredAt: "t1", eventType: "StockAdjusted", aggregate: { id: "S1:A1", version: 4 }, payload: { delta: 3 } }],
       nextCursor: "c2",
     });
-    expect(text).toBe("occurredAt  event          item   version  change\nt1          StockAdjusted  S1:A1        4  delta +3\nmore: add --cursor c2\n");
+    expect(text).toBe(
+      "occurredAt  event          item   version  change\nt1          StockAdjusted  S1:A1        4  delta +3\nmore: add --cursor c2\n",
+    );
   });
 });

@@ -18,7 +18,9 @@ export const stockItemView = (item: Row, replayed: boolean): string =>
       { header: "version", value: (r) => num(r.version) },
     ],
     [item],
-  ) + (replayed ? "\n(already applied earlier with this idempotency key: nothing changed now)" : "") + "\n";
+  ) +
+  (replayed ? "\n(already applied earlier with this idempotency key: nothing changed now)" : "") +
+  "\n";
 
 /** Per-store stock of one SKU and its chain-wide total, as the availability endpoints answer. */
 export const availabilityView = (body: Row, lagMs: number | undefined): string => {

@@ -67,7 +67,9 @@ export const openJournal = (path: string) => {
     VALUES (@scope, @idempotencyKey, @fingerprint, @path, @body, @authorization, @traceId, @storeId, @sku, @delta, @occurredAt, 'QUEUED', @queuedReply)`);
   const byKey = db.prepare(`SELECT ${COLUMNS} FROM offline_journal WHERE scope = ? AND idempotency_key = ?`);
   const anyQueued = db.prepare(`SELECT EXISTS (SELECT 1 FROM offline_journal WHERE status = 'QUEUED') AS queued`);
-  const anyPending = db.prepare(`SELECT EXISTS (SELECT 1 FROM offline_journal WHERE status = 'QUEUED' OR (status = 'APPLIED' AND hub_version IS NOT NULL)) AS pending`);
+  const anyPending = db.prepare(
+    `SELECT EXISTS (SELECT 1 FROM offline_journal WHERE status = 'QUEUED' OR (status = 'APPLIED' AND hub_version IS NOT NULL)) AS pending`,
+  );
   const firstQueued = db.prepare(`SELECT ${COLUMNS} FROM offline_journal WHERE status = 'QUEUED' ORDER BY seq LIMIT 1`);
   const settle = db.prepare(`
     UPDATE offline_journal SET status = @status, hub_status = @hubStatus, hub_reply = @hubReply, hub_version = @hubVersion, settled_at = @settledAt
@@ -86,7 +88,15 @@ export const openJournal = (path: string) => {
     /** Appends and commits durably; the caller answers 202 only after this returns. */
     append(entry: NewJournalEntry): JournalEntry {
       const { lastInsertRowid } = insert.run(entry);
-      return { ...entry, seq: Number(lastInsertRowid), status: "QUEUED", hubStatus: null, hubReply: null, hubVersion: null, settledAt: null };
+      return {
+        ...entry,
+        seq: Number(lastInsertRowid),
+        status: "QUEUED",
+        hubStatus: null,
+        hubReply: null,
+        hubVersion: null,
+        settledAt: null,
+      };
     },
     find(scope: string, idempotencyKey: string): JournalEntry | undefined {
       return byKey.get(scope, idempotencyKey) as JournalEntry | undefined;
@@ -95,8 +105,18 @@ export const openJournal = (path: string) => {
     next(): JournalEntry | undefined {
       return firstQueued.get() as JournalEntry | undefined;
     },
-    settle(seq: number, outcome: { status: "APPLIED" | "REFUSED"; hubStatus: number; hubReply: string; hubVersion: number | null; at: Date }): void {
-      settle.run({ seq, status: outcome.status, hubStatus: outcome.hubStatus, hubReply: outcome.hubReply, hubVersion: outcome.hubVersion, settledAt: outcome.at.toISOString() });
+    settle(
+      seq: number,
+      outcome: { status: "APPLIED" | "REFUSED"; hubStatus: number; hubReply: string; hubVersion: number | null; at: Date },
+    ): void {
+      settle.run({
+        seq,
+        status: outcome.status,
+        hubStatus: outcome.hubStatus,
+        hubReply: outcome.hubReply,
+        hubVersion: outcome.hubVersion,
+        settledAt: outcome.at.toISOString(),
+      });
     },
     hasQueued(): boolean {
       return (anyQueued.get() as { queued: number }).queued === 1;

@@ -17,7 +17,9 @@ describe("which writes the agent journals while the hub is unreachable", () => {
   });
   it("refuses another store, another reason, another path, If-Match, a replay and a malformed body", () => {
     expect(journalableWrite(write(), "S2").ok).toBe(false);
-    expect(journalableWrite(write({ body: JSON.stringify({ storeId: "S1", sku: "A1", delta: -1, reason: "damage" }) }), "S1").ok).toBe(false);
+    expect(journalableWrite(write({ body: JSON.stringify({ storeId: "S1", sku: "A1", delta: -1, reason: "damage" }) }), "S1").ok).toBe(
+      false,
+    );
     expect(journalableWrite(write({ path: "/v1/items:set-absolute" }), "S1").ok).toBe(false);
     expect(journalableWrite(write({ ifMatch: '"3"' }), "S1").ok).toBe(false);
     expect(journalableWrite(write({ body: replayBody(sale, "2026-12-01T10:00:00.000Z") }), "S1").ok).toBe(false);
@@ -28,7 +30,14 @@ describe("which writes the agent journals while the hub is unreachable", () => {
 
 describe("the journaled request", () => {
   it("is replayed marked offline with when it happened", () => {
-    expect(JSON.parse(replayBody(sale, "2026-12-01T10:00:00.000Z"))).toEqual({ storeId: "S1", sku: "A1", delta: -1, reason: "sale", offline: true, occurredAt: "2026-12-01T10:00:00.000Z" });
+    expect(JSON.parse(replayBody(sale, "2026-12-01T10:00:00.000Z"))).toEqual({
+      storeId: "S1",
+      sku: "A1",
+      delta: -1,
+      reason: "sale",
+      offline: true,
+      occurredAt: "2026-12-01T10:00:00.000Z",
+    });
   });
   it("is the same request whatever its key order or traceId, and another with another value", () => {
     const reordered = JSON.stringify({ reason: "sale", delta: -1, sku: "A1", storeId: "S1", traceId: "t-1" });

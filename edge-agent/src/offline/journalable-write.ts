@@ -10,7 +10,10 @@ export type Journalable = { readonly ok: true; readonly request: AdjustmentReque
  * not already an offline replay and not conditional on a version (If-Match cannot be checked without the hub).
  * Anything else is refused as when the mode is off.
  */
-export const journalableWrite = (write: { method: string; path: string; body: string; ifMatch: string | undefined }, storeId: string): Journalable => {
+export const journalableWrite = (
+  write: { method: string; path: string; body: string; ifMatch: string | undefined },
+  storeId: string,
+): Journalable => {
   if (write.method !== "POST" || write.path !== JOURNALED_PATH) return { ok: false, why: "only sales and returns are recorded offline" };
   if (write.ifMatch !== undefined) return { ok: false, why: "a write with If-Match needs the hub" };
   let raw: unknown;
@@ -24,7 +27,8 @@ export const journalableWrite = (write: { method: string; path: string; body: st
   const request = parsed.data;
   if (request.offline) return { ok: false, why: "already an offline replay" };
   if (request.storeId !== storeId) return { ok: false, why: `this agent records offline sales for ${storeId} only` };
-  if (!(OFFLINE_REASONS as readonly string[]).includes(request.reason)) return { ok: false, why: "only sales and returns are recorded offline" };
+  if (!(OFFLINE_REASONS as readonly string[]).includes(request.reason))
+    return { ok: false, why: "only sales and returns are recorded offline" };
   return { ok: true, request };
 };
 
@@ -34,5 +38,10 @@ export const replayBody = (body: string, occurredAt: string): string => JSON.str
 /** Two requests are the same when their bodies hold the same fields and values (key order and traceId aside). */
 export const requestFingerprint = (path: string, body: string): string => {
   const { traceId: _ignored, ...fields } = JSON.parse(body) as Record<string, unknown>;
-  return JSON.stringify([path, Object.keys(fields).sort().map((k) => [k, fields[k]])]);
+  return JSON.stringify([
+    path,
+    Object.keys(fields)
+      .sort()
+      .map((k) => [k, fields[k]]),
+  ]);
 };

@@ -6,7 +6,16 @@ import { openJournal, type OfflineJournal } from "./journal-store.js";
 import { offlineSales } from "./offline-sales.js";
 import { provisionalReads } from "./provisional-reads.js";
 
-const row = { sku: "A1", storeId: "S1", onHand: 2, reserved: 0, available: 2, inTransit: 0, version: 5, lastEventAt: "2026-12-01T10:00:00.000Z" };
+const row = {
+  sku: "A1",
+  storeId: "S1",
+  onHand: 2,
+  reserved: 0,
+  available: 2,
+  inTransit: 0,
+  version: 5,
+  lastEventAt: "2026-12-01T10:00:00.000Z",
+};
 let journal: OfflineJournal;
 afterEach(() => journal?.close());
 
@@ -29,9 +38,16 @@ const agent = (maxQueued = 100) => {
   const refuse = () => new Response(JSON.stringify({ code: "UNAVAILABLE" }), { status: 503 });
   const app = new Hono<{ Variables: TraceVariables }>();
   app.use("*", traceId());
-  app.post("/v1/*", sales.handle((c) => sales.whenUnreachable(c, refuse)));
+  app.post(
+    "/v1/*",
+    sales.handle((c) => sales.whenUnreachable(c, refuse)),
+  );
   const post = (key: string, body: object, path = "/v1/adjustments", extra: Record<string, string> = {}) =>
-    app.request(path, { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer till", "Idempotency-Key": key, ...extra }, body: JSON.stringify(body) });
+    app.request(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer till", "Idempotency-Key": key, ...extra },
+      body: JSON.stringify(body),
+    });
   return { post, sales };
 };
 const sale = { storeId: "S1", sku: "A1", delta: -3, reason: "sale" };
@@ -43,7 +59,18 @@ describe("a write at an agent with OFFLINE_SALES while the hub is unreachable", 
     expect(res.status).toBe(202);
     expect(res.headers.get("x-offline-queued")).toBe("true");
     expect(res.headers.get("etag")).toBe('"5"');
-    expect(await res.json()).toEqual({ storeId: "S1", sku: "A1", onHand: -1, reserved: 0, available: -1, version: 5, eventId: null, offline: true, occurredAt: "2026-12-01T12:00:00.000Z", provisional: true });
+    expect(await res.json()).toEqual({
+      storeId: "S1",
+      sku: "A1",
+      onHand: -1,
+      reserved: 0,
+      available: -1,
+      version: 5,
+      eventId: null,
+      offline: true,
+      occurredAt: "2026-12-01T12:00:00.000Z",
+      provisional: true,
+    });
     expect(journal.next()).toMatchObject({ idempotencyKey: "k1", delta: -3, status: "QUEUED", body: JSON.stringify(sale) });
     expect(sales.status()).toMatchObject({ queued: 1, oldestQueuedAt: "2026-12-01T12:00:00.000Z", oldestQueuedAgeMs: 0 });
     // A second sale builds on the first: the till sees the shelf go down.
@@ -84,7 +111,11 @@ describe("the agent's reads while sales are journaled", () => {
     const replica = { store: () => ({ availability: (sku: string) => (sku === "A1" ? [row] : undefined) }) };
     const app = new Hono();
     app.on("GET", ["/v1/availability"], provisionalReads("S1", journal, replica));
-    app.get("/v1/availability", (c) => (c.req.header("If-None-Match") === '"replica"' ? c.body(null, 304, { ETag: '"replica"' }) : c.json({ sku: "A1", totalAvailable: 2, perStore: [row] }, 200, { ETag: '"replica"' })));
+    app.get("/v1/availability", (c) =>
+      c.req.header("If-None-Match") === '"replica"'
+        ? c.body(null, 304, { ETag: '"replica"' })
+        : c.json({ sku: "A1", totalAvailable: 2, perStore: [row] }, 200, { ETag: '"replica"' }),
+    );
     const fresh = await app.request("/v1/availability?sku=A1&storeId=S1");
     expect(fresh.headers.get("x-offline-provisional")).toBe("true");
     expect(fresh.headers.get("etag")).not.toBe('"replica"');

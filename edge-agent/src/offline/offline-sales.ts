@@ -59,7 +59,15 @@ const versionOf = (text: string): number | undefined => {
 export const offlineSales = (options: OfflineSalesOptions) => {
   const { journal, breaker, log } = options;
   const now = options.now ?? (() => new Date());
-  const replayer = journalReplayer({ journal, hubUrl: options.hubUrl, timeoutMs: options.timeoutMs, breaker, log, now, onSettled: options.onSettled });
+  const replayer = journalReplayer({
+    journal,
+    hubUrl: options.hubUrl,
+    timeoutMs: options.timeoutMs,
+    breaker,
+    log,
+    now,
+    onSettled: options.onSettled,
+  });
 
   /** Journals the write if it may be, or gives the 503 the agent gives today. */
   const journalOrRefuse = async (c: Context<{ Variables: TraceVariables }>, refuse: () => Response): Promise<Response> => {
@@ -109,7 +117,13 @@ export const offlineSales = (options: OfflineSalesOptions) => {
   };
 
   const unavailable = (c: Context<{ Variables: TraceVariables }>) => () =>
-    failureResponse(c, failure("UNAVAILABLE", "the central hub is unreachable; nothing was changed, retry later", { retryAfterSeconds: breaker.retryAfterSeconds(Date.now()), dependency: "hub" }));
+    failureResponse(
+      c,
+      failure("UNAVAILABLE", "the central hub is unreachable; nothing was changed, retry later", {
+        retryAfterSeconds: breaker.retryAfterSeconds(Date.now()),
+        dependency: "hub",
+      }),
+    );
 
   return {
     replayer,

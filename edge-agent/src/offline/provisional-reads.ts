@@ -13,7 +13,11 @@ export const PROVISIONAL_HEADER = "X-Offline-Provisional";
  * for a copy that predates pending sales becomes the provisional answer.
  */
 export const provisionalReads =
-  (storeId: string, journal: OfflineJournal, replica: { store(): { availability(sku: string, storeId?: string): AvailabilityView[] | undefined } }): MiddlewareHandler =>
+  (
+    storeId: string,
+    journal: OfflineJournal,
+    replica: { store(): { availability(sku: string, storeId?: string): AvailabilityView[] | undefined } },
+  ): MiddlewareHandler =>
   async (c, next) => {
     await next();
     if ((c.res.status !== 200 && c.res.status !== 304) || !journal.hasPending()) return;
@@ -25,7 +29,9 @@ export const provisionalReads =
       body = sku === undefined || rows === undefined ? undefined : availabilityResponse(sku, rows);
     }
     if (!body || !Array.isArray(body.perStore)) return;
-    const { response, provisional } = withProvisional(body, (row) => (row.storeId === storeId ? journal.unseenDelta(row.storeId, row.sku, row.version) : 0));
+    const { response, provisional } = withProvisional(body, (row) =>
+      row.storeId === storeId ? journal.unseenDelta(row.storeId, row.sku, row.version) : 0,
+    );
     if (!provisional) return;
     const text = JSON.stringify(response);
     const etag = `"${createHash("sha1").update(text).digest("hex")}"`;
@@ -36,5 +42,6 @@ export const provisionalReads =
     headers.delete("Content-Length");
     // Hono copies the previous response's headers onto a new one (its ETag and length among them): drop it first.
     c.res = undefined as unknown as Response;
-    c.res = c.req.header("If-None-Match") === etag ? new Response(null, { status: 304, headers }) : new Response(text, { status: 200, headers });
+    c.res =
+      c.req.header("If-None-Match") === etag ? new Response(null, { status: 304, headers }) : new Response(text, { status: 200, headers });
   };

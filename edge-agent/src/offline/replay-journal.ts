@@ -30,7 +30,8 @@ const notDecided = (a: HubAnswer) => new NotDecided(`hub answered ${a.status}${a
  * The key an offline sale is applied under when its own key already holds the hub's stock refusal of the till's
  * original request (sent as the shelf ran out, its answer lost): derived from it, so a resend is idempotent too.
  */
-export const offlineRetryKey = (idempotencyKey: string) => `offline-${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 40)}`;
+export const offlineRetryKey = (idempotencyKey: string) =>
+  `offline-${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 40)}`;
 
 /** Answers after which the same entry is simply sent again later: the hub did not decide it. */
 const RETRY_LATER = (a: HubAnswer) => a.status >= 500 || a.status === 429 || a.code === "IDEMPOTENCY_KEY_IN_USE";
@@ -80,7 +81,13 @@ export const journalReplayer = (options: ReplayOptions) => {
     } catch {
       version = null;
     }
-    journal.settle(entry.seq, { status: outcome === "refused" ? "REFUSED" : "APPLIED", hubStatus: answer.status, hubReply: answer.text, hubVersion: version, at: options.now() });
+    journal.settle(entry.seq, {
+      status: outcome === "refused" ? "REFUSED" : "APPLIED",
+      hubStatus: answer.status,
+      hubReply: answer.text,
+      hubVersion: version,
+      at: options.now(),
+    });
     options.onSettled?.(outcome);
     const fields = { traceId: entry.traceId, seq: entry.seq, sku: entry.sku, delta: entry.delta, status: answer.status, code: answer.code };
     if (outcome === "refused") log.warn("offline sale refused by the hub; kept in the journal for an operator", fields);

@@ -74,7 +74,10 @@ const publishSnapshot = async (client: pg.PoolClient, deps: ChainViewFlushDeps):
     const last = page.rows[page.rows.length - 1]!;
     after = [last.store_id, last.sku];
   }
-  await client.query("INSERT INTO chain_view_position (name, log_position, updated_at) VALUES ($1, $2, clock_timestamp())", [POSITION_NAME, position]);
+  await client.query("INSERT INTO chain_view_position (name, log_position, updated_at) VALUES ($1, $2, clock_timestamp())", [
+    POSITION_NAME,
+    position,
+  ]);
   return { ran: true, published, position };
 };
 
@@ -130,7 +133,10 @@ export const flushChainView = async (deps: ChainViewFlushDeps): Promise<ChainVie
       );
       if (rows.length > 0) await deps.publisher.publish(rows.map((r) => toMessage(deps.topic, r)));
       published = rows.length;
-      await client.query("UPDATE chain_view_position SET log_position = $2, updated_at = clock_timestamp() WHERE name = $1", [POSITION_NAME, upto]);
+      await client.query("UPDATE chain_view_position SET log_position = $2, updated_at = clock_timestamp() WHERE name = $1", [
+        POSITION_NAME,
+        upto,
+      ]);
     }
     await client.query("COMMIT");
     return { ran: true, published, position: upto };

@@ -75,7 +75,11 @@ const tryLockKeys = async (tx: Transaction, requests: readonly CommandRequest[])
 };
 
 /** A stored answer older than `notBefore` has expired: its key starts a new request, as if never used. */
-const readStoredAnswers = async (tx: Transaction, requests: readonly CommandRequest[], notBefore: Date): Promise<Map<string, StoredAnswer>> => {
+const readStoredAnswers = async (
+  tx: Transaction,
+  requests: readonly CommandRequest[],
+  notBefore: Date,
+): Promise<Map<string, StoredAnswer>> => {
   if (requests.length === 0) return new Map();
   const result = await tx.execute<{ scope: string; key: string; fingerprint: string; status_code: number; response: StoredReply }>(sql`
     SELECT scope, key, fingerprint, status_code, response FROM ${idempotencyRecords}
@@ -119,9 +123,16 @@ export const runCommandBatch = async (
   try {
     return await deps.db.transaction(async (tx) => {
       const outcomes: BatchOutcome[] = [];
-      const locked = await tryLockKeys(tx, commands.map((c) => c.request));
+      const locked = await tryLockKeys(
+        tx,
+        commands.map((c) => c.request),
+      );
       const notBefore = new Date(deps.now().getTime() - (deps.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS));
-      const stored = await readStoredAnswers(tx, commands.filter((_, i) => locked[i]).map((c) => c.request), notBefore);
+      const stored = await readStoredAnswers(
+        tx,
+        commands.filter((_, i) => locked[i]).map((c) => c.request),
+        notBefore,
+      );
       const answers: AnswerToStore[] = [];
       const events: OutboxEntry[] = [];
       let opening: SavepointOpening = OPEN_SAVEPOINT.first;
@@ -136,7 +147,10 @@ export const runCommandBatch = async (
       const stagedSkus = commands.flatMap((c) => (c.handler.staged ? [c.handler.staged.sku] : []));
       for (const [i, { request, handler }] of commands.entries()) {
         if (!locked[i]) {
-          outcomes.push({ kind: "refused", failure: failure("IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still in progress; retry shortly") });
+          outcomes.push({
+            kind: "refused",
+            failure: failure("IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still in progress; retry shortly"),
+          });
           continue;
         }
         const existing = stored.get(answerKey(request.scope, request.idempotencyKey));

@@ -8,7 +8,10 @@ const command = (key: string, scope = "till"): QueuedCommand => ({
   request: { scope, principal, idempotencyKey: key, fingerprint: "f", traceId: "t" },
   handler: async () => ({ status: 202, body: {} }),
 });
-const ok = (c: QueuedCommand): BatchOutcome => ({ kind: "reply", reply: { status: 202, body: { key: c.request.idempotencyKey }, headers: {}, replayed: false } });
+const ok = (c: QueuedCommand): BatchOutcome => ({
+  kind: "reply",
+  reply: { status: 202, body: { key: c.request.idempotencyKey }, headers: {}, replayed: false },
+});
 const keysOf = (batch: readonly QueuedCommand[]) => batch.map((c) => c.request.idempotencyKey);
 
 /** A run whose batches finish only when the test says so, recording what each batch held. */
@@ -73,7 +76,9 @@ describe("command lanes", () => {
   });
 
   it("runs a command that lost a race first in the next batch, and gives up after the last attempt", async () => {
-    const { batches, run, finishNext } = controlledRun((c) => (c.request.idempotencyKey === "loser" ? { kind: "retry", error: new Error("deadlock") } : ok(c)));
+    const { batches, run, finishNext } = controlledRun((c) =>
+      c.request.idempotencyKey === "loser" ? { kind: "retry", error: new Error("deadlock") } : ok(c),
+    );
     const lanes = createCommandLanes({ lanes: 1, maxBatch: 10, maxQueued: 100, maxWaitMs: 10_000, run });
     const first = lanes.submit("SKU", command("first"));
     const loser = lanes.submit("SKU", command("loser"));
@@ -113,7 +118,10 @@ describe("command lanes", () => {
   it("answers every command of a batch whose run threw, and keeps serving the lane", async () => {
     let calls = 0;
     const lanes = createCommandLanes({
-      lanes: 1, maxBatch: 10, maxQueued: 100, maxWaitMs: 10_000,
+      lanes: 1,
+      maxBatch: 10,
+      maxQueued: 100,
+      maxWaitMs: 10_000,
       run: async (commands) => {
         if (calls++ === 0) throw new Error("bug");
         return commands.map(ok);

@@ -41,7 +41,12 @@ const idempotencyIdentity = (c: QueuedCommand) => `${c.request.scope.length}:${c
  * commands, no key twice (a second use of a key waits for the first one's stored answer), and commands
  * that have waited too long set aside to be refused.
  */
-export const takeBatch = <T extends { command: QueuedCommand; since: number }>(waiting: readonly T[], max: number, now: number, maxWaitMs: number) => {
+export const takeBatch = <T extends { command: QueuedCommand; since: number }>(
+  waiting: readonly T[],
+  max: number,
+  now: number,
+  maxWaitMs: number,
+) => {
   const batch: T[] = [];
   const expired: T[] = [];
   const rest: T[] = [];
@@ -82,7 +87,9 @@ export const createCommandLanes = (options: CommandLaneOptions) => {
         w.settle(busy("the hub is too busy to start this command in time; nothing was changed, retry"));
       }
       if (batch.length === 0) continue;
-      const outcomes = await options.run(batch.map((w) => w.command)).catch((error: unknown) => batch.map((): BatchOutcome => ({ kind: "error", error })));
+      const outcomes = await options
+        .run(batch.map((w) => w.command))
+        .catch((error: unknown) => batch.map((): BatchOutcome => ({ kind: "error", error })));
       const again: Waiting[] = [];
       batch.forEach((w, i) => {
         const outcome = outcomes[i]!;

@@ -7,7 +7,11 @@ export const createReservation =
   (request: CreateReservationRequest, reservationId: string): CommandHandler =>
   async (ctx) => {
     const lines = mergeLines(request.lines);
-    const items = await lockStockItems(ctx.tx, request.storeId, lines.map((l) => l.sku));
+    const items = await lockStockItems(
+      ctx.tx,
+      request.storeId,
+      lines.map((l) => l.sku),
+    );
     if (isFailure(items)) return items;
     const decision = reserveStock(items, {
       reservationId,

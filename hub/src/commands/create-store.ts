@@ -6,7 +6,11 @@ export const createStore =
   (request: CreateStoreRequest): CommandHandler =>
   async (ctx) => {
     const store = { storeId: request.storeId, name: request.name, latencyMs: request.latencyMs ?? null };
-    const inserted = await ctx.tx.insert(stores).values({ ...store, createdAt: ctx.now }).onConflictDoNothing().returning();
+    const inserted = await ctx.tx
+      .insert(stores)
+      .values({ ...store, createdAt: ctx.now })
+      .onConflictDoNothing()
+      .returning();
     if (inserted.length === 0) return failure("ALREADY_EXISTS", `store ${request.storeId} already exists`, { storeId: request.storeId });
     ctx.emit(storeRegisteredDraft(store));
     return { status: 201, body: store, headers: { Location: `/v1/stores/${encodeURIComponent(store.storeId)}` } };

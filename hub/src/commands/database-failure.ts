@@ -35,6 +35,9 @@ export const databaseUnavailable = (err: unknown): Failure | undefined => {
       message,
     );
   return unreachable
-    ? failure("UNAVAILABLE", "the stock database is unavailable; nothing was changed, retry later", { retryAfterSeconds: 2, dependency: "postgres" })
+    ? failure("UNAVAILABLE", "the stock database is unavailable; nothing was changed, retry later", {
+        retryAfterSeconds: 2,
+        dependency: "postgres",
+      })
     : undefined;
 };

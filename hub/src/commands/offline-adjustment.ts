@@ -9,7 +9,8 @@ import { stockItems } from "../db/schema.js";
  * A sale or return an agent journaled while cut off, replayed with its original key and time. It runs with its
  * own SQL rather than staged, because it also sets the item's recount flag (the next recount clears it).
  */
-export const offlineAdjustment = (storeId: string, sku: string, command: OfflineAdjustment, maxAgeHours: number): CommandHandler =>
+export const offlineAdjustment =
+  (storeId: string, sku: string, command: OfflineAdjustment, maxAgeHours: number): CommandHandler =>
   async (ctx: CommandContext) => {
     const item = await lockStockItem(ctx.tx, storeId, sku);
     if (isFailure(item)) return item;

@@ -99,7 +99,13 @@ export const purchase = (request: PurchaseRequest, nextTicket: (tx: Transaction)
         if (isFailure(decision)) continue;
         return { outcome: soldReply(request, storeId, decision.next, decision.events.map(emit)[0]?.eventId), changed: [decision.next] };
       }
-      return { outcome: noStoreCanSell(request, rows.map((r) => r.item)), changed: [] };
+      return {
+        outcome: noStoreCanSell(
+          request,
+          rows.map((r) => r.item),
+        ),
+        changed: [],
+      };
     },
   };
   return Object.assign(handler, { staged });

@@ -1,12 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  failure,
-  IDENTIFIER_PATTERN,
-  isFailure,
-  recountStock,
-  type ReconciliationRequest,
-  type StockItem,
-} from "@inventory/shared";
+import { failure, IDENTIFIER_PATTERN, isFailure, recountStock, type ReconciliationRequest, type StockItem } from "@inventory/shared";
 import type { Transaction } from "../db/database.js";
 import type { CommandHandler } from "./command-handler.js";
 
@@ -34,7 +27,9 @@ export const reconcileStore =
       else rejected.push({ sku, code: "VALIDATION_ERROR", message: "not a valid SKU" });
     }
     const known = new Set(
-      (await ctx.tx.execute<{ sku: string }>(sql`SELECT sku FROM products WHERE sku = ANY(${sql.param(wellFormed)}::text[])`)).rows.map((r) => r.sku),
+      (await ctx.tx.execute<{ sku: string }>(sql`SELECT sku FROM products WHERE sku = ANY(${sql.param(wellFormed)}::text[])`)).rows.map(
+        (r) => r.sku,
+      ),
     );
     for (const sku of wellFormed) if (!known.has(sku)) rejected.push({ sku, code: "NOT_FOUND", message: `unknown sku ${sku}` });
     const skus = wellFormed.filter((sku) => known.has(sku));
@@ -75,7 +70,14 @@ const lockItems = async (tx: Transaction, storeId: string, skus: string[]): Prom
     SELECT sku, on_hand, reserved, in_transit, version FROM stock_items
     WHERE store_id = ${storeId} AND sku = ANY(${sql.param(skus)}::text[])
     ORDER BY sku FOR UPDATE`);
-  return rows.rows.map((r) => ({ storeId, sku: r.sku, onHand: r.on_hand, reserved: r.reserved, inTransit: r.in_transit, version: r.version }));
+  return rows.rows.map((r) => ({
+    storeId,
+    sku: r.sku,
+    onHand: r.on_hand,
+    reserved: r.reserved,
+    inTransit: r.in_transit,
+    version: r.version,
+  }));
 };
 
 const saveItems = async (tx: Transaction, items: StockItem[], now: Date) => {

@@ -41,7 +41,14 @@ export const stagedStock = (tx: Transaction) => {
         ORDER BY s.sku, s.store_id
         FOR UPDATE OF s`);
       for (const r of rows.rows) {
-        const item = { storeId: r.store_id, sku: r.sku, onHand: r.on_hand, reserved: r.reserved, inTransit: r.in_transit, version: r.version };
+        const item = {
+          storeId: r.store_id,
+          sku: r.sku,
+          onHand: r.on_hand,
+          reserved: r.reserved,
+          inTransit: r.in_transit,
+          version: r.version,
+        };
         bySku.get(r.sku)!.set(r.store_id, { item, latencyMs: r.latency_ms });
       }
     },

@@ -8,7 +8,12 @@ import { products, stockItems, stores } from "../db/schema.js";
  * is created at zero first; an unknown store or SKU is a NOT_FOUND.
  */
 export const lockStockItem = async (tx: Transaction, storeId: string, sku: string): Promise<StockItem | Failure> => {
-  const lock = () => tx.select().from(stockItems).where(and(eq(stockItems.storeId, storeId), eq(stockItems.sku, sku))).for("update");
+  const lock = () =>
+    tx
+      .select()
+      .from(stockItems)
+      .where(and(eq(stockItems.storeId, storeId), eq(stockItems.sku, sku)))
+      .for("update");
   let [row] = await lock();
   if (!row) {
     const empty = emptyStockItem(storeId, sku);
@@ -22,9 +27,7 @@ export const lockStockItem = async (tx: Transaction, storeId: string, sku: strin
   }
   if (row) return { storeId, sku, onHand: row.onHand, reserved: row.reserved, inTransit: row.inTransit, version: row.version };
   const [store] = await tx.select({ id: stores.storeId }).from(stores).where(eq(stores.storeId, storeId));
-  return store
-    ? failure("NOT_FOUND", `unknown sku ${sku}`, { sku })
-    : failure("NOT_FOUND", `unknown store ${storeId}`, { storeId });
+  return store ? failure("NOT_FOUND", `unknown sku ${sku}`, { sku }) : failure("NOT_FOUND", `unknown store ${storeId}`, { storeId });
 };
 
 export const saveStockItem = async (tx: Transaction, item: StockItem, now: Date): Promise<void> => {

@@ -1,5 +1,13 @@
 import { eq } from "drizzle-orm";
-import { failure, isFailure, type Failure, type StockItem, type Transfer, type TransferReceipt, type TransferStatus } from "@inventory/shared";
+import {
+  failure,
+  isFailure,
+  type Failure,
+  type StockItem,
+  type Transfer,
+  type TransferReceipt,
+  type TransferStatus,
+} from "@inventory/shared";
 import type { Transaction } from "../db/database.js";
 import { transfers } from "../db/schema.js";
 import { lockStockItem } from "./stock-item-rows.js";

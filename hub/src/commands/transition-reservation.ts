@@ -25,7 +25,11 @@ const transitionReservation =
     if (isFailure(reservation)) return reservation;
     const notHere = authorize(ctx.principal, "reservation:write", reservation.storeId);
     if (notHere) return notHere;
-    const items = await lockStockItems(ctx.tx, reservation.storeId, reservation.lines.map((l) => l.sku));
+    const items = await lockStockItems(
+      ctx.tx,
+      reservation.storeId,
+      reservation.lines.map((l) => l.sku),
+    );
     if (isFailure(items)) return items;
     const decision = decide(reservation, items, ctx.now);
     if (isFailure(decision)) return decision;

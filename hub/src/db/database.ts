@@ -45,7 +45,10 @@ export const createDatabase = (pool: pg.Pool): Database => {
     const client = await pool.connect();
     try {
       let session = onConnection.get(client);
-      if (!session) onConnection.set(client, (session = drizzle(client, { schema }) as unknown as Database));
+      if (!session) {
+        session = drizzle(client, { schema }) as unknown as Database;
+        onConnection.set(client, session);
+      }
       return await session.transaction(run, config);
     } finally {
       // A connection that broke is not queryable any more, and the pool drops it instead of reusing it.

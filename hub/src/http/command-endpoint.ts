@@ -1,7 +1,14 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { authorize, failure, idempotencyKeySchema, isFailure, type Action, type Failure, type Principal } from "@inventory/shared";
-import { failureResponse, parseJsonBody, TRACE_HEADER, TRACE_ID_PATTERN, type AuthVariables, type TraceVariables } from "@inventory/read-model";
+import {
+  failureResponse,
+  parseJsonBody,
+  TRACE_HEADER,
+  TRACE_ID_PATTERN,
+  type AuthVariables,
+  type TraceVariables,
+} from "@inventory/read-model";
 import type { CommandHandler } from "../commands/command-handler.js";
 import type { CommandExecutor } from "../commands/execute-command.js";
 import { requestFingerprint } from "./fingerprint.js";

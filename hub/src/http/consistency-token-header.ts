@@ -11,4 +11,10 @@ export const CONSISTENCY_TOKEN_HEADER = "X-Consistency-Token";
 export const withConsistencyToken = (reply: StoredReply, events: readonly OutboxEntry[]): StoredReply =>
   reply.status >= 300
     ? reply
-    : { ...reply, headers: { ...reply.headers, [CONSISTENCY_TOKEN_HEADER]: encodeConsistencyToken(tokenOfAggregates(events.map((e) => e.event.aggregate))) } };
+    : {
+        ...reply,
+        headers: {
+          ...reply.headers,
+          [CONSISTENCY_TOKEN_HEADER]: encodeConsistencyToken(tokenOfAggregates(events.map((e) => e.event.aggregate))),
+        },
+      };

@@ -54,7 +54,10 @@ export const createDeadLetterQueue = (deps: { kafka: Kafka; db: Database; broker
       const out: DeadLetterView[] = [];
       for (const topic of topics) {
         const letters = (await read(topic)).map((m) => view(topic, m));
-        const done = await replayedIds(topic, letters.map((l) => l.messageId));
+        const done = await replayedIds(
+          topic,
+          letters.map((l) => l.messageId),
+        );
         out.push(...letters.filter((l) => !done.has(l.messageId)));
       }
       return out.slice(0, limit);

@@ -71,7 +71,10 @@ export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: nu
         const topics = [...new Set(messages.map((m) => m.topic))];
         if (topics.some((t) => !partitionCounts.has(t))) await learnPartitionCounts(topics);
         const acks = await p.sendBatch({ topicMessages, acks: -1, timeout: options.sendTimeoutMs ?? 10_000 });
-        const missing = unacknowledgedPartitions(expectedPartitions(messages, (t) => partitionCounts.get(t) ?? 1), acks);
+        const missing = unacknowledgedPartitions(
+          expectedPartitions(messages, (t) => partitionCounts.get(t) ?? 1),
+          acks,
+        );
         if (missing.length > 0) {
           // Also what a topic that gained partitions looks like: learn the counts again before the retry.
           partitionCounts.clear();

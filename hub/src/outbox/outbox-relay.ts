@@ -174,7 +174,14 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
         lastError = err instanceof Error ? err.message : String(err);
         lastErrorAt = new Date().toISOString();
         log.warn("outbox relay cannot publish yet; will retry", { error: lastError, backoffMs });
-        if (listener && !(await listener.query("SELECT 1").then(() => true, () => false))) await dropListener();
+        if (
+          listener &&
+          !(await listener.query("SELECT 1").then(
+            () => true,
+            () => false,
+          ))
+        )
+          await dropListener();
         await sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
       }

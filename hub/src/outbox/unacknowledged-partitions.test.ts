@@ -19,9 +19,17 @@ describe("checking that every partition of a send was acknowledged", () => {
 
   it("given an answer without one partition, or with an error for one, when checked, then that partition is named", () => {
     const places = new Set(["stock.events:0", "stock.events:1", "stock.events:2"]);
-    expect(unacknowledgedPartitions(places, [{ topicName: "stock.events", partition: 0, errorCode: 0 }, { topicName: "stock.events", partition: 1, errorCode: 0 }])).toEqual(["stock.events:2"]);
     expect(
-      unacknowledgedPartitions(places, [0, 1, 2].map((partition) => ({ topicName: "stock.events", partition, errorCode: partition === 1 ? 19 : 0 }))),
+      unacknowledgedPartitions(places, [
+        { topicName: "stock.events", partition: 0, errorCode: 0 },
+        { topicName: "stock.events", partition: 1, errorCode: 0 },
+      ]),
+    ).toEqual(["stock.events:2"]);
+    expect(
+      unacknowledgedPartitions(
+        places,
+        [0, 1, 2].map((partition) => ({ topicName: "stock.events", partition, errorCode: partition === 1 ? 19 : 0 })),
+      ),
     ).toEqual(["stock.events:1"]);
   });
 });

@@ -4,10 +4,19 @@ import { storeAffinePartitioner } from "@inventory/read-model";
 const partitioner = storeAffinePartitioner();
 
 /** The `topic:partition` places a batch of keyed messages lands on, as the relay's producer places them. */
-export const expectedPartitions = (messages: readonly { topic: string; key: string }[], partitionCount: (topic: string) => number): Set<string> => {
+export const expectedPartitions = (
+  messages: readonly { topic: string; key: string }[],
+  partitionCount: (topic: string) => number,
+): Set<string> => {
   const places = new Set<string>();
   for (const m of messages) {
-    const partitionMetadata = Array.from({ length: partitionCount(m.topic) }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
+    const partitionMetadata = Array.from({ length: partitionCount(m.topic) }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [],
+      isr: [],
+      partitionErrorCode: 0,
+    }));
     places.add(`${m.topic}:${partitioner({ topic: m.topic, partitionMetadata, message: { key: m.key, value: null } })}`);
   }
   return places;

@@ -18,13 +18,17 @@ export const listReservations = async (db: Database, query: ReservationListQuery
     .where(and(...filters))
     .orderBy(desc(reservations.createdAt), desc(reservations.reservationId))
     .limit(query.limit + 1);
-  return toPage(rows, query.limit, (r) => r.reservationId, (r) =>
-    reservationView({
-      ...r,
-      status: r.status as ReservationStatus,
-      expiresAt: r.expiresAt.toISOString(),
-      createdAt: r.createdAt.toISOString(),
-      updatedAt: r.updatedAt.toISOString(),
-    }),
+  return toPage(
+    rows,
+    query.limit,
+    (r) => r.reservationId,
+    (r) =>
+      reservationView({
+        ...r,
+        status: r.status as ReservationStatus,
+        expiresAt: r.expiresAt.toISOString(),
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
+      }),
   );
 };

@@ -1,5 +1,12 @@
 import { and, desc, eq, getTableColumns, or, type SQL } from "drizzle-orm";
-import { transferView, type Transfer, type TransferListPage, type TransferListQuery, type TransferReceipt, type TransferStatus } from "@inventory/shared";
+import {
+  transferView,
+  type Transfer,
+  type TransferListPage,
+  type TransferListQuery,
+  type TransferReceipt,
+  type TransferStatus,
+} from "@inventory/shared";
 import type { Database } from "../db/database.js";
 import { transfers } from "../db/schema.js";
 import { beforeCursor, createdAtMicros, hasLineFor, olderThan, toPage } from "./list-page.js";
@@ -18,14 +25,18 @@ export const listTransfers = async (db: Database, query: TransferListQuery): Pro
     .where(and(...filters))
     .orderBy(desc(transfers.createdAt), desc(transfers.transferId))
     .limit(query.limit + 1);
-  return toPage(rows, query.limit, (r) => r.transferId, (r) =>
-    transferView({
-      ...r,
-      receipt: r.receipt as TransferReceipt,
-      status: r.status as TransferStatus,
-      history: r.history as Transfer["history"],
-      createdAt: r.createdAt.toISOString(),
-      updatedAt: r.updatedAt.toISOString(),
-    }),
+  return toPage(
+    rows,
+    query.limit,
+    (r) => r.transferId,
+    (r) =>
+      transferView({
+        ...r,
+        receipt: r.receipt as TransferReceipt,
+        status: r.status as TransferStatus,
+        history: r.history as Transfer["history"],
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
+      }),
   );
 };

@@ -39,9 +39,15 @@ export const startRetentionSweeps = (options: RetentionOptions): RetentionSweeps
 
   const sweep = async () => {
     const at = now().getTime();
-    const idempotencyRecords = await deleteExpiredRows(options.pool, IDEMPOTENCY_RECORDS, new Date(at - options.idempotencyRetentionMs), batch);
+    const idempotencyRecords = await deleteExpiredRows(
+      options.pool,
+      IDEMPOTENCY_RECORDS,
+      new Date(at - options.idempotencyRetentionMs),
+      batch,
+    );
     const outboxRows = await deleteExpiredRows(options.pool, PUBLISHED_OUTBOX_ROWS, new Date(at - options.outboxRetentionMs), batch);
-    if (idempotencyRecords + outboxRows > 0) options.log.info("retention sweep deleted expired rows", { idempotencyRecords, outboxRows, traceId: "retention" });
+    if (idempotencyRecords + outboxRows > 0)
+      options.log.info("retention sweep deleted expired rows", { idempotencyRecords, outboxRows, traceId: "retention" });
     return { idempotencyRecords, outboxRows };
   };
 

@@ -7,5 +7,11 @@ import { commandEndpoint, type HubEnv } from "../http/command-endpoint.js";
 
 export const catalogRoutes = (execute: CommandExecutor) =>
   new Hono<HubEnv>()
-    .post("/v1/stores", commandEndpoint(execute, createStoreRequestSchema, { action: "catalog:write" }, ({ body }) => createStore(body)))
-    .post("/v1/products", commandEndpoint(execute, createProductRequestSchema, { action: "catalog:write" }, ({ body }) => createProduct(body)));
+    .post(
+      "/v1/stores",
+      commandEndpoint(execute, createStoreRequestSchema, { action: "catalog:write" }, ({ body }) => createStore(body)),
+    )
+    .post(
+      "/v1/products",
+      commandEndpoint(execute, createProductRequestSchema, { action: "catalog:write" }, ({ body }) => createProduct(body)),
+    );

@@ -57,7 +57,11 @@ const loadAssets = (dir: string, devSignInToken: string | undefined) => {
     const name = relative(dir, path).split(sep).join("/");
     let body = readFileSync(path);
     if (name === "index.html" && devSignInToken) {
-      body = Buffer.from(body.toString("utf8").replace("<head>", `<head>\n    <meta name="inventory-dev-token" content="${devSignInToken.replace(/[^A-Za-z0-9._-]/g, "")}" />`));
+      body = Buffer.from(
+        body
+          .toString("utf8")
+          .replace("<head>", `<head>\n    <meta name="inventory-dev-token" content="${devSignInToken.replace(/[^A-Za-z0-9._-]/g, "")}" />`),
+      );
     }
     assets.set(name, asset(body, path, name.startsWith("assets/")));
   }

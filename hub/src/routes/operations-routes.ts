@@ -2,7 +2,16 @@ import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { authorize, failure, idempotencyKeySchema, isFailure, labelSchema, storeIdSchema, TOPICS, type Failure } from "@inventory/shared";
-import { authenticate, requireAction, failureResponse, parseJsonBody, parseParam, parseQuery, type AuthenticateOptions, type ReplicaHandle } from "@inventory/read-model";
+import {
+  authenticate,
+  requireAction,
+  failureResponse,
+  parseJsonBody,
+  parseParam,
+  parseQuery,
+  type AuthenticateOptions,
+  type ReplicaHandle,
+} from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
 import type { HubEnv } from "../http/command-endpoint.js";
@@ -13,9 +22,21 @@ import { databaseUnavailable } from "../commands/database-failure.js";
 const topicSchema = z.enum(Object.values(TOPICS) as [string, ...string[]]);
 const dltQuerySchema = z.object({
   topic: topicSchema.optional(),
-  limit: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().int().min(1).max(1000)).optional().transform((v) => v ?? 100),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(1000))
+    .optional()
+    .transform((v) => v ?? 100),
 });
-const replaySchema = z.strictObject({ topic: topicSchema, messageIds: z.array(z.string().regex(/^\d{1,5}-\d{1,19}$/)).min(1).max(1000) });
+const replaySchema = z.strictObject({
+  topic: topicSchema,
+  messageIds: z
+    .array(z.string().regex(/^\d{1,5}-\d{1,19}$/))
+    .min(1)
+    .max(1000),
+});
 const reportSchema = z.object({
   projection: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/),
   storeId: storeIdSchema,
@@ -26,7 +47,18 @@ const reportSchema = z.object({
   eventsApplied: z.number().int().min(0),
   rebuild: z.object({ state: z.string().max(20) }).passthrough(),
   breaker: z.enum(["CLOSED", "OPEN", "HALF_OPEN"]).optional(),
-  partitions: z.array(z.object({ topic: z.string().max(300), partition: z.number().int(), nextOffset: z.number().int(), lastEventAt: z.string().nullable() }).passthrough()).max(1000),
+  partitions: z
+    .array(
+      z
+        .object({
+          topic: z.string().max(300),
+          partition: z.number().int(),
+          nextOffset: z.number().int(),
+          lastEventAt: z.string().nullable(),
+        })
+        .passthrough(),
+    )
+    .max(1000),
   /** An agent with OFFLINE_SALES: its journal of sales waiting for the hub. */
   offline: z
     .object({
@@ -85,7 +117,10 @@ export const operationsRoutes = (deps: OperationsDeps) => {
       const unavailable: Failure | undefined = databaseUnavailable(err);
       if (unavailable) return failureResponse(c, unavailable);
       if (err instanceof Error && err.name.startsWith("KafkaJS")) {
-        return failureResponse(c, failure("UNAVAILABLE", "Kafka did not answer; retry later", { retryAfterSeconds: 2, dependency: "kafka" }));
+        return failureResponse(
+          c,
+          failure("UNAVAILABLE", "Kafka did not answer; retry later", { retryAfterSeconds: 2, dependency: "kafka" }),
+        );
       }
       throw err;
     }
@@ -94,7 +129,9 @@ export const operationsRoutes = (deps: OperationsDeps) => {
   app.get("/v1/dlt", (c) => {
     const query = parseQuery(c, dltQuerySchema);
     if (isFailure(query)) return failureResponse(c, query);
-    return guarded(c, async () => c.json({ items: await deps.deadLetters.list(query.topic ? [query.topic] : Object.values(TOPICS), query.limit) }));
+    return guarded(c, async () =>
+      c.json({ items: await deps.deadLetters.list(query.topic ? [query.topic] : Object.values(TOPICS), query.limit) }),
+    );
   });
 
   app.post("/v1/dlt/replay", async (c) => {

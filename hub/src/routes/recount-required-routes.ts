@@ -10,7 +10,13 @@ import type { HubEnv } from "../http/command-endpoint.js";
 
 const querySchema = z.object({
   storeId: storeIdSchema.optional(),
-  limit: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().int().min(1).max(1000)).optional().transform((v) => v ?? 100),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(1000))
+    .optional()
+    .transform((v) => v ?? 100),
 });
 
 /** Operators' list of items an offline sale took below zero: each needs a recount, oldest first. */

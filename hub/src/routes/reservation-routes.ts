@@ -20,7 +20,12 @@ export const reservationRoutes = (execute: CommandExecutor) =>
   new Hono<HubEnv>()
     .post(
       "/v1/reservations",
-      commandEndpoint(execute, createReservationRequestSchema, { action: "reservation:write", store: (b) => b.storeId, batchKey: (b) => singleSku(b.lines) }, ({ body }) => createReservation(body, randomUUID())),
+      commandEndpoint(
+        execute,
+        createReservationRequestSchema,
+        { action: "reservation:write", store: (b) => b.storeId, batchKey: (b) => singleSku(b.lines) },
+        ({ body }) => createReservation(body, randomUUID()),
+      ),
     )
     .post(ACTION_PATH, (c) => {
       const target = c.req.param("target");
@@ -33,4 +38,9 @@ export const reservationRoutes = (execute: CommandExecutor) =>
             cancelReservationCommand(id, body.reason ?? null),
           )(c);
     })
-    .post("/v1/purchase", commandEndpoint(execute, purchaseRequestSchema, { action: "purchase", batchKey: (b) => b.sku }, ({ body }) => purchase(body, nextRoundRobinTicket)));
+    .post(
+      "/v1/purchase",
+      commandEndpoint(execute, purchaseRequestSchema, { action: "purchase", batchKey: (b) => b.sku }, ({ body }) =>
+        purchase(body, nextRoundRobinTicket),
+      ),
+    );

@@ -14,17 +14,32 @@ export const stockRoutes = (execute: CommandExecutor, options: StockRouteOptions
   new Hono<HubEnv>()
     .post(
       "/v1/adjustments",
-      commandEndpoint(execute, adjustmentRequestSchema, { action: "stock:adjust", store: (b) => b.storeId, batchKey: (b) => b.sku }, ({ body, expectedVersion }) =>
-        body.offline && body.occurredAt !== undefined
-          ? offlineAdjustment(body.storeId, body.sku, { delta: body.delta, reason: body.reason, occurredAt: body.occurredAt }, options.offlineMaxAgeHours)
-          : changeStockItem(body.storeId, body.sku, (item) => adjustStock(item, { delta: body.delta, reason: body.reason, expectedVersion })),
+      commandEndpoint(
+        execute,
+        adjustmentRequestSchema,
+        { action: "stock:adjust", store: (b) => b.storeId, batchKey: (b) => b.sku },
+        ({ body, expectedVersion }) =>
+          body.offline && body.occurredAt !== undefined
+            ? offlineAdjustment(
+                body.storeId,
+                body.sku,
+                { delta: body.delta, reason: body.reason, occurredAt: body.occurredAt },
+                options.offlineMaxAgeHours,
+              )
+            : changeStockItem(body.storeId, body.sku, (item) =>
+                adjustStock(item, { delta: body.delta, reason: body.reason, expectedVersion }),
+              ),
       ),
     )
     .post(
       "/v1/items:set-absolute",
-      commandEndpoint(execute, setAbsoluteRequestSchema, { action: "stock:recount", store: (b) => b.storeId, batchKey: (b) => b.sku }, ({ body, expectedVersion }) =>
-        changeStockItem(body.storeId, body.sku, (item) =>
-          recountStock(item, { onHand: body.onHand, countRef: body.countRef ?? null, expectedVersion }),
-        ),
+      commandEndpoint(
+        execute,
+        setAbsoluteRequestSchema,
+        { action: "stock:recount", store: (b) => b.storeId, batchKey: (b) => b.sku },
+        ({ body, expectedVersion }) =>
+          changeStockItem(body.storeId, body.sku, (item) =>
+            recountStock(item, { onHand: body.onHand, countRef: body.countRef ?? null, expectedVersion }),
+          ),
       ),
     );

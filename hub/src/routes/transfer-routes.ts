@@ -9,8 +9,18 @@ const RECEIVE_PATH = "/v1/transfers/:target{[A-Za-z0-9][A-Za-z0-9._-]{0,63}:rece
 
 export const transferRoutes = (execute: CommandExecutor) =>
   new Hono<HubEnv>()
-    .post("/v1/transfers", commandEndpoint(execute, createTransferRequestSchema, { action: "transfer:create", batchKey: (b) => singleSku(b.lines) }, ({ body }) => createTransfer(body, randomUUID())))
+    .post(
+      "/v1/transfers",
+      commandEndpoint(
+        execute,
+        createTransferRequestSchema,
+        { action: "transfer:create", batchKey: (b) => singleSku(b.lines) },
+        ({ body }) => createTransfer(body, randomUUID()),
+      ),
+    )
     .post(RECEIVE_PATH, (c) => {
       const transferId = c.req.param("target").slice(0, -":receive".length);
-      return commandEndpoint(execute, receiveTransferRequestSchema, { action: "transfer:receive" }, () => receiveTransferCommand(transferId))(c);
+      return commandEndpoint(execute, receiveTransferRequestSchema, { action: "transfer:receive" }, () =>
+        receiveTransferCommand(transferId),
+      )(c);
     });

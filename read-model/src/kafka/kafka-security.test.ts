@@ -26,7 +26,9 @@ describe("Kafka connection security from the environment", () => {
   });
 
   it("given a user without a password file, or a CA with TLS off, when checked, then each problem is named", () => {
-    expect(kafkaSecurityProblems(kafkaSecurityEnvSchema.parse({ KAFKA_SASL_USERNAME: "hub" }))).toEqual(["KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD_FILE go together"]);
+    expect(kafkaSecurityProblems(kafkaSecurityEnvSchema.parse({ KAFKA_SASL_USERNAME: "hub" }))).toEqual([
+      "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD_FILE go together",
+    ]);
     expect(kafkaSecurityProblems(kafkaSecurityEnvSchema.parse({ KAFKA_TLS: "false", KAFKA_TLS_CA_FILE: "/ca.pem" }))).toHaveLength(1);
     expect(() => kafkaSecurityEnvSchema.parse({ KAFKA_SASL_MECHANISM: "gssapi" })).toThrow();
   });

@@ -38,12 +38,21 @@ export const kafkaSecurityProblems = (env: KafkaSecurityEnv): string[] => {
 };
 
 /** Reads the CA and password files named by the environment (once, at start). */
-export const loadKafkaSecurity = (env: KafkaSecurityEnv, readFile: (path: string) => string = (p) => readFileSync(p, "utf8")): KafkaSecurity => {
+export const loadKafkaSecurity = (
+  env: KafkaSecurityEnv,
+  readFile: (path: string) => string = (p) => readFileSync(p, "utf8"),
+): KafkaSecurity => {
   const tlsOn = env.KAFKA_TLS ?? env.KAFKA_TLS_CA_FILE !== undefined;
   return {
     ...(tlsOn ? { tls: env.KAFKA_TLS_CA_FILE ? { ca: readFile(env.KAFKA_TLS_CA_FILE) } : {} } : {}),
     ...(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD_FILE
-      ? { sasl: { mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME, password: readFile(env.KAFKA_SASL_PASSWORD_FILE).trim() } }
+      ? {
+          sasl: {
+            mechanism: env.KAFKA_SASL_MECHANISM,
+            username: env.KAFKA_SASL_USERNAME,
+            password: readFile(env.KAFKA_SASL_PASSWORD_FILE).trim(),
+          },
+        }
       : {}),
   };
 };

@@ -97,12 +97,15 @@ export const keepConsumerRunning = (options: KeepConsumerRunningOptions): KeptCo
   const watchdog =
     silentMs === undefined
       ? undefined
-      : setInterval(() => {
-          if (!running || stopped || Date.now() - lastFetchAt < silentMs) return;
-          const reason = `no fetch completed for ${Date.now() - lastFetchAt} ms`;
-          options.log.warn(`${options.name} has gone silent; starting a new consumer`, { error: reason });
-          replace(running, reason);
-        }, Math.max(10, Math.floor(silentMs / 4)));
+      : setInterval(
+          () => {
+            if (!running || stopped || Date.now() - lastFetchAt < silentMs) return;
+            const reason = `no fetch completed for ${Date.now() - lastFetchAt} ms`;
+            options.log.warn(`${options.name} has gone silent; starting a new consumer`, { error: reason });
+            replace(running, reason);
+          },
+          Math.max(10, Math.floor(silentMs / 4)),
+        );
   watchdog?.unref();
 
   return {

@@ -52,7 +52,8 @@ export const readTopicToEnd = async (kafka: Kafka, topic: string, options: { tim
         eachMessage: async ({ partition, message }) => {
           const offset = Number(message.offset);
           const end = ends.get(partition) ?? 0;
-          if (offset < end) messages.push({ partition, offset, key: message.key, value: message.value, headers: headerText(message.headers) });
+          if (offset < end)
+            messages.push({ partition, offset, key: message.key, value: message.value, headers: headerText(message.headers) });
           if (offset + 1 >= end) remaining.delete(partition);
           if (remaining.size === 0) {
             clearTimeout(timer);

@@ -4,8 +4,10 @@ import { storeAffinePartitioner, storePartition } from "./store-affine-partition
 
 const metadata = (n: number): PartitionMetadata[] =>
   Array.from({ length: n }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
-const partitionOf = (key: string, n = 6) => storeAffinePartitioner()({ topic: "t", partitionMetadata: metadata(n), message: { key, value: "v" } });
-const defaultPartitionOf = (key: string, n = 6) => Partitioners.DefaultPartitioner()({ topic: "t", partitionMetadata: metadata(n), message: { key, value: "v" } });
+const partitionOf = (key: string, n = 6) =>
+  storeAffinePartitioner()({ topic: "t", partitionMetadata: metadata(n), message: { key, value: "v" } });
+const defaultPartitionOf = (key: string, n = 6) =>
+  Partitioners.DefaultPartitioner()({ topic: "t", partitionMetadata: metadata(n), message: { key, value: "v" } });
 
 describe("store-affine partitioning", () => {
   it("given keys {storeId}:{sku}, then every key of a store lands on its store's partition, the one the bare store id hashes to", () => {

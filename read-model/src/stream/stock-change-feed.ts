@@ -10,8 +10,15 @@ const isText = (v: unknown): v is string => typeof v === "string" && v.length > 
 
 /** A stock event as the stream shows it, or undefined for anything else on the topic. */
 export const streamEventOf = (raw: unknown): StockChangeEvent | undefined => {
-  const e = raw as { eventId?: unknown; eventType?: unknown; occurredAt?: unknown; aggregate?: { version?: unknown }; payload?: Record<string, unknown> } | null;
-  if (!e || typeof e.eventType !== "string" || !STOCK_TYPES.has(e.eventType) || !isText(e.eventId) || !isText(e.occurredAt)) return undefined;
+  const e = raw as {
+    eventId?: unknown;
+    eventType?: unknown;
+    occurredAt?: unknown;
+    aggregate?: { version?: unknown };
+    payload?: Record<string, unknown>;
+  } | null;
+  if (!e || typeof e.eventType !== "string" || !STOCK_TYPES.has(e.eventType) || !isText(e.eventId) || !isText(e.occurredAt))
+    return undefined;
   const p = e.payload;
   const version = e.aggregate?.version;
   if (!p || !isText(p.storeId) || !isText(p.sku) || !isInt(p.onHand) || !isInt(p.reserved) || !isInt(version)) return undefined;

@@ -2,8 +2,18 @@ import { describe, expect, it } from "vitest";
 import { createStockChangeLog, type StockChangeEvent } from "./stock-change-log.js";
 
 const change = (sku: string, version: number): StockChangeEvent => ({
-  sku, storeId: "S1", onHand: version, reserved: 0, available: version, inTransit: 0, version,
-  lastEventAt: "2026-12-01T00:00:00.000Z", eventId: `e-${sku}-${version}`, eventType: "StockAdjusted", reason: "manual", occurredAt: "2026-12-01T00:00:00.000Z",
+  sku,
+  storeId: "S1",
+  onHand: version,
+  reserved: 0,
+  available: version,
+  inTransit: 0,
+  version,
+  lastEventAt: "2026-12-01T00:00:00.000Z",
+  eventId: `e-${sku}-${version}`,
+  eventType: "StockAdjusted",
+  reason: "manual",
+  occurredAt: "2026-12-01T00:00:00.000Z",
 });
 
 describe("stock change log", () => {

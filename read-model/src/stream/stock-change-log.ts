@@ -14,7 +14,9 @@ export interface LoggedChange {
   readonly change: StockChangeEvent;
 }
 
-export type Resume = { readonly kind: "from"; readonly backlog: readonly LoggedChange[] } | { readonly kind: "reset"; readonly reason: string };
+export type Resume =
+  | { readonly kind: "from"; readonly backlog: readonly LoggedChange[] }
+  | { readonly kind: "reset"; readonly reason: string };
 
 export interface StockChangeLog {
   /** Adds a change unless the item already went past its version (a redelivered event). */

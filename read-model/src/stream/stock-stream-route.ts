@@ -38,7 +38,9 @@ export const stockStreamRoute = (changes: StockChangeLog, options: StockStreamOp
     const caller = callerOf(c);
     const held = open.get(caller) ?? 0;
     if (held >= maxPerCaller) {
-      return failureResponse(c, failure("RATE_LIMITED", `at most ${maxPerCaller} open streams per caller; close one first`), { "Retry-After": "5" });
+      return failureResponse(c, failure("RATE_LIMITED", `at most ${maxPerCaller} open streams per caller; close one first`), {
+        "Retry-After": "5",
+      });
     }
     open.set(caller, held + 1);
     const release = () => {
@@ -46,7 +48,8 @@ export const stockStreamRoute = (changes: StockChangeLog, options: StockStreamOp
       if (n <= 0) open.delete(caller);
       else open.set(caller, n);
     };
-    const wanted = (l: LoggedChange) => (query.sku === undefined || l.change.sku === query.sku) && (query.storeId === undefined || l.change.storeId === query.storeId);
+    const wanted = (l: LoggedChange) =>
+      (query.sku === undefined || l.change.sku === query.sku) && (query.storeId === undefined || l.change.storeId === query.storeId);
     const lastEventId = requestHeader(c, "last-event-id");
     c.header("Cache-Control", "no-store");
     c.header("X-Accel-Buffering", "no");

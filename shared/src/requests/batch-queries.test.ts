@@ -13,7 +13,8 @@ describe("availability batch query", () => {
   });
 
   it("given an empty list, an empty entry or a bad id, when parsed, then it is refused", () => {
-    for (const skus of ["", "A1,,B2", "A1,bad sku", "A1,"]) expect(availabilityBatchQuerySchema.safeParse({ skus }).success, skus).toBe(false);
+    for (const skus of ["", "A1,,B2", "A1,bad sku", "A1,"])
+      expect(availabilityBatchQuerySchema.safeParse({ skus }).success, skus).toBe(false);
     expect(availabilityBatchQuerySchema.safeParse({}).success).toBe(false);
   });
 });

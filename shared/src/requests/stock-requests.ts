@@ -17,8 +17,10 @@ export const adjustmentRequestSchema = z
     occurredAt: z.iso.datetime({ offset: true }).optional(),
   })
   .superRefine((body, ctx) => {
-    if (body.offline && body.occurredAt === undefined) ctx.addIssue({ code: "custom", path: ["occurredAt"], message: "required when offline is true" });
-    if (!body.offline && body.occurredAt !== undefined) ctx.addIssue({ code: "custom", path: ["occurredAt"], message: "only with offline: true" });
+    if (body.offline && body.occurredAt === undefined)
+      ctx.addIssue({ code: "custom", path: ["occurredAt"], message: "required when offline is true" });
+    if (!body.offline && body.occurredAt !== undefined)
+      ctx.addIssue({ code: "custom", path: ["occurredAt"], message: "only with offline: true" });
     if (body.offline && !(OFFLINE_REASONS as readonly string[]).includes(body.reason)) {
       ctx.addIssue({ code: "custom", path: ["reason"], message: `offline adjustments are ${OFFLINE_REASONS.join(" or ")}` });
     }

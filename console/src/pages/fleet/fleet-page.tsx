@@ -55,7 +55,8 @@ export const FleetPage = ({ api }: { api: ApiClient }) => {
         {status.checkedAt ? new Date(status.checkedAt).toLocaleTimeString() : "…"}
       </p>
       <label>
-        Filter <input type="search" value={filter} onInput={(e) => (setFilter(e.currentTarget.value), setPage(0))} placeholder="store, state…" />
+        Filter{" "}
+        <input type="search" value={filter} onInput={(e) => (setFilter(e.currentTarget.value), setPage(0))} placeholder="store, state…" />
       </label>
       <table>
         <thead>
@@ -63,7 +64,11 @@ export const FleetPage = ({ api }: { api: ApiClient }) => {
             <th scope="col">Replica</th>
             {COLUMNS.map((c) => (
               <th scope="col" aria-sort={sort.key === c.key ? (sort.descending ? "descending" : "ascending") : "none"}>
-                <button type="button" class="sort" onClick={() => setSort({ key: c.key, descending: sort.key === c.key ? !sort.descending : false })}>
+                <button
+                  type="button"
+                  class="sort"
+                  onClick={() => setSort({ key: c.key, descending: sort.key === c.key ? !sort.descending : false })}
+                >
                   {c.label}
                   {sort.key === c.key ? (sort.descending ? " ▼" : " ▲") : ""}
                 </button>
@@ -90,7 +95,9 @@ export const FleetPage = ({ api }: { api: ApiClient }) => {
               <td class="num">{r.secondsSinceReport ?? "-"}</td>
               <td class="num">{r.behindHub ?? "-"}</td>
               <td data-testid="breaker">{r.breaker ?? "-"}</td>
-              <td class="num" data-testid="offline-queued">{r.offlineQueued ?? "-"}</td>
+              <td class="num" data-testid="offline-queued">
+                {r.offlineQueued ?? "-"}
+              </td>
               <td>{r.lastError ?? ""}</td>
             </tr>
           ))}

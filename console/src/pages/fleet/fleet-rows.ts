@@ -15,7 +15,8 @@ export interface FleetRow {
   readonly source: ProjectionStatus;
 }
 
-const positions = (p: ProjectionStatus) => new Map(p.partitions.map((x) => [`${x.topic.split(".").slice(-2).join(".")}#${x.partition}`, x.nextOffset]));
+const positions = (p: ProjectionStatus) =>
+  new Map(p.partitions.map((x) => [`${x.topic.split(".").slice(-2).join(".")}#${x.partition}`, x.nextOffset]));
 
 /** One row per replica, the hub's first, with each agent's position measured against the hub's. */
 export const fleetRows = (status: FleetStatus, now: number): FleetRow[] => {

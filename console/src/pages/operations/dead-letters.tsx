@@ -20,7 +20,9 @@ export const DeadLetters = ({ api, mayOperate }: { api: ApiClient; mayOperate: b
     });
     if (res.ok && res.body) {
       setError(undefined);
-      setOutcome(`Replayed ${res.body.replayed.length}, already replayed ${res.body.alreadyReplayed.length}, unknown ${res.body.unknown.length} (${letter.topic} ${letter.messageId}).`);
+      setOutcome(
+        `Replayed ${res.body.replayed.length}, already replayed ${res.body.alreadyReplayed.length}, unknown ${res.body.unknown.length} (${letter.topic} ${letter.messageId}).`,
+      );
       letters.refresh();
     } else if (!res.ok) setError(res.error);
   };
@@ -70,7 +72,9 @@ export const DeadLetters = ({ api, mayOperate }: { api: ApiClient; mayOperate: b
                 {open === id ? (
                   <tr>
                     <td colSpan={7}>
-                      <pre aria-label="Payload">{l.value}</pre>
+                      <figure class="payload" aria-label="Payload">
+                        <pre>{l.value}</pre>
+                      </figure>
                     </td>
                   </tr>
                 ) : null}

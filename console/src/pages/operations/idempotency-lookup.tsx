@@ -29,7 +29,11 @@ export const IdempotencyLookup = ({ api, mayOperate }: { api: ApiClient; mayOper
         </button>
       </form>
       <ErrorBanner error={error} />
-      {answer ? <pre aria-label="Stored answer">{JSON.stringify(answer, null, 2)}</pre> : null}
+      {answer ? (
+        <figure class="payload" aria-label="Stored answer">
+          <pre>{JSON.stringify(answer, null, 2)}</pre>
+        </figure>
+      ) : null}
     </>
   );
 };

@@ -10,7 +10,9 @@ export const LowStock = ({ api, skus }: { api: ApiClient; skus: readonly string[
   const [rows, setRows] = useState<AvailabilityView[] | null>(null);
   const [error, setError] = useState<ApiError | undefined>();
   const check = async () => {
-    const answers = await Promise.all(skus.map((sku) => api.get<AvailabilityResponse>(`/v1/items/${encodeURIComponent(sku)}/availability`)));
+    const answers = await Promise.all(
+      skus.map((sku) => api.get<AvailabilityResponse>(`/v1/items/${encodeURIComponent(sku)}/availability`)),
+    );
     const failed = answers.find((a) => !a.ok);
     setError(failed && !failed.ok ? failed.error : undefined);
     setRows(answers.flatMap((a) => (a.ok && a.body ? a.body.perStore : [])).filter((r) => r.available <= threshold));
@@ -20,7 +22,8 @@ export const LowStock = ({ api, skus }: { api: ApiClient; skus: readonly string[
       <h2 id="low-stock-title">Low stock</h2>
       <form onSubmit={(e) => (e.preventDefault(), void check())}>
         <label>
-          Available at or below <input type="number" min={0} value={threshold} onInput={(e) => setThreshold(Number(e.currentTarget.value))} />
+          Available at or below{" "}
+          <input type="number" min={0} value={threshold} onInput={(e) => setThreshold(Number(e.currentTarget.value))} />
         </label>{" "}
         <button type="submit">Check the SKUs listed above</button>
       </form>

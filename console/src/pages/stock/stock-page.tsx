@@ -28,9 +28,16 @@ export const StockPage = ({ api, mayOperate }: { api: ApiClient; mayOperate: boo
   return (
     <section aria-labelledby="stock-title">
       <h1 id="stock-title">Stock</h1>
-      <form role="search" onSubmit={(e) => e.preventDefault()}>
+      <form aria-label="Search stock" onSubmit={(e) => e.preventDefault()}>
         <label>
-          SKU or name <input name="sku-search" type="search" value={search} onInput={(e) => (setSearch(e.currentTarget.value), setPage(0))} placeholder="e.g. A1" />
+          SKU or name{" "}
+          <input
+            name="sku-search"
+            type="search"
+            value={search}
+            onInput={(e) => (setSearch(e.currentTarget.value), setPage(0))}
+            placeholder="e.g. A1"
+          />
         </label>
       </form>
       <ErrorBanner error={products.error} />
@@ -75,7 +82,8 @@ export const StockPage = ({ api, mayOperate }: { api: ApiClient; mayOperate: boo
           </h2>
           <ErrorBanner error={availability.error} />
           <p class="summary">
-            Replica lag {availability.lagMs ?? "?"} ms · checked {availability.checkedAt ? new Date(availability.checkedAt).toLocaleTimeString() : "…"}
+            Replica lag {availability.lagMs ?? "?"} ms · checked{" "}
+            {availability.checkedAt ? new Date(availability.checkedAt).toLocaleTimeString() : "…"}
           </p>
           <table aria-label={`Per-store stock of ${sku}`}>
             <thead>
@@ -93,11 +101,15 @@ export const StockPage = ({ api, mayOperate }: { api: ApiClient; mayOperate: boo
               {(availability.data?.perStore ?? []).map((row) => (
                 <tr data-store={row.storeId}>
                   <td>{row.storeId}</td>
-                  <td class="num" data-field="onHand">{row.onHand}</td>
+                  <td class="num" data-field="onHand">
+                    {row.onHand}
+                  </td>
                   <td class="num">{row.reserved}</td>
                   <td class="num">{row.available}</td>
                   <td class="num">{row.inTransit}</td>
-                  <td class="num" data-field="version">{row.version}</td>
+                  <td class="num" data-field="version">
+                    {row.version}
+                  </td>
                   <td>{row.lastEventAt}</td>
                 </tr>
               ))}

@@ -20,7 +20,10 @@ export const parseAge = (value: string): number | CliFailure => {
 
 /** The hub serves these from its database; an agent answers "no route", which says where to ask instead. */
 const hubOnly = (ctx: CommandContext, what: string, message: string) =>
-  cliFailure("failed", `${ctx.api.baseUrl} does not serve ${what} ("${message}"); the hub does. Ask the hub: inventory --agent <hub url, e.g. http://hub:8080> ...`);
+  cliFailure(
+    "failed",
+    `${ctx.api.baseUrl} does not serve ${what} ("${message}"); the hub does. Ask the hub: inventory --agent <hub url, e.g. http://hub:8080> ...`,
+  );
 
 const read = async (ctx: CommandContext, path: string, query: Record<string, string | number | undefined>, what: string) => {
   const reply = classifyReply(await ctx.api.get(path, query));
@@ -78,12 +81,21 @@ export const runDeadLetterList = async (ctx: CommandContext, args: { topic?: str
 };
 
 /** `inventory dlt replay <topic> <messageId...>`: sends the original messages back to their topic. */
-export const runDeadLetterReplay = async (ctx: CommandContext, args: { topic: string; messageIds: string[] }): Promise<Done | CliFailure> => {
-  if (args.messageIds.length === 0) return cliFailure("usage", "name at least one dead letter's messageId, as `inventory dlt list` shows it");
+export const runDeadLetterReplay = async (
+  ctx: CommandContext,
+  args: { topic: string; messageIds: string[] },
+): Promise<Done | CliFailure> => {
+  if (args.messageIds.length === 0)
+    return cliFailure("usage", "name at least one dead letter's messageId, as `inventory dlt list` shows it");
   const result = await ctx.api.post("/v1/dlt/replay", { topic: args.topic, messageIds: args.messageIds }, { idempotencyKey: randomUUID() });
   const reply = classifyReply(result);
   if (reply.kind === "no-route") return hubOnly(ctx, "dead letters", reply.message);
-  if (reply.kind !== "ok") return replyFailure(reply, { action: "replay dead letters", retryHint: "Replaying again is safe: a replayed letter is not sent twice." }, ctx.api.baseUrl);
+  if (reply.kind !== "ok")
+    return replyFailure(
+      reply,
+      { action: "replay dead letters", retryHint: "Replaying again is safe: a replayed letter is not sent twice." },
+      ctx.api.baseUrl,
+    );
   const ids = (key: string) => (Array.isArray(reply.body[key]) ? (reply.body[key] as string[]) : []);
   const unknown = ids("unknown");
   return {

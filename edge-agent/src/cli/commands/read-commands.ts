@@ -57,8 +57,12 @@ export const runEvents = async (
 export const runJournal = async (ctx: CommandContext): Promise<Done | CliFailure> => {
   const reply = classifyReply(await ctx.api.get("/v1/offline/journal"));
   if (reply.kind === "no-route") {
-    return cliFailure("failed", `${ctx.api.baseUrl} does not keep an offline sales journal (it runs without OFFLINE_SALES): every write goes to the hub`);
+    return cliFailure(
+      "failed",
+      `${ctx.api.baseUrl} does not keep an offline sales journal (it runs without OFFLINE_SALES): every write goes to the hub`,
+    );
   }
-  if (reply.kind !== "ok") return replyFailure(reply, { action: "show the offline sales journal", retryHint: READ_RETRY_HINT }, ctx.api.baseUrl);
+  if (reply.kind !== "ok")
+    return replyFailure(reply, { action: "show the offline sales journal", retryHint: READ_RETRY_HINT }, ctx.api.baseUrl);
   return { exitCode: EXIT.ok, json: reply.body, text: offlineStatusView(reply.body as unknown as OfflineJournalStatus) };
 };

@@ -32,7 +32,9 @@ const csvFailure = (file: string, problems: readonly { line: number; message: st
   const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `  line ${p.line}: ${p.message}`);
   const more = problems.length > MAX_PROBLEMS_SHOWN ? [`  ... and ${problems.length - MAX_PROBLEMS_SHOWN} more`] : [];
   const where = file === "-" ? "the counts on stdin" : file;
-  return cliFailure("usage", [`${where} has ${problems.length} bad line(s); nothing was sent:`, ...shown, ...more].join("\n"), { problems });
+  return cliFailure("usage", [`${where} has ${problems.length} bad line(s); nothing was sent:`, ...shown, ...more].join("\n"), {
+    problems,
+  });
 };
 
 /** Checks made before anything is read or sent, so a script fails fast and the same way every time. */
@@ -65,12 +67,23 @@ const withOutcomes = (diff: readonly DiffLine[], outcomes: ReadonlyMap<number, L
   diff.map((d) => ({ ...d, outcome: outcomes.get(d.line) ?? (d.status === "unchanged" ? { status: "unchanged" } : fallback) }));
 
 const stoppedMessage = (stopped: Extract<Reply, { kind: "unavailable" | "busy" }>, agentUrl: string) =>
-  stopped.kind === "busy" ? `The hub is still processing an earlier run of this count (${stopped.message}).` : unreachableMessage(stopped, agentUrl);
+  stopped.kind === "busy"
+    ? `The hub is still processing an earlier run of this count (${stopped.message}).`
+    : unreachableMessage(stopped, agentUrl);
 
-type Sent = { outcomes: Map<number, LineOutcome>; mode: "lines" | "reconciliation"; reconciliationIds: string[]; stoppedMessage?: string } | CliFailure;
+type Sent =
+  | { outcomes: Map<number, LineOutcome>; mode: "lines" | "reconciliation"; reconciliationIds: string[]; stoppedMessage?: string }
+  | CliFailure;
 
 /** Sends what needs sending: one reconciliation for a large count when the server has it, else line by line. */
-const send = async (ctx: CommandContext, storeId: string, countRef: string, counts: readonly CountLine[], diff: readonly DiffLine[], batch: boolean): Promise<Sent> => {
+const send = async (
+  ctx: CommandContext,
+  storeId: string,
+  countRef: string,
+  counts: readonly CountLine[],
+  diff: readonly DiffLine[],
+  batch: boolean,
+): Promise<Sent> => {
   const { api, io } = ctx;
   const toSend = linesToSend(diff);
   const outcomes = new Map<number, LineOutcome>();
@@ -81,9 +94,10 @@ const send = async (ctx: CommandContext, storeId: string, countRef: string, coun
     const sent = await sendReconciliation({ api, storeId, countRef, counts, onDone: progress.update });
     progress.finish();
     if (isCliFailure(sent)) return sent;
-    sent.outcomes.forEach((o, line) => outcomes.set(line, o));
+    for (const [line, o] of sent.outcomes) outcomes.set(line, o);
     reconciliationIds.push(...sent.reconciliationIds);
-    if (sent.stoppedBy) return { outcomes, mode: "reconciliation", reconciliationIds, stoppedMessage: stoppedMessage(sent.stoppedBy, api.baseUrl) };
+    if (sent.stoppedBy)
+      return { outcomes, mode: "reconciliation", reconciliationIds, stoppedMessage: stoppedMessage(sent.stoppedBy, api.baseUrl) };
     if (!sent.fallback) return { outcomes, mode: "reconciliation", reconciliationIds };
     const remaining = new Set(sent.fallback.lines.map((l) => l.line));
     lines = toSend.filter((d) => remaining.has(d.line));
@@ -93,7 +107,7 @@ const send = async (ctx: CommandContext, storeId: string, countRef: string, coun
   const sent = await sendRecountLines({ api, storeId, countRef, lines, sleep: io.sleep, onDone: progress.update });
   progress.finish();
   if (isCliFailure(sent)) return sent;
-  sent.outcomes.forEach((o, line) => outcomes.set(line, o));
+  for (const [line, o] of sent.outcomes) outcomes.set(line, o);
   const mode = batch && reconciliationIds.length > 0 ? "reconciliation" : "lines";
   return sent.stoppedBy
     ? { outcomes, mode, reconciliationIds, stoppedMessage: stoppedMessage(sent.stoppedBy, api.baseUrl) }
@@ -115,13 +129,20 @@ export const runRecount = async (ctx: CommandContext, options: RecountOptions): 
   if (isCliFailure(countRef)) return countRef;
 
   const reading = startProgress(io, counts.length, "reading current stock");
-  const read = await readCurrentStock(ctx.api, storeId, counts.map((c) => c.sku), reading.update);
+  const read = await readCurrentStock(
+    ctx.api,
+    storeId,
+    counts.map((c) => c.sku),
+    reading.update,
+  );
   reading.finish();
   if (isCliFailure(read)) return read;
   const diff = diffCounts(counts, read.current);
   if (!ctx.json) io.out(diffReport(storeId, countRef, diff));
   if (read.maxLagMs > STALE_REPLICA_MS) {
-    io.err(`warning: this store's replica is ${Math.round(read.maxLagMs / 1000)} s behind the hub; the current values above may be out of date.\n`);
+    io.err(
+      `warning: this store's replica is ${Math.round(read.maxLagMs / 1000)} s behind the hub; the current values above may be out of date.\n`,
+    );
   }
 
   const toSend = linesToSend(diff);
@@ -137,7 +158,10 @@ export const runRecount = async (ctx: CommandContext, options: RecountOptions): 
     };
   };
   if (toSend.length === 0) {
-    return { ...finish(withOutcomes(diff, new Map(), { status: "unchanged" }), { sent: false }), text: "Nothing to send: every counted line matches the replica.\n" };
+    return {
+      ...finish(withOutcomes(diff, new Map(), { status: "unchanged" }), { sent: false }),
+      text: "Nothing to send: every counted line matches the replica.\n",
+    };
   }
   if (options.dryRun) {
     const results = withOutcomes(diff, new Map(), { status: "dry-run" });

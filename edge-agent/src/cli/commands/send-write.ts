@@ -25,7 +25,10 @@ export const sendWrite = async (ctx: CommandContext, request: WriteRequest): Pro
   const key = request.idempotencyKey === undefined ? ctx.io.newId() : parseIdentifierKey(request.idempotencyKey);
   if (isCliFailure(key)) return key;
   const reply = classifyReply(
-    await ctx.api.post(request.path, request.body, { idempotencyKey: key, ...(request.ifVersion !== undefined ? { ifVersion: request.ifVersion } : {}) }),
+    await ctx.api.post(request.path, request.body, {
+      idempotencyKey: key,
+      ...(request.ifVersion !== undefined ? { ifVersion: request.ifVersion } : {}),
+    }),
   );
   if (reply.kind !== "ok") {
     const retryHint = `Nothing is lost: retry later with the same key, and the hub applies it at most once:\n  add --idempotency-key ${key}`;

@@ -27,7 +27,8 @@ export const runAdjust = async (
   if (isCliFailure(delta)) return delta;
   const ifVersion = parseIfVersion(args.ifVersion);
   if (isCliFailure(ifVersion)) return ifVersion;
-  if (delta === 0) return { exitCode: 0, json: { storeId, sku, delta, changed: false }, text: "A change of 0 changes nothing; nothing was sent.\n" };
+  if (delta === 0)
+    return { exitCode: 0, json: { storeId, sku, delta, changed: false }, text: "A change of 0 changes nothing; nothing was sent.\n" };
   return sendWrite(ctx, {
     path: "/v1/adjustments",
     body: { storeId, sku, delta, reason: args.reason },

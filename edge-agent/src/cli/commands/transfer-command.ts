@@ -7,7 +7,13 @@ import { sendWrite } from "./send-write.js";
 /** `inventory transfer <toStore> <SKU:QTY...>`: send units from this store (or --from) to another. */
 export const runTransfer = async (
   ctx: CommandContext,
-  args: { toStore: string; lines: string[]; from: string | undefined; receipt: "auto" | "manual" | undefined; idempotencyKey: string | undefined },
+  args: {
+    toStore: string;
+    lines: string[];
+    from: string | undefined;
+    receipt: "auto" | "manual" | undefined;
+    idempotencyKey: string | undefined;
+  },
 ): Promise<Done | CliFailure> => {
   const fromStore = args.from === undefined ? requireStore(ctx.config) : parseIdentifier(args.from, "store id");
   if (isCliFailure(fromStore)) return fromStore;
@@ -26,7 +32,10 @@ export const runTransfer = async (
 };
 
 /** `inventory receive <transferId>`: the receiving store confirms a transfer sent with --receipt manual has arrived. */
-export const runReceive = async (ctx: CommandContext, args: { id: string; idempotencyKey: string | undefined }): Promise<Done | CliFailure> => {
+export const runReceive = async (
+  ctx: CommandContext,
+  args: { id: string; idempotencyKey: string | undefined },
+): Promise<Done | CliFailure> => {
   const id = parseIdentifier(args.id, "transfer id");
   if (isCliFailure(id)) return id;
   return sendWrite(ctx, {

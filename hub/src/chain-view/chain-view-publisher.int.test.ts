@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Kafka } from "kafkajs";
 import { chainViewRecordSchema, type ChainViewRecord } from "@inventory/shared";
 import { createKafka, ensureTopics, readTopicToEnd, silentLogger } from "@inventory/read-model";
 import { createPool } from "../db/database.js";
 import { runMigrations } from "../db/migrate.js";
-import { createScratchDatabase } from "../db/scratch-database.js";
+import { createScratchDatabase } from "../../test/scratch-database.js";
 import { createKafkaPublisher, type EventPublisher } from "../outbox/event-publisher.js";
 import { flushChainView } from "./publish-chain-view.js";
 
@@ -15,11 +15,20 @@ let kafka: Kafka;
 let publisher: EventPublisher;
 const topic = `cv${randomBytes(4).toString("hex")}.availability.latest`;
 const flush = (overrides: { minIntervalMs?: number; maxEventsPerFlush?: number } = {}) =>
-  flushChainView({ pool, publisher, topic, maxEventsPerFlush: overrides.maxEventsPerFlush ?? 1000, minIntervalMs: overrides.minIntervalMs ?? 0 });
+  flushChainView({
+    pool,
+    publisher,
+    topic,
+    maxEventsPerFlush: overrides.maxEventsPerFlush ?? 1000,
+    minIntervalMs: overrides.minIntervalMs ?? 0,
+  });
 
 /** Every record on the topic, in offset order per partition. */
 const records = async () =>
-  (await readTopicToEnd(kafka, topic)).map((m) => ({ key: m.key!.toString(), record: chainViewRecordSchema.parse(JSON.parse(m.value!.toString())) }));
+  (await readTopicToEnd(kafka, topic)).map((m) => ({
+    key: m.key!.toString(),
+    record: chainViewRecordSchema.parse(JSON.parse(m.value!.toString())),
+  }));
 const latestByKey = (all: { key: string; record: ChainViewRecord }[]) => new Map(all.map((r) => [r.key, r.record]));
 
 /** A published stock event for an item, as the relay leaves it in the outbox. */
@@ -79,7 +88,12 @@ describe("the chain view on a compacted topic", () => {
     const all = await records();
     expect(all.length - before).toBe(2);
     const view = latestByKey(all);
-    expect(view.get("S1:A")).toMatchObject({ onHand: 153, version: 53, available: 152, lastEventAt: new Date(Date.UTC(2026, 11, 1, 12, 0, 53)).toISOString() });
+    expect(view.get("S1:A")).toMatchObject({
+      onHand: 153,
+      version: 53,
+      available: 152,
+      lastEventAt: new Date(Date.UTC(2026, 11, 1, 12, 0, 53)).toISOString(),
+    });
     expect(view.get("S2:A")).toMatchObject({ onHand: 6, version: 3 });
     expect(await flush()).toMatchObject({ ran: true, published: 0 });
     expect((await records()).length - before).toBe(2);

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adjustStock, failure, type Principal } from "@inventory/shared";
 import { createDatabase, createPool, type Database } from "../db/database.js";
 import { runMigrations } from "../db/migrate.js";
-import { createScratchDatabase } from "../db/scratch-database.js";
+import { createScratchDatabase } from "../../test/scratch-database.js";
 import { changeStockItem } from "./change-stock-item.js";
 import { purchase } from "./purchase.js";
 import type { CommandHandler } from "./command-handler.js";
@@ -17,27 +17,36 @@ let db: Database;
 let sku: string;
 
 const deps = () => ({ db, now: () => new Date(), newId: randomUUID });
-const adjust = (delta: number): CommandHandler => changeStockItem("S1", sku, (item) => adjustStock(item, { delta, reason: "manual", expectedVersion: undefined }));
+const adjust = (delta: number): CommandHandler =>
+  changeStockItem("S1", sku, (item) => adjustStock(item, { delta, reason: "manual", expectedVersion: undefined }));
 const command = (key: string, handler: CommandHandler, fingerprint = `fp-${key}`): QueuedCommand => ({
   request: { scope: principal.subject, principal, idempotencyKey: key, fingerprint, traceId: `trace-${key}` },
   handler,
 });
 /** A handler that changes the item and then meets a database error, as a bug or a lost race would. */
-const changesThenFails = (sqlState: string): CommandHandler => async (ctx) => {
-  await ctx.tx.execute(sql`UPDATE stock_items SET on_hand = on_hand + 100 WHERE store_id = 'S1' AND sku = ${sku}`);
-  await ctx.tx.execute(sql.raw(`DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '${sqlState}'; END $$`));
-  return { status: 202, body: {} };
-};
+const changesThenFails =
+  (sqlState: string): CommandHandler =>
+  async (ctx) => {
+    await ctx.tx.execute(sql`UPDATE stock_items SET on_hand = on_hand + 100 WHERE store_id = 'S1' AND sku = ${sku}`);
+    await ctx.tx.execute(sql.raw(`DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '${sqlState}'; END $$`));
+    return { status: 202, body: {} };
+  };
 /** A handler that changes the item and then decides to refuse, so that its rollback must undo a change. */
 const changesThenRefuses: CommandHandler = async (ctx) => {
   await ctx.tx.execute(sql`UPDATE stock_items SET on_hand = on_hand + 100 WHERE store_id = 'S1' AND sku = ${sku}`);
   return failure("VERSION_CONFLICT", "changed its mind");
 };
-const onHand = async () => Number((await pool.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0]?.on_hand);
+const onHand = async () =>
+  Number((await pool.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0]?.on_hand);
 const storedKeys = async () =>
-  (await pool.query("SELECT key, status_code FROM idempotency_records WHERE scope = $1 ORDER BY key", [principal.subject])).rows.map((r) => `${r.key}:${r.status_code}`);
+  (await pool.query("SELECT key, status_code FROM idempotency_records WHERE scope = $1 ORDER BY key", [principal.subject])).rows.map(
+    (r) => `${r.key}:${r.status_code}`,
+  );
 const eventsFor = async () => Number((await pool.query("SELECT count(*)::int AS n FROM outbox WHERE sku = $1", [sku])).rows[0].n);
-const kinds = (outcomes: BatchOutcome[]) => outcomes.map((o) => (o.kind === "reply" ? `${o.reply.status}${o.reply.replayed ? " replayed" : ""}` : o.kind === "refused" ? o.failure.code : o.kind));
+const kinds = (outcomes: BatchOutcome[]) =>
+  outcomes.map((o) =>
+    o.kind === "reply" ? `${o.reply.status}${o.reply.replayed ? " replayed" : ""}` : o.kind === "refused" ? o.failure.code : o.kind,
+  );
 
 beforeAll(async () => {
   pool = createPool({ url: await createScratchDatabase("batch"), poolSize: 4, statementTimeoutMs: 5000, connectTimeoutMs: 2000 });
@@ -69,7 +78,9 @@ describe("a batch of commands in one transaction", () => {
     // Answers are stored for decided outcomes only; the others run again when retried.
     expect(await storedKeys()).toEqual(["a:202", "b:409", "e:202"]);
     expect(await eventsFor()).toBe(2);
-    const versions = outcomes.flatMap((o) => (o.kind === "reply" && o.reply.status === 202 ? [(o.reply.body as { version: number }).version] : []));
+    const versions = outcomes.flatMap((o) =>
+      o.kind === "reply" && o.reply.status === 202 ? [(o.reply.body as { version: number }).version] : [],
+    );
     expect(versions).toEqual([2, 3]);
   });
 
@@ -78,12 +89,10 @@ describe("a batch of commands in one transaction", () => {
     const holder = await pool.connect();
     try {
       await holder.query("BEGIN");
-      await holder.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`${principal.subject.length}:${principal.subject}:busy`]);
-      const outcomes = await runCommandBatch(deps(), [
-        command("a", adjust(1)),
-        command("a2", adjust(2)),
-        command("busy", adjust(3)),
+      await holder.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+        `${principal.subject.length}:${principal.subject}:busy`,
       ]);
+      const outcomes = await runCommandBatch(deps(), [command("a", adjust(1)), command("a2", adjust(2)), command("busy", adjust(3))]);
       expect(kinds(outcomes)).toEqual(["202 replayed", "202", "IDEMPOTENCY_KEY_IN_USE"]);
       const reused = await runCommandBatch(deps(), [command("a", adjust(1), "another request")]);
       expect(kinds(reused)).toEqual(["IDEMPOTENCY_KEY_REUSED"]);
@@ -154,12 +163,18 @@ describe("a batch of commands in one transaction", () => {
       await holder.query("UPDATE stock_items SET on_hand = 0, version = version + 1 WHERE store_id = 'S1' AND sku = $1", [sku]);
       // Runs after the purchase, inside its still open transaction: can anyone else lock S1's row now?
       const s1LockedByBatch: CommandHandler = async () => {
-        const probe = await pool.query("SELECT 1 FROM stock_items WHERE store_id = 'S1' AND sku = $1 FOR UPDATE NOWAIT", [sku]).then(() => false, () => true);
+        const probe = await pool.query("SELECT 1 FROM stock_items WHERE store_id = 'S1' AND sku = $1 FOR UPDATE NOWAIT", [sku]).then(
+          () => false,
+          () => true,
+        );
         return { status: 200, body: { s1Locked: probe } };
       };
       const buying = runCommandBatch(deps(), [
         // Round-robin takes a shared ticket, so it runs as its own SQL rather than against the batch's held rows.
-        command("buy", purchase({ sku, qty: 3, policy: "round-robin" }, async () => 0)),
+        command(
+          "buy",
+          purchase({ sku, qty: 3, policy: "round-robin" }, async () => 0),
+        ),
         command("probe", s1LockedByBatch),
       ]);
       // The purchase has read S1 as able to sell, first in store order, and waits for its row.
@@ -173,7 +188,10 @@ describe("a batch of commands in one transaction", () => {
       holder.release();
     }
     const rows = (await pool.query("SELECT store_id, on_hand FROM stock_items WHERE sku = $1 ORDER BY store_id", [sku])).rows;
-    expect(rows).toEqual([{ store_id: "S1", on_hand: 0 }, { store_id: "S2", on_hand: 2 }]);
+    expect(rows).toEqual([
+      { store_id: "S1", on_hand: 0 },
+      { store_id: "S2", on_hand: 2 },
+    ]);
     expect(await eventsFor()).toBe(1);
   });
 
@@ -195,13 +213,18 @@ describe("a batch of commands in one transaction", () => {
     ]);
     expect(kinds(outcomes)).toEqual(["202", "409", "202", "409", "202", "202", "202", "error", "202", "409"]);
     const body = (i: number) => (outcomes[i]!.kind === "reply" ? (outcomes[i]!.reply.body as Record<string, unknown>) : {});
-    expect([body(0).onHand, body(0).version, body(2).onHand, body(2).version, body(4).onHand, body(4).version]).toEqual([15, 2, 0, 3, 1, 4]);
+    expect([body(0).onHand, body(0).version, body(2).onHand, body(2).version, body(4).onHand, body(4).version]).toEqual([
+      15, 2, 0, 3, 1, 4,
+    ]);
     expect(body(3)).toMatchObject({ code: "INSUFFICIENT_STOCK", totalAvailable: 4 });
     expect(body(5)).toMatchObject({ storeId: "S2", onHand: 0, version: 2 });
     expect(body(6)).toMatchObject({ storeId: "S1", onHand: 0, version: 5 });
     expect(body(8)).toMatchObject({ onHand: 3, version: 6 });
     const rows = (await pool.query("SELECT store_id, on_hand, version FROM stock_items WHERE sku = $1 ORDER BY store_id", [sku])).rows;
-    expect(rows).toEqual([{ store_id: "S1", on_hand: 3, version: 6 }, { store_id: "S2", on_hand: 0, version: 2 }]);
+    expect(rows).toEqual([
+      { store_id: "S1", on_hand: 3, version: 6 },
+      { store_id: "S2", on_hand: 0, version: 2 },
+    ]);
     expect(await eventsFor()).toBe(6);
   });
 });

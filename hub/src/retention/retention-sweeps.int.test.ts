@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adjustStock, type Principal } from "@inventory/shared";
 import { silentLogger } from "@inventory/read-model";
 import { createDatabase, createPool, type Database } from "../db/database.js";
 import { runMigrations } from "../db/migrate.js";
-import { createScratchDatabase } from "../db/scratch-database.js";
+import { createScratchDatabase } from "../../test/scratch-database.js";
 import { changeStockItem } from "../commands/change-stock-item.js";
 import { runCommandBatch, type BatchOutcome } from "../commands/command-batch.js";
 import { readEventTimeline } from "../queries/event-timeline.js";
@@ -19,8 +19,10 @@ let pool: pg.Pool;
 let db: Database;
 let sku: string;
 
-const onHand = async () => Number((await pool.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0]?.on_hand);
-const kind = (o: BatchOutcome) => (o.kind === "reply" ? `${o.reply.status}${o.reply.replayed ? " replayed" : ""}` : o.kind === "refused" ? o.failure.code : o.kind);
+const onHand = async () =>
+  Number((await pool.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0]?.on_hand);
+const kind = (o: BatchOutcome) =>
+  o.kind === "reply" ? `${o.reply.status}${o.reply.replayed ? " replayed" : ""}` : o.kind === "refused" ? o.failure.code : o.kind;
 /** The same adjustment under one key, run as if the clock read `at`. */
 const adjustAt = async (at: Date, key: string, delta: number, fingerprint = "fp") => {
   const [outcome] = await runCommandBatch({ db, now: () => at, newId: randomUUID, idempotencyRetentionMs: DAY_MS }, [
@@ -82,12 +84,20 @@ describe("idempotency records expire after their window", () => {
     const now = new Date();
     const ages = [DAY_MS + 60_000, DAY_MS + 1, DAY_MS - 60_000, 0];
     for (const [i, age] of ages.entries()) {
-      await pool.query("INSERT INTO idempotency_records (scope, key, fingerprint, status_code, response, created_at) VALUES ('s', $1, 'f', 202, '{}', $2)", [
-        `key-${i}`,
-        new Date(now.getTime() - age),
-      ]);
+      await pool.query(
+        "INSERT INTO idempotency_records (scope, key, fingerprint, status_code, response, created_at) VALUES ('s', $1, 'f', 202, '{}', $2)",
+        [`key-${i}`, new Date(now.getTime() - age)],
+      );
     }
-    const sweeps = startRetentionSweeps({ pool, log: silentLogger, idempotencyRetentionMs: DAY_MS, outboxRetentionMs: 7 * DAY_MS, sweepIntervalMs: 3_600_000, deleteBatchSize: 1000, now: () => now });
+    const sweeps = startRetentionSweeps({
+      pool,
+      log: silentLogger,
+      idempotencyRetentionMs: DAY_MS,
+      outboxRetentionMs: 7 * DAY_MS,
+      sweepIntervalMs: 3_600_000,
+      deleteBatchSize: 1000,
+      now: () => now,
+    });
     try {
       expect(await sweeps.sweep()).toEqual({ idempotencyRecords: 2, outboxRows: 0 });
     } finally {
@@ -102,13 +112,19 @@ describe("published outbox rows are kept as long as the events timeline promises
     const now = new Date();
     const old = new Date(now.getTime() - 8 * DAY_MS);
     const recent = new Date(now.getTime() - DAY_MS);
-    await insertOutboxRows([...Array.from({ length: 25 }, () => ({ publishedAt: old })), ...Array.from({ length: 5 }, () => ({ publishedAt: recent }))]);
+    await insertOutboxRows([
+      ...Array.from({ length: 25 }, () => ({ publishedAt: old })),
+      ...Array.from({ length: 5 }, () => ({ publishedAt: recent })),
+    ]);
     // Never published (Kafka was away for 8 days): kept however old, the relay still has to send them.
     await pool.query("UPDATE outbox SET created_at = $1 WHERE published_at IS NULL", [old]);
     await insertOutboxRows([{ publishedAt: null }, { publishedAt: null }]);
     await pool.query("UPDATE outbox SET created_at = $1 WHERE published_at IS NULL", [old]);
 
-    const deleted = await deleteExpiredRows(pool, PUBLISHED_OUTBOX_ROWS, new Date(now.getTime() - 7 * DAY_MS), { batchSize: 4, maxBatches: 100 });
+    const deleted = await deleteExpiredRows(pool, PUBLISHED_OUTBOX_ROWS, new Date(now.getTime() - 7 * DAY_MS), {
+      batchSize: 4,
+      maxBatches: 100,
+    });
     expect(deleted).toBe(25);
     expect(await count("SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL")).toBe(2);
     expect(await count("SELECT count(*)::int AS n FROM outbox WHERE published_at IS NOT NULL")).toBe(5);
@@ -139,7 +155,10 @@ describe("published outbox rows are kept as long as the events timeline promises
   it("given more expired rows than one sweep's batches, when it runs, then it stops at its bound and the next sweep goes on", async () => {
     const old = new Date(Date.now() - 2 * DAY_MS);
     for (let i = 0; i < 30; i++) {
-      await pool.query("INSERT INTO idempotency_records (scope, key, fingerprint, status_code, response, created_at) VALUES ('s', $1, 'f', 202, '{}', $2)", [`b-${i}`, old]);
+      await pool.query(
+        "INSERT INTO idempotency_records (scope, key, fingerprint, status_code, response, created_at) VALUES ('s', $1, 'f', 202, '{}', $2)",
+        [`b-${i}`, old],
+      );
     }
     const cutoff = new Date(Date.now() - DAY_MS);
     expect(await deleteExpiredRows(pool, IDEMPOTENCY_RECORDS, cutoff, { batchSize: 7, maxBatches: 2 })).toBe(14);

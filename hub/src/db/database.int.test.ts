@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, createPool, type Database } from "./database.js";
-import { createScratchDatabase } from "./scratch-database.js";
+import { createScratchDatabase } from "../../test/scratch-database.js";
 
 let url: string;
 let pool: pg.Pool;
@@ -30,7 +30,9 @@ describe("transactions", () => {
   });
 
   it("give their connection back after the connection was killed under them, and the next one runs on a new one", async () => {
-    const pid = await db.transaction(async (tx) => Number((await tx.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`)).rows[0]!.pid));
+    const pid = await db.transaction(async (tx) =>
+      Number((await tx.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`)).rows[0]!.pid),
+    );
     const killer = new pg.Client({ connectionString: url });
     await killer.connect();
     await expect(
@@ -41,7 +43,9 @@ describe("transactions", () => {
     ).rejects.toThrow();
     await killer.end();
     expect(checkedOut()).toBe(0);
-    const next = await db.transaction(async (tx) => Number((await tx.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`)).rows[0]!.pid));
+    const next = await db.transaction(async (tx) =>
+      Number((await tx.execute<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`)).rows[0]!.pid),
+    );
     expect(next).not.toBe(pid);
   });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { storeIdSchema } from "@inventory/shared";
-import { authEnvSchema, kafkaSecurityEnvSchema, kafkaSecurityProblems } from "@inventory/read-model";
+import { authEnvSchema, httpServerEnvSchema, kafkaSecurityEnvSchema, kafkaSecurityProblems } from "@inventory/read-model";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const csv = z.string().transform((v) =>
@@ -32,19 +32,6 @@ export const agentEnvSchema = z
     BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(3),
     /** How long writes are refused before one trial call goes to the hub again. */
     BREAKER_OPEN_MS: z.coerce.number().int().min(100).default(3000),
-    MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-    /** Comment lines on an open change stream this often. */
-    STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
-    /** Change streams one caller may hold open at once (429 beyond). */
-    STREAM_MAX_PER_CALLER: z.coerce.number().int().min(1).default(5),
-    /** After an answer sent before a body was read (a 413), most bytes of it discarded before the connection is cut. */
-    BODY_DRAIN_MAX_BYTES: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .default(16 * 1024 * 1024),
-    /** ... and the longest time spent discarding them. */
-    BODY_DRAIN_MAX_MS: z.coerce.number().int().min(0).default(5000),
     /** The agent's own token (role `agent`, its store) for reporting its status to the hub; unset, it does not report. */
     AGENT_TOKEN: z.string().min(10).optional(),
     STATUS_REPORT_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
@@ -63,6 +50,7 @@ export const agentEnvSchema = z
     /** How often the agent tries to replay a non-empty journal. */
     OFFLINE_REPLAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   })
+  .extend(httpServerEnvSchema.shape)
   .extend(authEnvSchema.shape)
   .extend(kafkaSecurityEnvSchema.shape);
 

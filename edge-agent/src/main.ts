@@ -14,6 +14,7 @@ import {
   openReplicaHandle,
   releaseMemory,
   serveHttp,
+  serveOptionsOf,
   createStockChangeLog,
   startStockChangeFeed,
 } from "@inventory/read-model";
@@ -123,17 +124,7 @@ const reporter = env.AGENT_TOKEN
   : undefined;
 if (!reporter) log.info("AGENT_TOKEN not set: this agent does not report its status to the hub");
 
-const server = await serveHttp(
-  app,
-  {
-    port: env.PORT,
-    host: env.HOST,
-    maxBodyBytes: env.MAX_BODY_BYTES,
-    drainMaxBytes: env.BODY_DRAIN_MAX_BYTES,
-    drainMaxMs: env.BODY_DRAIN_MAX_MS,
-  },
-  log,
-);
+const server = await serveHttp(app, serveOptionsOf(env), log);
 
 onShutdownSignal(
   [

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { authEnvSchema, kafkaSecurityEnvSchema, kafkaSecurityProblems } from "@inventory/read-model";
+import { authEnvSchema, httpServerEnvSchema, kafkaSecurityEnvSchema, kafkaSecurityProblems } from "@inventory/read-model";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const csv = z.string().transform((v) =>
@@ -86,19 +86,6 @@ export const hubEnvSchema = z
     AVAILABILITY_COALESCE_MS: z.coerce.number().int().min(0).default(1000),
     /** Most events one chain-view flush covers, so a flush after a long pause stays bounded. */
     CHAIN_VIEW_MAX_EVENTS_PER_FLUSH: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
-    MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-    /** Comment lines on an open change stream this often. */
-    STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
-    /** Change streams one caller may hold open at once (429 beyond). */
-    STREAM_MAX_PER_CALLER: z.coerce.number().int().min(1).default(5),
-    /** After an answer sent before a body was read (a 413), most bytes of it discarded before the connection is cut. */
-    BODY_DRAIN_MAX_BYTES: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .default(16 * 1024 * 1024),
-    /** ... and the longest time spent discarding them. */
-    BODY_DRAIN_MAX_MS: z.coerce.number().int().min(0).default(5000),
     /** A sale an agent journaled offline and replays later is refused once it is older than this. */
     OFFLINE_MAX_AGE_HOURS: z.coerce.number().positive().max(8760).default(72),
     /** Longest wait for each step of a graceful stop (HTTP, relay, consumers, pool) before moving on. */
@@ -107,6 +94,7 @@ export const hubEnvSchema = z
     /** Open the operator console signed in with the development token (needs ALLOW_DEV_TOKEN; `npm run dev` sets both). */
     CONSOLE_DEV_SIGN_IN: bool.default(false),
   })
+  .extend(httpServerEnvSchema.shape)
   .extend(authEnvSchema.shape)
   .extend(kafkaSecurityEnvSchema.shape);
 

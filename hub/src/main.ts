@@ -15,6 +15,7 @@ import {
   onShutdownSignal,
   openReplicaHandle,
   serveHttp,
+  serveOptionsOf,
   createStockChangeLog,
   startStockChangeFeed,
 } from "@inventory/read-model";
@@ -199,17 +200,7 @@ const app = createHubApp({
   stream: { heartbeatMs: env.STREAM_HEARTBEAT_MS, maxStreamsPerCaller: env.STREAM_MAX_PER_CALLER },
 });
 
-const server = await serveHttp(
-  app,
-  {
-    port: env.PORT,
-    host: env.HOST,
-    maxBodyBytes: env.MAX_BODY_BYTES,
-    drainMaxBytes: env.BODY_DRAIN_MAX_BYTES,
-    drainMaxMs: env.BODY_DRAIN_MAX_MS,
-  },
-  log,
-);
+const server = await serveHttp(app, serveOptionsOf(env), log);
 
 onShutdownSignal(
   [

@@ -21,6 +21,7 @@ export { healthRoutes, type DependencyCheck, type ReadinessProbe } from "./http/
 export { serveHttp, type ServeOptions } from "./http/serve-http.js";
 export { closeHttpServer, onShutdownSignal, type ShutdownStep } from "./http/graceful-shutdown.js";
 export { authenticate, requireAction, DEV_TOKEN_PRINCIPAL, type AuthVariables, type AuthenticateOptions } from "./http/authenticate.js";
+export { httpServerEnvSchema, serveOptionsOf, type HttpServerEnv } from "./http/http-server-env.js";
 export { authEnvSchema, loadAuthOptions, DEV_SIGNING_SECRET, type AuthEnv } from "./http/auth-config.js";
 export { createTokenVerifier, type TokenCheck, type VerifyToken } from "./http/token-verifier.js";
 export { loadRemoteJwks, signingKeySet, type KeyLookup, type RemoteJwksOptions } from "./http/remote-jwks.js";

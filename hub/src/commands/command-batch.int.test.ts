@@ -1,11 +1,10 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adjustStock, failure, type Principal } from "@inventory/shared";
-import { createDatabase, createPool, type Database } from "../db/database.js";
-import { runMigrations } from "../db/migrate.js";
-import { createScratchDatabase } from "../../test/scratch-database.js";
+import type { Database } from "../db/database.js";
+import { openMigratedScratchDatabase, seedFreshItem } from "../../test/scratch-database.js";
 import { changeStockItem } from "./change-stock-item.js";
 import { purchase } from "./purchase.js";
 import type { CommandHandler } from "./command-handler.js";
@@ -49,19 +48,13 @@ const kinds = (outcomes: BatchOutcome[]) =>
   );
 
 beforeAll(async () => {
-  pool = createPool({ url: await createScratchDatabase("batch"), poolSize: 4, statementTimeoutMs: 5000, connectTimeoutMs: 2000 });
-  db = createDatabase(pool);
-  await runMigrations(pool);
-  await pool.query("INSERT INTO stores (store_id, name) VALUES ('S1', 'one')");
+  ({ pool, db } = await openMigratedScratchDatabase("batch"));
 });
 afterAll(async () => {
   await pool?.end();
 });
 beforeEach(async () => {
-  sku = `SKU-${randomBytes(3).toString("hex")}`;
-  await pool.query("INSERT INTO products (sku, name) VALUES ($1, 'p')", [sku]);
-  await pool.query("INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) VALUES ('S1', $1, 10, 0, 1)", [sku]);
-  await pool.query("DELETE FROM idempotency_records");
+  sku = await seedFreshItem(pool);
 });
 
 describe("a batch of commands in one transaction", () => {

@@ -1,11 +1,10 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adjustStock, type Principal } from "@inventory/shared";
 import { silentLogger } from "@inventory/read-model";
-import { createDatabase, createPool, type Database } from "../db/database.js";
-import { runMigrations } from "../db/migrate.js";
-import { createScratchDatabase } from "../../test/scratch-database.js";
+import type { Database } from "../db/database.js";
+import { openMigratedScratchDatabase, seedFreshItem } from "../../test/scratch-database.js";
 import { changeStockItem } from "../commands/change-stock-item.js";
 import { runCommandBatch, type BatchOutcome } from "../commands/command-batch.js";
 import { readEventTimeline } from "../queries/event-timeline.js";
@@ -46,19 +45,13 @@ const insertOutboxRows = async (rows: { publishedAt: Date | null }[]) => {
 };
 
 beforeAll(async () => {
-  pool = createPool({ url: await createScratchDatabase("retention"), poolSize: 4, statementTimeoutMs: 5000, connectTimeoutMs: 2000 });
-  db = createDatabase(pool);
-  await runMigrations(pool);
-  await pool.query("INSERT INTO stores (store_id, name) VALUES ('S1', 'one')");
+  ({ pool, db } = await openMigratedScratchDatabase("retention"));
 });
 afterAll(async () => {
   await pool?.end();
 });
 beforeEach(async () => {
-  sku = `SKU-${randomBytes(3).toString("hex")}`;
-  await pool.query("INSERT INTO products (sku, name) VALUES ($1, 'p')", [sku]);
-  await pool.query("INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) VALUES ('S1', $1, 10, 0, 1)", [sku]);
-  await pool.query("DELETE FROM idempotency_records");
+  sku = await seedFreshItem(pool);
   await pool.query("DELETE FROM outbox");
 });
 

@@ -12,6 +12,8 @@ root=$(pwd)
 
 . deploy/node-runtime.sh
 bash deploy/setup.sh
+# shellcheck source=wait-ready.sh
+. deploy/wait-ready.sh
 
 if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
   echo "dev-cluster: installing HAProxy from Debian's packages"
@@ -42,7 +44,6 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_open "$PGPORT" || started_pg=1
 bash deploy/postgres/start.sh
 bash deploy/kafka/cluster-start.sh
@@ -58,19 +59,6 @@ kafka_env() {
     "KAFKA_TLS_CA_FILE=$secrets/ca.pem" "KAFKA_SASL_USERNAME=$1" "KAFKA_SASL_PASSWORD_FILE=$secrets/$1.password"
 }
 
-wait_ready() {
-  for _ in $(seq 1 300); do
-    curl -fsS --max-time 2 "$1/ready" >/dev/null 2>&1 && return 0
-    if ! kill -0 "$2" 2>/dev/null; then
-      echo "dev-cluster: the process for $1 exited; last lines of $3:" >&2
-      tail -n 20 "$3" >&2
-      return 1
-    fi
-    sleep 0.2
-  done
-  echo "dev-cluster: $1 did not become ready in 60 s; see $3" >&2
-  return 1
-}
 
 start_hub() {
   local id=$1 port=$2

@@ -8,6 +8,8 @@ root=$(pwd)
 
 . deploy/node-runtime.sh
 bash deploy/setup.sh
+# shellcheck source=wait-ready.sh
+. deploy/wait-ready.sh
 
 started=()
 pids=()
@@ -20,7 +22,6 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_open "${PGPORT:-5432}" || started+=(postgres)
 bash deploy/postgres/start.sh
 port_open "${KAFKA_PORT:-9092}" || started+=(kafka)
@@ -30,20 +31,6 @@ mkdir -p .data
 # The processes log JSON lines; here they are made readable (LOG_PRETTY=false keeps the JSON).
 pretty() {
   if [ "${LOG_PRETTY:-true}" = true ]; then node_modules/.bin/pino-pretty --singleLine --translateTime "SYS:HH:MM:ss.l"; else cat; fi
-}
-# wait_ready URL PID LOG
-wait_ready() {
-  for _ in $(seq 1 300); do
-    curl -fsS --max-time 2 "$1/ready" >/dev/null 2>&1 && return 0
-    if ! kill -0 "$2" 2>/dev/null; then
-      echo "dev: the process for $1 exited; last lines of $3:" >&2
-      tail -n 20 "$3" >&2
-      return 1
-    fi
-    sleep 0.2
-  done
-  echo "dev: $1 did not become ready in 60 s; see $3" >&2
-  return 1
 }
 
 SEED_DEMO=${SEED_DEMO:-true} ALLOW_DEV_TOKEN=${ALLOW_DEV_TOKEN:-true} CONSOLE_DEV_SIGN_IN=${CONSOLE_DEV_SIGN_IN:-true} PORT=${HUB_PORT:-8080} node hub/dist/main.js > >(pretty >>.data/hub.log) 2>&1 &

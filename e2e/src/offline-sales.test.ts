@@ -99,7 +99,7 @@ const tills = async (durationMs: number, skus: string[], count: number, during?:
 };
 
 /** `inventory journal` as the store's staff run it, inside the store. */
-const inventoryStatus = async () =>
+const inventoryJournal = async () =>
   (
     await run(
       store.inStore[0]!,
@@ -107,7 +107,7 @@ const inventoryStatus = async () =>
         ...store.inStore.slice(1),
         process.execPath,
         `${REPO_ROOT}edge-agent/dist/cli.js`,
-        "status",
+        "journal",
         "--agent",
         `http://127.0.0.1:${agentPort}`,
         "--token",
@@ -183,7 +183,7 @@ describe("an agent with OFFLINE_SALES cut off from the hub", () => {
       cutAt = Date.now();
       await store.cut();
       await sleep(15_000);
-      cliDuring = await inventoryStatus();
+      cliDuring = await inventoryJournal();
       await sleep(Math.max(0, cutAt + 30_000 - Date.now()));
       healedAt = Date.now();
       await store.heal();

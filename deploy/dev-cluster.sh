@@ -92,7 +92,9 @@ frontend inventory
   default_backend hubs
 backend hubs
   balance roundrobin
-  option httpchk GET /ready
+  # HTTP/1.1 with a Host header: the hubs answer a check without one 400.
+  option httpchk
+  http-check send meth GET uri /ready ver HTTP/1.1 hdr Host localhost
   http-check expect status 200
   default-server inter 1s fall 2 rise 2
   server hub-a 127.0.0.1:$hub_a_port check

@@ -26,18 +26,18 @@ import {
   type StockChangeLog,
   type StockStreamOptions,
 } from "@inventory/read-model";
-import type { CommandExecutor } from "./commands/execute-command.js";
-import type { HubEnv } from "./http/command-endpoint.js";
-import { stockRoutes } from "./routes/stock-routes.js";
-import { recountRequiredRoutes } from "./routes/recount-required-routes.js";
-import { catalogRoutes } from "./routes/catalog-routes.js";
-import { reservationRoutes } from "./routes/reservation-routes.js";
-import { backOfficeRoutes } from "./routes/back-office-routes.js";
-import { transferRoutes } from "./routes/transfer-routes.js";
-import { operationsRoutes, type OperationsDeps } from "./routes/operations-routes.js";
+import type { CommandExecutor } from "./command-pipeline/execute-command.js";
+import type { HubEnv } from "./command-pipeline/command-endpoint.js";
+import { stockRoutes } from "./stock/stock-routes.js";
+import { recountRequiredRoutes } from "./stock/recount-required-routes.js";
+import { catalogRoutes } from "./catalog/catalog-routes.js";
+import { reservationRoutes } from "./reservations/reservation-routes.js";
+import { backOfficeRoutes } from "./operations/back-office-routes.js";
+import { transferRoutes } from "./transfers/transfer-routes.js";
+import { operationsRoutes, type OperationsDeps } from "./operations/operations-routes.js";
 import type { Database } from "./db/database.js";
-import { operatorListRoutes } from "./routes/operator-list-routes.js";
-import { consoleRoutes, type ConsoleOptions } from "./routes/console-routes.js";
+import { operatorListRoutes } from "./operations/operator-list-routes.js";
+import { consoleRoutes, type ConsoleOptions } from "./operations/console-routes.js";
 
 export interface HubAppDeps {
   readonly execute: CommandExecutor;

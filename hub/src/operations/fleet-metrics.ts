@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from "prom-client";
-import { REPORT_STALE_MS, type AgentReport, type AgentReports } from "../routes/operations-routes.js";
+import { REPORT_STALE_MS, type AgentReport, type AgentReports } from "./operations-routes.js";
 
 const STATES = ["STARTING", "RUNNING", "REBUILDING", "STOPPED", "UNREACHABLE"] as const;
 

@@ -5,9 +5,9 @@ import { adjustStock, type Principal } from "@inventory/shared";
 import { silentLogger } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { openMigratedScratchDatabase, seedFreshItem } from "../../test/scratch-database.js";
-import { changeStockItem } from "../commands/change-stock-item.js";
-import { runCommandBatch, type BatchOutcome } from "../commands/command-batch.js";
-import { readEventTimeline } from "../queries/event-timeline.js";
+import { changeStockItem } from "../stock/change-stock-item.js";
+import { runCommandBatch, type BatchOutcome } from "../command-pipeline/command-batch.js";
+import { readEventTimeline } from "../operations/event-timeline.js";
 import { deleteExpiredRows, IDEMPOTENCY_RECORDS, PUBLISHED_OUTBOX_ROWS } from "./delete-expired-rows.js";
 import { startRetentionSweeps } from "./start-retention-sweeps.js";
 

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adjustStock, failure, type Principal } from "@inventory/shared";
 import type { Database } from "../db/database.js";
 import { openMigratedScratchDatabase, seedFreshItem } from "../../test/scratch-database.js";
-import { changeStockItem } from "./change-stock-item.js";
-import { purchase } from "./purchase.js";
+import { changeStockItem } from "../stock/change-stock-item.js";
+import { purchase } from "../stock/purchase.js";
 import type { CommandHandler } from "./command-handler.js";
 import { runCommandBatch, type BatchOutcome, type QueuedCommand } from "./command-batch.js";
 

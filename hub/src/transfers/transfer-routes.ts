@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { createTransferRequestSchema, receiveTransferRequestSchema } from "@inventory/shared";
-import type { CommandExecutor } from "../commands/execute-command.js";
-import { createTransfer, receiveTransferCommand } from "../commands/transfer-commands.js";
-import { commandEndpoint, singleSku, type HubEnv } from "../http/command-endpoint.js";
+import type { CommandExecutor } from "../command-pipeline/execute-command.js";
+import { createTransfer, receiveTransferCommand } from "./transfer-commands.js";
+import { commandEndpoint, singleSku, type HubEnv } from "../command-pipeline/command-endpoint.js";
 
 const RECEIVE_PATH = "/v1/transfers/:target{[A-Za-z0-9][A-Za-z0-9._-]{0,63}:receive}";
 

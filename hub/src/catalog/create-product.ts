@@ -9,7 +9,7 @@ import {
   type StockItem,
 } from "@inventory/shared";
 import { products, stockItems, stores } from "../db/schema.js";
-import type { CommandHandler } from "./command-handler.js";
+import type { CommandHandler } from "../command-pipeline/command-handler.js";
 
 /** Creates a product and places its first units in the store holding the fewest units overall. */
 export const createProduct =

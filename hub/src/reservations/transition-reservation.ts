@@ -9,7 +9,7 @@ import {
   type ReservationDecision,
   type StockItem,
 } from "@inventory/shared";
-import type { CommandHandler } from "./command-handler.js";
+import type { CommandHandler } from "../command-pipeline/command-handler.js";
 import { lockReservation, lockStockItems, saveReservation, saveStockItems } from "./reservation-rows.js";
 
 type Decide = (reservation: Reservation, items: readonly StockItem[], now: Date) => ReservationDecision | Failure;

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { adjustStock, adjustmentRequestSchema, recountStock, setAbsoluteRequestSchema } from "@inventory/shared";
-import type { CommandExecutor } from "../commands/execute-command.js";
-import { changeStockItem } from "../commands/change-stock-item.js";
-import { offlineAdjustment } from "../commands/offline-adjustment.js";
-import { commandEndpoint, type HubEnv } from "../http/command-endpoint.js";
+import type { CommandExecutor } from "../command-pipeline/execute-command.js";
+import { changeStockItem } from "./change-stock-item.js";
+import { offlineAdjustment } from "./offline-adjustment.js";
+import { commandEndpoint, type HubEnv } from "../command-pipeline/command-endpoint.js";
 
 export interface StockRouteOptions {
   /** Replayed offline sales older than this are refused (OFFLINE_MAX_AGE_HOURS). */

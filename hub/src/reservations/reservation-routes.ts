@@ -6,11 +6,11 @@ import {
   createReservationRequestSchema,
   purchaseRequestSchema,
 } from "@inventory/shared";
-import type { CommandExecutor } from "../commands/execute-command.js";
-import { createReservation } from "../commands/create-reservation.js";
-import { cancelReservationCommand, confirmReservationCommand } from "../commands/transition-reservation.js";
-import { nextRoundRobinTicket, purchase } from "../commands/purchase.js";
-import { commandEndpoint, singleSku, type HubEnv } from "../http/command-endpoint.js";
+import type { CommandExecutor } from "../command-pipeline/execute-command.js";
+import { createReservation } from "./create-reservation.js";
+import { cancelReservationCommand, confirmReservationCommand } from "./transition-reservation.js";
+import { nextRoundRobinTicket, purchase } from "../stock/purchase.js";
+import { commandEndpoint, singleSku, type HubEnv } from "../command-pipeline/command-endpoint.js";
 
 /** `{id}:confirm` and `{id}:cancel` in one path segment, as the contract spells them. */
 const ACTION_PATH = "/v1/reservations/:target{[A-Za-z0-9][A-Za-z0-9._-]{0,63}:(?:confirm|cancel)}";

@@ -1,6 +1,6 @@
 import { failure, storeRegisteredDraft, type CreateStoreRequest } from "@inventory/shared";
 import { stores } from "../db/schema.js";
-import type { CommandHandler } from "./command-handler.js";
+import type { CommandHandler } from "../command-pipeline/command-handler.js";
 
 export const createStore =
   (request: CreateStoreRequest): CommandHandler =>

@@ -1,5 +1,5 @@
 import { isFailure, type Failure, type StockDecision, type StockItem } from "@inventory/shared";
-import type { CommandContext, CommandHandler, StagedPlan } from "./command-handler.js";
+import type { CommandContext, CommandHandler, StagedPlan } from "../command-pipeline/command-handler.js";
 import { lockStockItem, saveStockItem } from "./stock-item-rows.js";
 import { stockItemReply } from "./stock-item-reply.js";
 

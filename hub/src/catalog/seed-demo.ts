@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { count } from "drizzle-orm";
 import { adjustStock } from "@inventory/shared";
-import type { Database } from "./db/database.js";
-import { stores } from "./db/schema.js";
-import type { CommandHandler } from "./commands/command-handler.js";
-import { HUB_PRINCIPAL, type CommandExecutor } from "./commands/execute-command.js";
-import { createStore } from "./commands/create-store.js";
-import { createProduct } from "./commands/create-product.js";
-import { changeStockItem } from "./commands/change-stock-item.js";
+import type { Database } from "../db/database.js";
+import { stores } from "../db/schema.js";
+import type { CommandHandler } from "../command-pipeline/command-handler.js";
+import { HUB_PRINCIPAL, type CommandExecutor } from "../command-pipeline/execute-command.js";
+import { createStore } from "./create-store.js";
+import { createProduct } from "./create-product.js";
+import { changeStockItem } from "../stock/change-stock-item.js";
 
 const DEMO_STORES = [
   { storeId: "S1", name: "Downtown", latencyMs: 5 },

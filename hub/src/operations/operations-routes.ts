@@ -14,10 +14,10 @@ import {
 } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
-import type { HubEnv } from "../http/command-endpoint.js";
-import type { DeadLetterQueue } from "../operations/dead-letter-queue.js";
+import type { HubEnv } from "../command-pipeline/command-endpoint.js";
+import type { DeadLetterQueue } from "./dead-letter-queue.js";
 import type { OutboxRelay } from "../outbox/outbox-relay.js";
-import { databaseUnavailable } from "../commands/database-failure.js";
+import { databaseUnavailable } from "../command-pipeline/database-failure.js";
 
 const topicSchema = z.enum(Object.values(TOPICS) as [string, ...string[]]);
 const dltQuerySchema = z.object({

@@ -1,5 +1,5 @@
 import { available, type EventEnvelope, type StockItem } from "@inventory/shared";
-import type { CommandSuccess } from "./command-handler.js";
+import type { CommandSuccess } from "../command-pipeline/command-handler.js";
 
 /** The answer to a stock command: the item as it now stands, the event that changed it, and its version as ETag. */
 export const stockItemReply = (item: StockItem, event: EventEnvelope | undefined): CommandSuccess => ({

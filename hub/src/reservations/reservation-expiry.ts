@@ -1,9 +1,9 @@
 import type { Logger, Metrics } from "@inventory/read-model";
 import { isFailure } from "@inventory/shared";
-import type { Database } from "./db/database.js";
-import type { SystemCommandRunner } from "./commands/execute-command.js";
-import { expireReservationCommand } from "./commands/transition-reservation.js";
-import { reservationsDueForExpiry } from "./commands/reservation-rows.js";
+import type { Database } from "../db/database.js";
+import type { SystemCommandRunner } from "../command-pipeline/execute-command.js";
+import { expireReservationCommand } from "./transition-reservation.js";
+import { reservationsDueForExpiry } from "./reservation-rows.js";
 
 export interface ReservationExpiryOptions {
   readonly db: Database;

@@ -3,11 +3,11 @@ import { Hono } from "hono";
 import { eventTimelineQuerySchema, isFailure, reconciliationRequestSchema } from "@inventory/shared";
 import { failureResponse, parseQuery } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
-import type { CommandExecutor } from "../commands/execute-command.js";
-import { reconcileStore } from "../commands/reconcile-store.js";
-import { databaseUnavailable } from "../commands/database-failure.js";
-import { commandEndpoint, type HubEnv } from "../http/command-endpoint.js";
-import { readEventTimeline } from "../queries/event-timeline.js";
+import type { CommandExecutor } from "../command-pipeline/execute-command.js";
+import { reconcileStore } from "../stock/reconcile-store.js";
+import { databaseUnavailable } from "../command-pipeline/database-failure.js";
+import { commandEndpoint, type HubEnv } from "../command-pipeline/command-endpoint.js";
+import { readEventTimeline } from "./event-timeline.js";
 
 export const backOfficeRoutes = (execute: CommandExecutor, db: Database) =>
   new Hono<HubEnv>()

@@ -11,7 +11,7 @@ import {
 } from "@inventory/shared";
 import type { Transaction } from "../db/database.js";
 import { products, stockItems, stores } from "../db/schema.js";
-import type { CommandContext, CommandHandler, CommandSuccess, StagedPlan } from "./command-handler.js";
+import type { CommandContext, CommandHandler, CommandSuccess, StagedPlan } from "../command-pipeline/command-handler.js";
 import { lockStockItem, saveStockItem } from "./stock-item-rows.js";
 
 const candidates = async (tx: Transaction, sku: string) =>

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { createProductRequestSchema, createStoreRequestSchema } from "@inventory/shared";
-import type { CommandExecutor } from "../commands/execute-command.js";
-import { createStore } from "../commands/create-store.js";
-import { createProduct } from "../commands/create-product.js";
-import { commandEndpoint, type HubEnv } from "../http/command-endpoint.js";
+import type { CommandExecutor } from "../command-pipeline/execute-command.js";
+import { createStore } from "./create-store.js";
+import { createProduct } from "./create-product.js";
+import { commandEndpoint, type HubEnv } from "../command-pipeline/command-endpoint.js";
 
 export const catalogRoutes = (execute: CommandExecutor) =>
   new Hono<HubEnv>()

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { adjustOffline, isFailure, needsRecount, type OfflineAdjustment } from "@inventory/shared";
-import type { CommandContext, CommandHandler } from "./command-handler.js";
+import type { CommandContext, CommandHandler } from "../command-pipeline/command-handler.js";
 import { lockStockItem, saveStockItem } from "./stock-item-rows.js";
 import { stockItemReply } from "./stock-item-reply.js";
 import { stockItems } from "../db/schema.js";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { failure, IDENTIFIER_PATTERN, isFailure, recountStock, type ReconciliationRequest, type StockItem } from "@inventory/shared";
 import type { Transaction } from "../db/database.js";
-import type { CommandHandler } from "./command-handler.js";
+import type { CommandHandler } from "../command-pipeline/command-handler.js";
 
 interface Rejected {
   sku: string;

@@ -1,5 +1,5 @@
 import { isFailure, mergeLines, reservationView, reserveStock, type CreateReservationRequest } from "@inventory/shared";
-import type { CommandHandler } from "./command-handler.js";
+import type { CommandHandler } from "../command-pipeline/command-handler.js";
 import { insertReservation, lockStockItems, saveStockItems } from "./reservation-rows.js";
 
 /** Holds every line's units at one store, or none of them. */

@@ -10,7 +10,7 @@ import {
 } from "@inventory/shared";
 import type { Transaction } from "../db/database.js";
 import { transfers } from "../db/schema.js";
-import { lockStockItem } from "./stock-item-rows.js";
+import { lockStockItem } from "../stock/stock-item-rows.js";
 
 type TransferRow = typeof transfers.$inferSelect;
 

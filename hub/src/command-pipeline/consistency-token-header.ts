@@ -1,5 +1,5 @@
 import { encodeConsistencyToken, tokenOfAggregates } from "@inventory/shared";
-import type { StoredReply } from "../commands/command-handler.js";
+import type { StoredReply } from "./command-handler.js";
 import type { OutboxEntry } from "../outbox/append-to-outbox.js";
 
 export const CONSISTENCY_TOKEN_HEADER = "X-Consistency-Token";

@@ -2,7 +2,7 @@ import { and, asc, eq, lte } from "drizzle-orm";
 import { failure, isFailure, type Failure, type Reservation, type ReservationStatus, type StockItem } from "@inventory/shared";
 import type { Transaction } from "../db/database.js";
 import { reservations } from "../db/schema.js";
-import { lockStockItem, saveStockItem } from "./stock-item-rows.js";
+import { lockStockItem, saveStockItem } from "../stock/stock-item-rows.js";
 
 type ReservationRow = typeof reservations.$inferSelect;
 

@@ -5,8 +5,8 @@ import { available, isFailure, storeIdSchema } from "@inventory/shared";
 import { failureResponse, parseQuery } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { stockItems } from "../db/schema.js";
-import { databaseUnavailable } from "../commands/database-failure.js";
-import type { HubEnv } from "../http/command-endpoint.js";
+import { databaseUnavailable } from "../command-pipeline/database-failure.js";
+import type { HubEnv } from "../command-pipeline/command-endpoint.js";
 
 const querySchema = z.object({
   storeId: storeIdSchema.optional(),

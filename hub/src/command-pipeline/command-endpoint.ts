@@ -9,8 +9,8 @@ import {
   type AuthVariables,
   type TraceVariables,
 } from "@inventory/read-model";
-import type { CommandHandler } from "../commands/command-handler.js";
-import type { CommandExecutor } from "../commands/execute-command.js";
+import type { CommandHandler } from "./command-handler.js";
+import type { CommandExecutor } from "./execute-command.js";
 import { requestFingerprint } from "./fingerprint.js";
 
 export type HubEnv = { Variables: TraceVariables & AuthVariables & { outcomeCode?: string; replayed?: boolean } };

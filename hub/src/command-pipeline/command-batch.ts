@@ -17,7 +17,7 @@ import {
 } from "./command-handler.js";
 import { databaseUnavailable, isRetryableDatabaseError } from "./database-failure.js";
 import { stagedStock } from "./staged-stock.js";
-import { withConsistencyToken } from "../http/consistency-token-header.js";
+import { withConsistencyToken } from "./consistency-token-header.js";
 
 export interface QueuedCommand {
   readonly request: CommandRequest;

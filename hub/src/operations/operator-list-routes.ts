@@ -2,10 +2,10 @@ import { Hono, type Context } from "hono";
 import { isFailure, reservationListQuerySchema, transferListQuerySchema } from "@inventory/shared";
 import { authenticate, failureResponse, parseQuery, requireAction, type AuthenticateOptions } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
-import type { HubEnv } from "../http/command-endpoint.js";
-import { databaseUnavailable } from "../commands/database-failure.js";
-import { listReservations } from "../queries/list-reservations.js";
-import { listTransfers } from "../queries/list-transfers.js";
+import type { HubEnv } from "../command-pipeline/command-endpoint.js";
+import { databaseUnavailable } from "../command-pipeline/database-failure.js";
+import { listReservations } from "./list-reservations.js";
+import { listTransfers } from "./list-transfers.js";
 
 const fromDatabase = async (c: Context<HubEnv>, run: () => Promise<unknown>) => {
   try {

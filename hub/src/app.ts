@@ -27,12 +27,12 @@ import {
   type StockStreamOptions,
 } from "@inventory/read-model";
 import type { CommandExecutor } from "./command-pipeline/execute-command.js";
-import type { HubEnv } from "./command-pipeline/command-endpoint.js";
+import type { HubRequestEnv } from "./command-pipeline/command-endpoint.js";
 import { stockRoutes } from "./stock/stock-routes.js";
 import { recountRequiredRoutes } from "./stock/recount-required-routes.js";
 import { catalogRoutes } from "./catalog/catalog-routes.js";
 import { reservationRoutes } from "./reservations/reservation-routes.js";
-import { backOfficeRoutes } from "./operations/back-office-routes.js";
+import { eventTimelineRoutes } from "./operations/event-timeline-routes.js";
 import { transferRoutes } from "./transfers/transfer-routes.js";
 import { operationsRoutes, type OperationsDeps } from "./operations/operations-routes.js";
 import type { Database } from "./db/database.js";
@@ -66,7 +66,7 @@ export interface HubAppDeps {
 
 /** The hub's HTTP surface: writes run against PostgreSQL; reads come from the hub's own replica. */
 export const createHubApp = (deps: HubAppDeps) => {
-  const app = new Hono<HubEnv>();
+  const app = new Hono<HubRequestEnv>();
   app.use("*", traceId());
   app.use("*", requestLog(deps.log));
   app.use("*", measureRequests(deps.metrics));
@@ -102,7 +102,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   app.route("/", recountRequiredRoutes(deps.db));
   app.route("/", catalogRoutes(deps.execute));
   app.route("/", reservationRoutes(deps.execute));
-  app.route("/", backOfficeRoutes(deps.execute, deps.db));
+  app.route("/", eventTimelineRoutes(deps.db));
   app.route("/", transferRoutes(deps.execute));
   app.route("/", readRoutes(deps.replica));
   app.route("/", stockStreamRoute(deps.stockChanges, deps.stream));

@@ -3,10 +3,10 @@ import { createProductRequestSchema, createStoreRequestSchema } from "@inventory
 import type { CommandExecutor } from "../command-pipeline/execute-command.js";
 import { createStore } from "./create-store.js";
 import { createProduct } from "./create-product.js";
-import { commandEndpoint, type HubEnv } from "../command-pipeline/command-endpoint.js";
+import { commandEndpoint, type HubRequestEnv } from "../command-pipeline/command-endpoint.js";
 
 export const catalogRoutes = (execute: CommandExecutor) =>
-  new Hono<HubEnv>()
+  new Hono<HubRequestEnv>()
     .post(
       "/v1/stores",
       commandEndpoint(execute, createStoreRequestSchema, { action: "catalog:write" }, ({ body }) => createStore(body)),

@@ -9,12 +9,11 @@ import {
   type StockItem,
 } from "@inventory/shared";
 import { products, stockItems, stores } from "../db/schema.js";
-import type { CommandHandler } from "../command-pipeline/command-handler.js";
+import { sqlCommand, type SqlCommand } from "../command-pipeline/command.js";
 
 /** Creates a product and places its first units in the store holding the fewest units overall. */
-export const createProduct =
-  (request: CreateProductRequest): CommandHandler =>
-  async (ctx) => {
+export const createProduct = (request: CreateProductRequest): SqlCommand =>
+  sqlCommand(async (ctx) => {
     const inserted = await ctx.tx
       .insert(products)
       .values({ sku: request.sku, name: request.name, createdAt: ctx.now })
@@ -32,4 +31,4 @@ export const createProduct =
     ctx.emit(productCreatedDraft({ sku: request.sku, name: request.name }));
     ctx.emit(stockItemEventDraft(item, STOCK_EVENT_TYPES.adjusted, { delta: request.initialOnHand, reason: "initial" }));
     return { status: 202, body: { sku: request.sku, name: request.name, storeId, onHand: request.initialOnHand } };
-  };
+  });

@@ -1,10 +1,9 @@
 import { failure, storeRegisteredDraft, type CreateStoreRequest } from "@inventory/shared";
 import { stores } from "../db/schema.js";
-import type { CommandHandler } from "../command-pipeline/command-handler.js";
+import { sqlCommand, type SqlCommand } from "../command-pipeline/command.js";
 
-export const createStore =
-  (request: CreateStoreRequest): CommandHandler =>
-  async (ctx) => {
+export const createStore = (request: CreateStoreRequest): SqlCommand =>
+  sqlCommand(async (ctx) => {
     const store = { storeId: request.storeId, name: request.name, latencyMs: request.latencyMs ?? null };
     const inserted = await ctx.tx
       .insert(stores)
@@ -14,4 +13,4 @@ export const createStore =
     if (inserted.length === 0) return failure("ALREADY_EXISTS", `store ${request.storeId} already exists`, { storeId: request.storeId });
     ctx.emit(storeRegisteredDraft(store));
     return { status: 201, body: store, headers: { Location: `/v1/stores/${encodeURIComponent(store.storeId)}` } };
-  };
+  });

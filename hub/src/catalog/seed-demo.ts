@@ -3,8 +3,8 @@ import { count } from "drizzle-orm";
 import { adjustStock } from "@inventory/shared";
 import type { Database } from "../db/database.js";
 import { stores } from "../db/schema.js";
-import type { CommandHandler } from "../command-pipeline/command-handler.js";
-import { HUB_PRINCIPAL, type CommandExecutor } from "../command-pipeline/execute-command.js";
+import { HUB_PRINCIPAL, type Command } from "../command-pipeline/command.js";
+import type { CommandExecutor } from "../command-pipeline/execute-command.js";
 import { createStore } from "./create-store.js";
 import { createProduct } from "./create-product.js";
 import { changeStockItem } from "../stock/change-stock-item.js";
@@ -29,8 +29,11 @@ const DEMO_PRODUCTS: [string, string, Record<string, number>][] = [
 export const seedDemoData = async (db: Database, execute: CommandExecutor): Promise<boolean> => {
   const [row] = await db.select({ n: count() }).from(stores);
   if ((row?.n ?? 0) > 0) return false;
-  const run = (handler: CommandHandler) =>
-    execute({ scope: "seed", principal: HUB_PRINCIPAL, idempotencyKey: randomUUID(), fingerprint: "seed", traceId: "seed-demo" }, handler);
+  const run = (command: Command) =>
+    execute(
+      { principal: HUB_PRINCIPAL, idempotency: { scope: "seed", key: randomUUID(), fingerprint: "seed" }, traceId: "seed-demo" },
+      command,
+    );
   for (const store of DEMO_STORES) await run(createStore(store));
   for (const [sku, name, perStore] of DEMO_PRODUCTS) {
     await run(createProduct({ sku, name, initialOnHand: 0 }));

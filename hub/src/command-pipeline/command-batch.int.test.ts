@@ -7,7 +7,7 @@ import type { Database } from "../db/database.js";
 import { openMigratedScratchDatabase, seedFreshItem } from "../../test/scratch-database.js";
 import { changeStockItem } from "../stock/change-stock-item.js";
 import { purchase } from "../stock/purchase.js";
-import type { CommandHandler } from "./command-handler.js";
+import { sqlCommand, type Command, type SqlCommand } from "./command.js";
 import { runCommandBatch, type BatchOutcome, type QueuedCommand } from "./command-batch.js";
 
 const principal: Principal = { subject: "till-1", roles: ["clerk"], stores: ["S1"] };
@@ -16,25 +16,24 @@ let db: Database;
 let sku: string;
 
 const deps = () => ({ db, now: () => new Date(), newId: randomUUID });
-const adjust = (delta: number): CommandHandler =>
+const adjust = (delta: number): Command =>
   changeStockItem("S1", sku, (item) => adjustStock(item, { delta, reason: "manual", expectedVersion: undefined }));
-const command = (key: string, handler: CommandHandler, fingerprint = `fp-${key}`): QueuedCommand => ({
-  request: { scope: principal.subject, principal, idempotencyKey: key, fingerprint, traceId: `trace-${key}` },
-  handler,
+const command = (key: string, command: Command, fingerprint = `fp-${key}`): QueuedCommand => ({
+  request: { principal, idempotency: { scope: principal.subject, key, fingerprint }, traceId: `trace-${key}` },
+  command,
 });
 /** A handler that changes the item and then meets a database error, as a bug or a lost race would. */
-const changesThenFails =
-  (sqlState: string): CommandHandler =>
-  async (ctx) => {
+const changesThenFails = (sqlState: string): SqlCommand =>
+  sqlCommand(async (ctx) => {
     await ctx.tx.execute(sql`UPDATE stock_items SET on_hand = on_hand + 100 WHERE store_id = 'S1' AND sku = ${sku}`);
     await ctx.tx.execute(sql.raw(`DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '${sqlState}'; END $$`));
     return { status: 202, body: {} };
-  };
+  });
 /** A handler that changes the item and then decides to refuse, so that its rollback must undo a change. */
-const changesThenRefuses: CommandHandler = async (ctx) => {
+const changesThenRefuses = sqlCommand(async (ctx) => {
   await ctx.tx.execute(sql`UPDATE stock_items SET on_hand = on_hand + 100 WHERE store_id = 'S1' AND sku = ${sku}`);
   return failure("VERSION_CONFLICT", "changed its mind");
-};
+});
 const onHand = async () =>
   Number((await pool.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0]?.on_hand);
 const storedKeys = async () =>
@@ -44,7 +43,7 @@ const storedKeys = async () =>
 const eventsFor = async () => Number((await pool.query("SELECT count(*)::int AS n FROM outbox WHERE sku = $1", [sku])).rows[0].n);
 const kinds = (outcomes: BatchOutcome[]) =>
   outcomes.map((o) =>
-    o.kind === "reply" ? `${o.reply.status}${o.reply.replayed ? " replayed" : ""}` : o.kind === "refused" ? o.failure.code : o.kind,
+    o.kind === "reply" ? `${o.reply.status}${o.replayed ? " replayed" : ""}` : o.kind === "refused" ? o.failure.code : o.kind,
   );
 
 beforeAll(async () => {
@@ -98,10 +97,10 @@ describe("a batch of commands in one transaction", () => {
   });
 
   it("answers nothing as done when the transaction cannot commit: every command is refused and nothing is kept", async () => {
-    const dropsConnection: CommandHandler = async (ctx) => {
+    const dropsConnection = sqlCommand(async (ctx) => {
       await ctx.tx.execute(sql`SELECT pg_terminate_backend(pg_backend_pid())`);
       return { status: 202, body: {} };
-    };
+    });
     const outcomes = await runCommandBatch(deps(), [command("a", adjust(5)), command("b", dropsConnection), command("c", adjust(7))]);
     expect(outcomes.map((o) => o.kind)).toEqual(["refused", "refused", "refused"]);
     expect(await onHand()).toBe(10);
@@ -146,7 +145,7 @@ describe("a batch of commands in one transaction", () => {
     expect(await eventsFor()).toBe(2);
   });
 
-  it("given a store emptied by another transaction after a round-robin purchase read its candidates, when the purchase locks it, then it lets that row go and sells from the next store", async () => {
+  it("given a store emptied by another transaction while a round-robin purchase waits for the SKU's rows, when it holds them, then it sells from the next store", async () => {
     await pool.query("INSERT INTO stores (store_id, name) VALUES ('S2', 'two') ON CONFLICT DO NOTHING");
     await pool.query("UPDATE stock_items SET on_hand = 50 WHERE store_id = 'S1' AND sku = $1", [sku]);
     await pool.query("INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) VALUES ('S2', $1, 5, 0, 1)", [sku]);
@@ -154,29 +153,13 @@ describe("a batch of commands in one transaction", () => {
     try {
       await holder.query("BEGIN");
       await holder.query("UPDATE stock_items SET on_hand = 0, version = version + 1 WHERE store_id = 'S1' AND sku = $1", [sku]);
-      // Runs after the purchase, inside its still open transaction: can anyone else lock S1's row now?
-      const s1LockedByBatch: CommandHandler = async () => {
-        const probe = await pool.query("SELECT 1 FROM stock_items WHERE store_id = 'S1' AND sku = $1 FOR UPDATE NOWAIT", [sku]).then(
-          () => false,
-          () => true,
-        );
-        return { status: 200, body: { s1Locked: probe } };
-      };
-      const buying = runCommandBatch(deps(), [
-        // Round-robin takes a shared ticket, so it runs as its own SQL rather than against the batch's held rows.
-        command(
-          "buy",
-          purchase({ sku, qty: 3, policy: "round-robin" }, async () => 0),
-        ),
-        command("probe", s1LockedByBatch),
-      ]);
-      // The purchase has read S1 as able to sell, first in store order, and waits for its row.
+      const buying = runCommandBatch(deps(), [command("buy", purchase({ sku, qty: 3, policy: "round-robin" }))]);
+      // Before the holder commits, S1 could sell: the purchase waits for the SKU's rows.
       await new Promise((r) => setTimeout(r, 300));
       await holder.query("COMMIT");
       const outcomes = await buying;
-      expect(kinds(outcomes)).toEqual(["202", "200"]);
-      expect(outcomes[0]!.kind === "reply" && outcomes[0]!.reply.body).toMatchObject({ storeId: "S2", onHand: 2 });
-      expect(outcomes[1]!.kind === "reply" && outcomes[1]!.reply.body).toEqual({ s1Locked: false });
+      expect(kinds(outcomes)).toEqual(["202"]);
+      expect(outcomes[0]!.kind === "reply" && outcomes[0]!.reply.body).toMatchObject({ storeId: "S2", onHand: 2, policy: "round-robin" });
     } finally {
       holder.release();
     }
@@ -188,10 +171,49 @@ describe("a batch of commands in one transaction", () => {
     expect(await eventsFor()).toBe(1);
   });
 
+  it("given stock commands naming items that never held stock, when the batch commits, then a known pair starts at zero and an unknown store or SKU is NOT_FOUND", async () => {
+    await pool.query("INSERT INTO stores (store_id, name) VALUES ('S2', 'two') ON CONFLICT DO NOTHING");
+    const adjustAt = (storeId: string, itemSku: string, delta: number) =>
+      changeStockItem(storeId, itemSku, (item) => adjustStock(item, { delta, reason: "restock", expectedVersion: undefined }));
+    const outcomes = await runCommandBatch(deps(), [
+      command("new", adjustAt("S2", sku, 4)),
+      command("again", adjustAt("S2", sku, 1)),
+      command("no-store", adjustAt("S9", sku, 1)),
+      command("no-sku", adjustAt("S1", "NO-SUCH-SKU", 1)),
+      command("neither", adjustAt("S9", "NO-SUCH-SKU", 1)),
+      command("buy-unknown", purchase({ sku: "NO-SUCH-SKU", qty: 1, policy: "highest-available" })),
+    ]);
+    expect(kinds(outcomes)).toEqual(["202", "202", "404", "404", "404", "404"]);
+    const body = (i: number) => (outcomes[i]!.kind === "reply" ? (outcomes[i]!.reply.body as Record<string, unknown>) : {});
+    expect([body(0).onHand, body(0).version, body(1).onHand, body(1).version]).toEqual([4, 1, 5, 2]);
+    expect([body(2).message, body(3).message, body(4).message, body(5).message]).toEqual([
+      "unknown store S9",
+      "unknown sku NO-SUCH-SKU",
+      "unknown store S9",
+      "unknown sku NO-SUCH-SKU",
+    ]);
+    const rows = (await pool.query("SELECT store_id, on_hand, version FROM stock_items WHERE sku = $1 ORDER BY store_id", [sku])).rows;
+    expect(rows).toEqual([
+      { store_id: "S1", on_hand: 10, version: 1 },
+      { store_id: "S2", on_hand: 5, version: 2 },
+    ]);
+    expect(
+      Number((await pool.query("SELECT count(*)::int AS n FROM stock_items WHERE sku = 'NO-SUCH-SKU' OR store_id = 'S9'")).rows[0].n),
+    ).toBe(0);
+  });
+
+  it("given a purchase of a catalogued SKU no store has stocked, when it is decided, then it is refused for stock, not as unknown", async () => {
+    const product = `NEW-${sku}`;
+    await pool.query("INSERT INTO products (sku, name) VALUES ($1, 'p')", [product]);
+    const outcomes = await runCommandBatch(deps(), [command("buy", purchase({ sku: product, qty: 1, policy: "round-robin" }))]);
+    expect(kinds(outcomes)).toEqual(["409"]);
+    expect(outcomes[0]!.kind === "reply" && outcomes[0]!.reply.body).toMatchObject({ code: "INSUFFICIENT_STOCK", totalAvailable: 0 });
+  });
+
   it("given staged stock commands between commands that run their own SQL, when the batch commits, then every command sees its predecessors' outcome exactly", async () => {
     await pool.query("INSERT INTO stores (store_id, name) VALUES ('S2', 'two') ON CONFLICT DO NOTHING");
     await pool.query("INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) VALUES ('S2', $1, 4, 0, 1)", [sku]);
-    const buy = (qty: number) => purchase({ sku, qty, policy: "highest-available" }, async () => 0);
+    const buy = (qty: number) => purchase({ sku, qty, policy: "highest-available" });
     const outcomes = await runCommandBatch(deps(), [
       command("a", adjust(5)),
       command("r1", changesThenRefuses),

@@ -1,27 +1,25 @@
 import { sql } from "drizzle-orm";
 import { failure, isFailure, type Failure } from "@inventory/shared";
 import type { Database, Transaction } from "../db/database.js";
-import { idempotencyRecords } from "../db/schema.js";
 import { appendToOutbox, type OutboxEntry } from "../outbox/append-to-outbox.js";
-import {
-  emitter,
-  HandlerFailed,
-  OPEN_SAVEPOINT,
-  replyOf,
-  runHandler,
-  type CommandHandler,
-  type CommandReply,
-  type CommandRequest,
-  type SavepointOpening,
-  type StoredReply,
-} from "./command-handler.js";
-import { databaseUnavailable, isRetryableDatabaseError } from "./database-failure.js";
-import { stagedStock } from "./staged-stock.js";
+import type { Command, CommandRequest, Reply, StockCommand } from "./command.js";
 import { withConsistencyToken } from "./consistency-token-header.js";
+import { databaseUnavailable, isRetryableDatabaseError } from "./database-failure.js";
+import { heldStock } from "./held-stock.js";
+import {
+  DEFAULT_IDEMPOTENCY_RETENTION_MS,
+  idempotencyIdentity,
+  readStoredAnswers,
+  storeAnswers,
+  tryLockKeys,
+  type AnswerToStore,
+  type StoredAnswer,
+} from "./idempotency-records.js";
+import { emitter, OPEN_SAVEPOINT, replyFromOutcome, runSqlCommand, SqlCommandFailed, type SavepointOpening } from "./run-sql-command.js";
 
 export interface QueuedCommand {
   readonly request: CommandRequest;
-  readonly handler: CommandHandler;
+  readonly command: Command;
 }
 
 /**
@@ -29,13 +27,10 @@ export interface QueuedCommand {
  * so a retry with the same key runs it); `retry` means it lost a race and may simply run again.
  */
 export type BatchOutcome =
-  | { readonly kind: "reply"; readonly reply: CommandReply }
+  | { readonly kind: "reply"; readonly reply: Reply; readonly replayed: boolean }
   | { readonly kind: "refused"; readonly failure: Failure; readonly error?: unknown }
   | { readonly kind: "retry"; readonly error: unknown }
   | { readonly kind: "error"; readonly error: unknown };
-
-/** How often a command that lost a race (deadlock, serialization failure) is run before the caller gets 503. */
-export const MAX_ATTEMPTS = 3;
 
 /** What a database error means for the command that met it: run it again, answer 503, or let it surface. */
 export const classifyDatabaseError = (err: unknown): BatchOutcome => {
@@ -44,160 +39,128 @@ export const classifyDatabaseError = (err: unknown): BatchOutcome => {
   return unavailable ? { kind: "refused", failure: unavailable, error: err } : { kind: "error", error: err };
 };
 
-interface StoredAnswer {
-  readonly fingerprint: string;
-  readonly statusCode: number;
-  readonly response: StoredReply;
-}
-
-interface AnswerToStore {
-  readonly request: CommandRequest;
-  readonly reply: StoredReply;
-  readonly at: Date;
-}
-
-/** How long a stored answer is replayed, as the major payment APIs do: 24 hours. */
-export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 86_400_000;
-
-/** The advisory lock that keeps two transactions from running one key at once; the same name on every path. */
-const keyLockName = (r: CommandRequest) => `${r.scope.length}:${r.scope}:${r.idempotencyKey}`;
-const answerKey = (scope: string, key: string) => `${scope.length}:${scope}:${key}`;
-
-/**
- * Takes each key's lock without waiting: a key held by another transaction is a request still in progress.
- * Its own statement, so that the look-up after it reads with a snapshot taken once the locks are held.
- */
-const tryLockKeys = async (tx: Transaction, requests: readonly CommandRequest[]): Promise<boolean[]> => {
-  const result = await tx.execute<{ locked: boolean }>(sql`
-    SELECT pg_try_advisory_xact_lock(hashtextextended(k, 0)) AS locked
-    FROM unnest(${sql.param(requests.map(keyLockName))}::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n`);
-  return result.rows.map((r) => r.locked);
-};
-
-/** A stored answer older than `notBefore` has expired: its key starts a new request, as if never used. */
-const readStoredAnswers = async (
-  tx: Transaction,
-  requests: readonly CommandRequest[],
-  notBefore: Date,
-): Promise<Map<string, StoredAnswer>> => {
-  if (requests.length === 0) return new Map();
-  const result = await tx.execute<{ scope: string; key: string; fingerprint: string; status_code: number; response: StoredReply }>(sql`
-    SELECT scope, key, fingerprint, status_code, response FROM ${idempotencyRecords}
-    WHERE (scope, key) IN (SELECT * FROM unnest(${sql.param(requests.map((r) => r.scope))}::text[], ${sql.param(requests.map((r) => r.idempotencyKey))}::text[]))
-      AND created_at >= ${notBefore.toISOString()}::timestamptz`);
-  return new Map(
-    result.rows.map((r) => [answerKey(r.scope, r.key), { fingerprint: r.fingerprint, statusCode: r.status_code, response: r.response }]),
-  );
-};
-
-/** A key reaches this insert only when it has no live answer: an expired one not yet swept is replaced. */
-const storeAnswers = async (tx: Transaction, answers: readonly AnswerToStore[]): Promise<void> => {
-  if (answers.length === 0) return;
-  const column = <T>(pick: (a: AnswerToStore) => T) => sql.param(answers.map(pick));
-  await tx.execute(sql`
-    INSERT INTO ${idempotencyRecords} (scope, key, fingerprint, status_code, response, created_at)
-    SELECT * FROM unnest(${column((a) => a.request.scope)}::text[], ${column((a) => a.request.idempotencyKey)}::text[],
-      ${column((a) => a.request.fingerprint)}::text[], ${column((a) => a.reply.status)}::int[],
-      ${column((a) => JSON.stringify(a.reply))}::json[], ${column((a) => a.at.toISOString())}::timestamptz[])
-    ON CONFLICT (scope, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, status_code = EXCLUDED.status_code,
-      response = EXCLUDED.response, created_at = EXCLUDED.created_at`);
-};
-
-const replayOf = (stored: StoredAnswer, request: CommandRequest): BatchOutcome =>
-  stored.fingerprint === request.fingerprint
-    ? { kind: "reply", reply: { status: stored.statusCode, body: stored.response.body, headers: stored.response.headers, replayed: true } }
+/** A retry's answer: the stored reply for the same request, a refusal for a key reused for another one. */
+const replayStoredAnswer = (stored: StoredAnswer, fingerprint: string): BatchOutcome =>
+  stored.fingerprint === fingerprint
+    ? { kind: "reply", reply: stored.reply, replayed: true }
     : { kind: "refused", failure: failure("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different request") };
 
+const keyInUse = (): BatchOutcome => ({
+  kind: "refused",
+  failure: failure("IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still in progress; retry shortly"),
+});
+
+/** A counter shared by every hub, so round-robin rotates fairly across concurrent purchases. */
+const nextRoundRobinTicket = async (tx: Transaction): Promise<number> => {
+  const result = await tx.execute<{ n: string }>(sql`SELECT nextval('purchase_round_robin') AS n`);
+  return Number(result.rows[0]?.n ?? 0);
+};
+
+export interface BatchDeps {
+  readonly db: Database;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  readonly idempotencyRetentionMs?: number;
+}
+
 /**
- * Runs commands in one transaction, in order, each under its own savepoint, and commits once. Every command
- * keeps its own idempotency record, answer and events; one that fails (decided or not) rolls back only its own
- * changes. Nothing is answered before the commit: if the transaction fails before it commits, no command
- * happened; if the connection is lost during COMMIT, PostgreSQL may have committed, and the 503 says so.
- * The keys in one batch must be distinct (the lanes keep a second use of a key for the next batch).
+ * Runs commands in one transaction, in order, and commits once; a lone command is a batch of one. Every command
+ * keeps its own idempotency record (when it has a key), answer and events; one that fails (decided or not) rolls
+ * back only its own changes. Stock commands are decided against their SKU's rows, held locked; a SQL command runs
+ * under its own savepoint, after the held rows have been written. Nothing is answered before the commit: if the
+ * transaction fails before it commits, no command happened; if the connection is lost during COMMIT, PostgreSQL
+ * may have committed, and the 503 says so. The keys in one batch must be distinct (the lanes keep a second use
+ * of a key for the next batch).
  */
-export const runCommandBatch = async (
-  deps: { db: Database; now: () => Date; newId: () => string; idempotencyRetentionMs?: number },
-  commands: readonly QueuedCommand[],
-): Promise<BatchOutcome[]> => {
+export const runCommandBatch = async (deps: BatchDeps, queued: readonly QueuedCommand[]): Promise<BatchOutcome[]> => {
   let committing = false;
   try {
     return await deps.db.transaction(async (tx) => {
-      const outcomes: BatchOutcome[] = [];
-      const locked = await tryLockKeys(
-        tx,
-        commands.map((c) => c.request),
-      );
+      const keyed = queued.flatMap((q) => (q.request.idempotency ? [q.request.idempotency] : []));
+      const lockedKeys = await tryLockKeys(tx, keyed);
+      const locked = new Set(keyed.filter((_, i) => lockedKeys[i]).map(idempotencyIdentity));
       const notBefore = new Date(deps.now().getTime() - (deps.idempotencyRetentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS));
       const stored = await readStoredAnswers(
         tx,
-        commands.filter((_, i) => locked[i]).map((c) => c.request),
+        keyed.filter((k) => locked.has(idempotencyIdentity(k))),
         notBefore,
       );
+      /** What became of a command before it runs, if anything: its key is busy, or it has an answer. */
+      const settledBefore = ({ request }: QueuedCommand): BatchOutcome | undefined => {
+        const key = request.idempotency;
+        if (!key) return undefined;
+        const identity = idempotencyIdentity(key);
+        if (!locked.has(identity)) return keyInUse();
+        const existing = stored.get(identity);
+        return existing ? replayStoredAnswer(existing, key.fingerprint) : undefined;
+      };
+      const early = queued.map(settledBefore);
+
+      const outcomes: BatchOutcome[] = [];
       const answers: AnswerToStore[] = [];
       const events: OutboxEntry[] = [];
+      const held = heldStock(tx);
+      // Loaded together on first need; rows already held by this transaction are simply read again after a flush.
+      const stockNeeds = queued.flatMap((q, i) =>
+        q.command.kind === "stock" && early[i] === undefined ? [{ sku: q.command.sku, storeId: q.command.storeId }] : [],
+      );
       let opening: SavepointOpening = OPEN_SAVEPOINT.first;
-      const staged = stagedStock(tx);
-      // A refused command's rollback waits for the next statement; it must come before any staged write.
-      const settleRollback = async () => {
+      // A refused SQL command's rollback waits for the next statement; it must come before any held-stock statement.
+      const runPendingRollback = async () => {
         if (opening !== OPEN_SAVEPOINT.afterRefused) return;
         await tx.execute(sql.raw(OPEN_SAVEPOINT.afterRefused));
         opening = OPEN_SAVEPOINT.afterKept;
       };
-      // Loaded together on first need; rows already held by this transaction are simply read again after a flush.
-      const stagedSkus = commands.flatMap((c) => (c.handler.staged ? [c.handler.staged.sku] : []));
-      for (const [i, { request, handler }] of commands.entries()) {
-        if (!locked[i]) {
-          outcomes.push({
-            kind: "refused",
-            failure: failure("IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still in progress; retry shortly"),
-          });
-          continue;
+      const answered = (request: CommandRequest, reply: Reply, at: Date) => {
+        if (request.idempotency) answers.push({ identity: request.idempotency, reply, at });
+        outcomes.push({ kind: "reply", reply, replayed: false });
+      };
+      const decideStock = async (command: StockCommand, request: CommandRequest, at: Date) => {
+        await runPendingRollback();
+        await held.load(stockNeeds);
+        const ticket = command.drawsTicket ? await nextRoundRobinTicket(tx) : 0;
+        const own: OutboxEntry[] = [];
+        const stamp = { at, traceId: request.traceId, newId: deps.newId, principal: request.principal };
+        const decided = command.decide(held.sku(command.sku), emitter(stamp, own), ticket);
+        if (!isFailure(decided.outcome)) {
+          for (const item of decided.changed) held.put(item, at);
+          events.push(...own);
         }
-        const existing = stored.get(answerKey(request.scope, request.idempotencyKey));
-        if (existing) {
-          outcomes.push(replayOf(existing, request));
+        answered(request, withConsistencyToken(replyFromOutcome(decided.outcome), own), at);
+      };
+
+      for (const [i, { request, command }] of queued.entries()) {
+        const before = early[i];
+        if (before) {
+          outcomes.push(before);
           continue;
         }
         const at = deps.now();
-        const stamp = { at, traceId: request.traceId, newId: deps.newId, principal: request.principal };
-        if (handler.staged) {
-          await settleRollback();
-          await staged.load(stagedSkus);
-          const own: OutboxEntry[] = [];
-          const decided = handler.staged.decide(staged.rows(handler.staged.sku), emitter(stamp, own));
-          if (decided) {
-            const reply = withConsistencyToken(replyOf(decided.outcome), own);
-            if (!isFailure(decided.outcome)) {
-              for (const item of decided.changed) staged.put(item, at);
-              events.push(...own);
-            }
-            answers.push({ request, reply, at });
-            outcomes.push({ kind: "reply", reply: { ...reply, replayed: false } });
-            continue;
-          }
+        if (command.kind === "stock") {
+          await decideStock(command, request, at);
+          continue;
         }
-        // This command reads and writes with its own SQL: staged rows go to the database first.
-        if (staged.holdsAny) {
-          await settleRollback();
-          await staged.flush();
-          staged.forget();
+        // This command reads and writes with its own SQL: held rows go to the database first.
+        if (held.holdsAny) {
+          await runPendingRollback();
+          await held.flush();
+          held.forget();
         }
         try {
-          const ran = await runHandler(tx, handler, stamp, { opening, deferRollback: true });
+          const stamp = { at, traceId: request.traceId, newId: deps.newId, principal: request.principal };
+          const ran = await runSqlCommand(tx, command, stamp, opening);
           opening = ran.rollbackPending ? OPEN_SAVEPOINT.afterRefused : OPEN_SAVEPOINT.afterKept;
-          const reply = withConsistencyToken(ran.reply, ran.events);
-          answers.push({ request, reply, at });
           events.push(...ran.events);
-          outcomes.push({ kind: "reply", reply: { ...reply, replayed: false } });
+          answered(request, withConsistencyToken(ran.reply, ran.events), at);
         } catch (err) {
           // Its savepoint is rolled back; the neighbours' work stands. Any other error means the transaction is lost.
-          if (!(err instanceof HandlerFailed)) throw err;
+          if (!(err instanceof SqlCommandFailed)) throw err;
           outcomes.push(classifyDatabaseError(err.error));
           opening = OPEN_SAVEPOINT.afterKept;
         }
       }
-      await settleRollback();
-      await staged.flush();
+      await runPendingRollback();
+      await held.flush();
       await appendToOutbox(tx, events);
       await storeAnswers(tx, answers);
       committing = true;
@@ -206,7 +169,7 @@ export const runCommandBatch = async (
   } catch (err) {
     const outcome = classifyDatabaseError(err);
     const unknown = committing && outcome.kind === "refused" && outcome.failure.code === "UNAVAILABLE";
-    return commands.map(() => (unknown ? { ...outcome, failure: commitOutcomeUnknown() } : outcome));
+    return queued.map(() => (unknown ? { ...outcome, failure: commitOutcomeUnknown() } : outcome));
   }
 };
 

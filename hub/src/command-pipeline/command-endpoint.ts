@@ -9,11 +9,12 @@ import {
   type AuthVariables,
   type TraceVariables,
 } from "@inventory/read-model";
-import type { CommandHandler } from "./command-handler.js";
+import type { Command } from "./command.js";
 import type { CommandExecutor } from "./execute-command.js";
 import { requestFingerprint } from "./fingerprint.js";
 
-export type HubEnv = { Variables: TraceVariables & AuthVariables & { outcomeCode?: string; replayed?: boolean } };
+/** The Hono environment of a hub request: its trace, its caller, and what the command answered (for /metrics). */
+export type HubRequestEnv = { Variables: TraceVariables & AuthVariables & { outcomeCode?: string; replayed?: boolean } };
 
 const IF_MATCH_PATTERN = /^(?:W\/)?"?(\d{1,9})"?$/;
 
@@ -51,9 +52,9 @@ export const commandEndpoint =
     execute: CommandExecutor,
     schema: S,
     route: CommandRoute<z.infer<S>>,
-    toHandler: (input: CommandInput<z.infer<S>>) => CommandHandler,
+    toCommand: (input: CommandInput<z.infer<S>>) => Command,
   ) =>
-  async (c: Context<HubEnv>) => {
+  async (c: Context<HubRequestEnv>) => {
     const principal = c.get("principal");
     const notAllowed = authorize(principal, route.action);
     if (notAllowed) return failureResponse(c, notAllowed);
@@ -78,22 +79,25 @@ export const commandEndpoint =
       c.set("traceId", bodyTraceId);
       c.header(TRACE_HEADER, bodyTraceId);
     }
-    const reply = await execute(
+    const executed = await execute(
       {
-        scope: principal.subject,
         principal,
-        idempotencyKey,
-        fingerprint: requestFingerprint({ method: c.req.method, path: c.req.path, ifMatch, body: identity }),
+        idempotency: {
+          scope: principal.subject,
+          key: idempotencyKey,
+          fingerprint: requestFingerprint({ method: c.req.method, path: c.req.path, ifMatch, body: identity }),
+        },
         traceId: c.get("traceId"),
         batchKey: route.batchKey?.(body),
       },
-      toHandler({ body, expectedVersion, principal }),
+      toCommand({ body, expectedVersion, principal }),
     );
-    if (isFailure(reply)) return failureResponse(c, reply);
+    if (isFailure(executed)) return failureResponse(c, executed);
+    const { reply, replayed } = executed;
     const headers: Record<string, string> = { ...reply.headers };
-    if (reply.replayed) headers["Idempotent-Replayed"] = "true";
+    if (replayed) headers["Idempotent-Replayed"] = "true";
     const code = (reply.body as { code?: unknown } | null)?.code;
     c.set("outcomeCode", reply.status >= 400 && typeof code === "string" ? code : "OK");
-    c.set("replayed", reply.replayed);
-    return c.json(reply.body as object, reply.status as 202, headers);
+    c.set("replayed", replayed);
+    return c.json(reply.body, reply.status as 202, headers);
   };

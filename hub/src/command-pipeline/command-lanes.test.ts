@@ -1,18 +1,21 @@
 import { describe, expect, it } from "vitest";
 import type { Principal } from "@inventory/shared";
 import type { BatchOutcome, QueuedCommand } from "./command-batch.js";
+import { sqlCommand } from "./command.js";
 import { createCommandLanes, laneOf, takeBatch } from "./command-lanes.js";
 
 const principal: Principal = { subject: "till", roles: ["clerk"], stores: ["S1"] };
 const command = (key: string, scope = "till"): QueuedCommand => ({
-  request: { scope, principal, idempotencyKey: key, fingerprint: "f", traceId: "t" },
-  handler: async () => ({ status: 202, body: {} }),
+  request: { principal, idempotency: { scope, key, fingerprint: "f" }, traceId: "t" },
+  command: sqlCommand(async () => ({ status: 202, body: {} })),
 });
+const keyOf = (c: QueuedCommand) => c.request.idempotency?.key ?? "";
 const ok = (c: QueuedCommand): BatchOutcome => ({
   kind: "reply",
-  reply: { status: 202, body: { key: c.request.idempotencyKey }, headers: {}, replayed: false },
+  reply: { status: 202, body: { key: keyOf(c) }, headers: {} },
+  replayed: false,
 });
-const keysOf = (batch: readonly QueuedCommand[]) => batch.map((c) => c.request.idempotencyKey);
+const keysOf = (batch: readonly QueuedCommand[]) => batch.map(keyOf);
 
 /** A run whose batches finish only when the test says so, recording what each batch held. */
 const controlledRun = (decide: (c: QueuedCommand, batchNo: number) => BatchOutcome = ok) => {
@@ -44,21 +47,21 @@ describe("takeBatch", () => {
 
   it("takes at most max commands in arrival order and keeps the rest waiting", () => {
     const { batch, rest, expired } = takeBatch([waiting("a"), waiting("b"), waiting("c")], 2, 0, 1000);
-    expect(batch.map((w) => w.command.request.idempotencyKey)).toEqual(["a", "b"]);
-    expect(rest.map((w) => w.command.request.idempotencyKey)).toEqual(["c"]);
+    expect(batch.map((w) => keyOf(w.command))).toEqual(["a", "b"]);
+    expect(rest.map((w) => keyOf(w.command))).toEqual(["c"]);
     expect(expired).toEqual([]);
   });
 
   it("keeps a second use of a key for a later batch, but not the same key of another caller", () => {
     const { batch, rest } = takeBatch([waiting("a"), waiting("a"), waiting("a", 0, "web"), waiting("b")], 10, 0, 1000);
-    expect(batch.map((w) => `${w.command.request.scope}/${w.command.request.idempotencyKey}`)).toEqual(["till/a", "web/a", "till/b"]);
+    expect(batch.map((w) => `${w.command.request.idempotency?.scope}/${keyOf(w.command)}`)).toEqual(["till/a", "web/a", "till/b"]);
     expect(rest).toHaveLength(1);
   });
 
   it("sets aside commands that waited longer than allowed", () => {
     const { batch, expired } = takeBatch([waiting("old", 0), waiting("new", 900)], 10, 1001, 1000);
-    expect(expired.map((w) => w.command.request.idempotencyKey)).toEqual(["old"]);
-    expect(batch.map((w) => w.command.request.idempotencyKey)).toEqual(["new"]);
+    expect(expired.map((w) => keyOf(w.command))).toEqual(["old"]);
+    expect(batch.map((w) => keyOf(w.command))).toEqual(["new"]);
   });
 });
 
@@ -77,7 +80,7 @@ describe("command lanes", () => {
 
   it("runs a command that lost a race first in the next batch, and gives up after the last attempt", async () => {
     const { batches, run, finishNext } = controlledRun((c) =>
-      c.request.idempotencyKey === "loser" ? { kind: "retry", error: new Error("deadlock") } : ok(c),
+      keyOf(c) === "loser" ? { kind: "retry", error: new Error("deadlock") } : ok(c),
     );
     const lanes = createCommandLanes({ lanes: 1, maxBatch: 10, maxQueued: 100, maxWaitMs: 10_000, run });
     const first = lanes.submit("SKU", command("first"));

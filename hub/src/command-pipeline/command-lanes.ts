@@ -1,5 +1,7 @@
 import { failure } from "@inventory/shared";
-import { MAX_ATTEMPTS, type BatchOutcome, type QueuedCommand } from "./command-batch.js";
+import type { BatchOutcome, QueuedCommand } from "./command-batch.js";
+import { idempotencyIdentity } from "./idempotency-records.js";
+import { runsAgain } from "./retry-on-contention.js";
 
 export interface CommandLaneOptions {
   /** How many lanes run batches side by side; each holds one pooled connection while it runs. */
@@ -19,7 +21,7 @@ interface Waiting {
   readonly command: QueuedCommand;
   readonly since: number;
   attempts: number;
-  readonly settle: (outcome: BatchOutcome) => void;
+  readonly answer: (outcome: BatchOutcome) => void;
 }
 
 interface Lane {
@@ -33,8 +35,6 @@ export const laneOf = (batchKey: string, lanes: number): number => {
   for (let i = 0; i < batchKey.length; i++) hash = Math.imul(hash ^ batchKey.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % lanes;
 };
-
-const idempotencyIdentity = (c: QueuedCommand) => `${c.request.scope.length}:${c.request.scope}:${c.request.idempotencyKey}`;
 
 /**
  * Splits a lane's queue into the next batch and what stays waiting, in arrival order: at most `max`
@@ -52,11 +52,11 @@ export const takeBatch = <T extends { command: QueuedCommand; since: number }>(
   const rest: T[] = [];
   const keys = new Set<string>();
   for (const w of waiting) {
-    const key = idempotencyIdentity(w.command);
+    const key = w.command.request.idempotency && idempotencyIdentity(w.command.request.idempotency);
     if (now - w.since > maxWaitMs) expired.push(w);
-    else if (batch.length >= max || keys.has(key)) rest.push(w);
+    else if (batch.length >= max || (key !== undefined && keys.has(key))) rest.push(w);
     else {
-      keys.add(key);
+      if (key !== undefined) keys.add(key);
       batch.push(w);
     }
   }
@@ -84,7 +84,7 @@ export const createCommandLanes = (options: CommandLaneOptions) => {
       lane.waiting = rest;
       for (const w of expired) {
         queued--;
-        w.settle(busy("the hub is too busy to start this command in time; nothing was changed, retry"));
+        w.answer(busy("the hub is too busy to start this command in time; nothing was changed, retry"));
       }
       if (batch.length === 0) continue;
       const outcomes = await options
@@ -93,10 +93,10 @@ export const createCommandLanes = (options: CommandLaneOptions) => {
       const again: Waiting[] = [];
       batch.forEach((w, i) => {
         const outcome = outcomes[i]!;
-        if (outcome.kind === "retry" && ++w.attempts < MAX_ATTEMPTS) again.push(w);
+        if (runsAgain(outcome, ++w.attempts)) again.push(w);
         else {
           queued--;
-          w.settle(outcome);
+          w.answer(outcome);
         }
       });
       lane.waiting = [...again, ...lane.waiting];
@@ -108,9 +108,9 @@ export const createCommandLanes = (options: CommandLaneOptions) => {
     submit(batchKey: string, command: QueuedCommand): Promise<BatchOutcome> {
       if (queued >= options.maxQueued) return Promise.resolve(busy("the hub has too many commands waiting; nothing was changed, retry"));
       const lane = lanes[laneOf(batchKey, lanes.length)]!;
-      return new Promise((settle) => {
+      return new Promise((answer) => {
         queued++;
-        lane.waiting.push({ command, since: clock(), attempts: 0, settle });
+        lane.waiting.push({ command, since: clock(), attempts: 0, answer });
         if (!lane.running) void drain(lane);
       });
     },

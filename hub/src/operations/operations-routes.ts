@@ -14,7 +14,7 @@ import {
 } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
-import type { HubEnv } from "../command-pipeline/command-endpoint.js";
+import type { HubRequestEnv } from "../command-pipeline/command-endpoint.js";
 import type { DeadLetterQueue } from "./dead-letter-queue.js";
 import type { OutboxRelay } from "../outbox/outbox-relay.js";
 import { databaseUnavailable } from "../command-pipeline/database-failure.js";
@@ -93,7 +93,7 @@ export interface OperationsDeps {
 
 /** The head-office operators' endpoints: dead letters, stored idempotent answers, projection status. */
 export const operationsRoutes = (deps: OperationsDeps) => {
-  const app = new Hono<HubEnv>();
+  const app = new Hono<HubRequestEnv>();
   const reports: AgentReports = deps.reports ?? new Map();
   app.post("/v1/projections/report", authenticate(deps.auth), async (c) => {
     const body = await parseJsonBody(c, reportSchema);
@@ -110,7 +110,7 @@ export const operationsRoutes = (deps: OperationsDeps) => {
   for (const path of ["/v1/dlt", "/v1/dlt/*", "/v1/idempotency/*", "/v1/projections/status"]) {
     app.use(path, authenticate(deps.auth), requireAction("operations"));
   }
-  const guarded = async (c: Context<HubEnv>, run: () => Promise<Response>) => {
+  const guarded = async (c: Context<HubRequestEnv>, run: () => Promise<Response>) => {
     try {
       return await run();
     } catch (err) {

@@ -2,12 +2,12 @@ import { Hono, type Context } from "hono";
 import { isFailure, reservationListQuerySchema, transferListQuerySchema } from "@inventory/shared";
 import { authenticate, failureResponse, parseQuery, requireAction, type AuthenticateOptions } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
-import type { HubEnv } from "../command-pipeline/command-endpoint.js";
+import type { HubRequestEnv } from "../command-pipeline/command-endpoint.js";
 import { databaseUnavailable } from "../command-pipeline/database-failure.js";
 import { listReservations } from "./list-reservations.js";
 import { listTransfers } from "./list-transfers.js";
 
-const fromDatabase = async (c: Context<HubEnv>, run: () => Promise<unknown>) => {
+const fromDatabase = async (c: Context<HubRequestEnv>, run: () => Promise<unknown>) => {
   try {
     return c.json(await run());
   } catch (err) {
@@ -19,7 +19,7 @@ const fromDatabase = async (c: Context<HubEnv>, run: () => Promise<unknown>) => 
 
 /** Head office's lists of reservations and transfers, read from PostgreSQL: an operator's tool, always behind a token. */
 export const operatorListRoutes = (db: Database, auth: AuthenticateOptions) =>
-  new Hono<HubEnv>()
+  new Hono<HubRequestEnv>()
     .get("/v1/reservations", authenticate(auth), requireAction("operations"), (c) => {
       const query = parseQuery(c, reservationListQuerySchema);
       return isFailure(query) ? failureResponse(c, query) : fromDatabase(c, () => listReservations(db, query));

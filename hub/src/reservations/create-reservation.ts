@@ -1,11 +1,10 @@
 import { isFailure, mergeLines, reservationView, reserveStock, type CreateReservationRequest } from "@inventory/shared";
-import type { CommandHandler } from "../command-pipeline/command-handler.js";
+import { sqlCommand, type SqlCommand } from "../command-pipeline/command.js";
 import { insertReservation, lockStockItems, saveStockItems } from "./reservation-rows.js";
 
 /** Holds every line's units at one store, or none of them. */
-export const createReservation =
-  (request: CreateReservationRequest, reservationId: string): CommandHandler =>
-  async (ctx) => {
+export const createReservation = (request: CreateReservationRequest, reservationId: string): SqlCommand =>
+  sqlCommand(async (ctx) => {
     const lines = mergeLines(request.lines);
     const items = await lockStockItems(
       ctx.tx,
@@ -30,4 +29,4 @@ export const createReservation =
       body: reservationView(decision.reservation),
       headers: { Location: `/v1/reservations/${reservationId}` },
     };
-  };
+  });

@@ -1,23 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
-import {
-  cancelReservationRequestSchema,
-  confirmReservationRequestSchema,
-  createReservationRequestSchema,
-  purchaseRequestSchema,
-} from "@inventory/shared";
+import { cancelReservationRequestSchema, confirmReservationRequestSchema, createReservationRequestSchema } from "@inventory/shared";
 import type { CommandExecutor } from "../command-pipeline/execute-command.js";
 import { createReservation } from "./create-reservation.js";
 import { cancelReservationCommand, confirmReservationCommand } from "./transition-reservation.js";
-import { nextRoundRobinTicket, purchase } from "../stock/purchase.js";
-import { commandEndpoint, singleSku, type HubEnv } from "../command-pipeline/command-endpoint.js";
+import { commandEndpoint, singleSku, type HubRequestEnv } from "../command-pipeline/command-endpoint.js";
 
 /** `{id}:confirm` and `{id}:cancel` in one path segment, as the contract spells them. */
 const ACTION_PATH = "/v1/reservations/:target{[A-Za-z0-9][A-Za-z0-9._-]{0,63}:(?:confirm|cancel)}";
 const reservationIdOf = (target: string) => target.slice(0, target.lastIndexOf(":"));
 
 export const reservationRoutes = (execute: CommandExecutor) =>
-  new Hono<HubEnv>()
+  new Hono<HubRequestEnv>()
     .post(
       "/v1/reservations",
       commandEndpoint(
@@ -37,10 +31,4 @@ export const reservationRoutes = (execute: CommandExecutor) =>
         : commandEndpoint(execute, cancelReservationRequestSchema, { action: "reservation:write" }, ({ body }) =>
             cancelReservationCommand(id, body.reason ?? null),
           )(c);
-    })
-    .post(
-      "/v1/purchase",
-      commandEndpoint(execute, purchaseRequestSchema, { action: "purchase", batchKey: (b) => b.sku }, ({ body }) =>
-        purchase(body, nextRoundRobinTicket),
-      ),
-    );
+    });

@@ -9,7 +9,7 @@ import {
   type ReservationDecision,
   type StockItem,
 } from "@inventory/shared";
-import type { CommandHandler } from "../command-pipeline/command-handler.js";
+import { sqlCommand, type SqlCommand } from "../command-pipeline/command.js";
 import { lockReservation, lockStockItems, saveReservation, saveStockItems } from "./reservation-rows.js";
 
 type Decide = (reservation: Reservation, items: readonly StockItem[], now: Date) => ReservationDecision | Failure;
@@ -18,9 +18,8 @@ type Decide = (reservation: Reservation, items: readonly StockItem[], now: Date)
  * Moves a reservation and its items together. The reservation row is locked first, so confirm, cancel and
  * expiry of one reservation run one after another and only the first finds it CREATED.
  */
-const transitionReservation =
-  (reservationId: string, decide: Decide, options: { skipLocked?: boolean } = {}): CommandHandler =>
-  async (ctx) => {
+const transitionReservation = (reservationId: string, decide: Decide, options: { skipLocked?: boolean } = {}): SqlCommand =>
+  sqlCommand(async (ctx) => {
     const reservation = await lockReservation(ctx.tx, reservationId, options);
     if (isFailure(reservation)) return reservation;
     const notHere = authorize(ctx.principal, "reservation:write", reservation.storeId);
@@ -37,7 +36,7 @@ const transitionReservation =
     await saveStockItems(ctx.tx, decision.items, ctx.now);
     decision.events.forEach(ctx.emit);
     return { status: 202, body: reservationView(decision.reservation) };
-  };
+  });
 
 export const confirmReservationCommand = (reservationId: string, paymentRef: string | null) =>
   transitionReservation(reservationId, (r, items, now) => confirmReservation(r, items, { now, paymentRef }));

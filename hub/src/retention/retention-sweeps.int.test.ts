@@ -21,13 +21,13 @@ let sku: string;
 const onHand = async () =>
   Number((await pool.query("SELECT on_hand FROM stock_items WHERE store_id = 'S1' AND sku = $1", [sku])).rows[0]?.on_hand);
 const kind = (o: BatchOutcome) =>
-  o.kind === "reply" ? `${o.reply.status}${o.reply.replayed ? " replayed" : ""}` : o.kind === "refused" ? o.failure.code : o.kind;
+  o.kind === "reply" ? `${o.reply.status}${o.replayed ? " replayed" : ""}` : o.kind === "refused" ? o.failure.code : o.kind;
 /** The same adjustment under one key, run as if the clock read `at`. */
 const adjustAt = async (at: Date, key: string, delta: number, fingerprint = "fp") => {
   const [outcome] = await runCommandBatch({ db, now: () => at, newId: randomUUID, idempotencyRetentionMs: DAY_MS }, [
     {
-      request: { scope: principal.subject, principal, idempotencyKey: key, fingerprint, traceId: `trace-${key}` },
-      handler: changeStockItem("S1", sku, (item) => adjustStock(item, { delta, reason: "manual", expectedVersion: undefined })),
+      request: { principal, idempotency: { scope: principal.subject, key, fingerprint }, traceId: `trace-${key}` },
+      command: changeStockItem("S1", sku, (item) => adjustStock(item, { delta, reason: "manual", expectedVersion: undefined })),
     },
   ]);
   return kind(outcome!);

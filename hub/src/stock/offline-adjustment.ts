@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { adjustOffline, isFailure, needsRecount, type OfflineAdjustment } from "@inventory/shared";
-import type { CommandContext, CommandHandler } from "../command-pipeline/command-handler.js";
+import { sqlCommand, type SqlCommand } from "../command-pipeline/command.js";
 import { lockStockItem, saveStockItem } from "./stock-item-rows.js";
 import { stockItemReply } from "./stock-item-reply.js";
 import { stockItems } from "../db/schema.js";
@@ -9,9 +9,8 @@ import { stockItems } from "../db/schema.js";
  * A sale or return an agent journaled while cut off, replayed with its original key and time. It runs with its
  * own SQL rather than staged, because it also sets the item's recount flag (the next recount clears it).
  */
-export const offlineAdjustment =
-  (storeId: string, sku: string, command: OfflineAdjustment, maxAgeHours: number): CommandHandler =>
-  async (ctx: CommandContext) => {
+export const offlineAdjustment = (storeId: string, sku: string, command: OfflineAdjustment, maxAgeHours: number): SqlCommand =>
+  sqlCommand(async (ctx) => {
     const item = await lockStockItem(ctx.tx, storeId, sku);
     if (isFailure(item)) return item;
     const decision = adjustOffline(item, command, { now: ctx.now, maxAgeHours });
@@ -26,4 +25,4 @@ export const offlineAdjustment =
     const events = decision.events.map(ctx.emit);
     const reply = stockItemReply(decision.next, events[0]);
     return { ...reply, body: { ...reply.body, offline: true, occurredAt: command.occurredAt, recountRequired } };
-  };
+  });

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { failure, IDENTIFIER_PATTERN, isFailure, recountStock, type ReconciliationRequest, type StockItem } from "@inventory/shared";
 import type { Transaction } from "../db/database.js";
-import type { CommandHandler } from "../command-pipeline/command-handler.js";
+import { sqlCommand, type SqlCommand } from "../command-pipeline/command.js";
 
 interface Rejected {
   sku: string;
@@ -14,9 +14,8 @@ interface Rejected {
  * handful of statements whatever the snapshot's size. Unchanged items emit nothing; unknown SKUs are
  * rejected line by line and never created.
  */
-export const reconcileStore =
-  (request: ReconciliationRequest, reconciliationId: string): CommandHandler =>
-  async (ctx) => {
+export const reconcileStore = (request: ReconciliationRequest, reconciliationId: string): SqlCommand =>
+  sqlCommand(async (ctx) => {
     const store = await ctx.tx.execute(sql`SELECT 1 FROM stores WHERE store_id = ${request.storeId}`);
     if (store.rows.length === 0) return failure("NOT_FOUND", `unknown store ${request.storeId}`, { storeId: request.storeId });
 
@@ -58,7 +57,7 @@ export const reconcileStore =
         rejected: rejected.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)),
       },
     };
-  };
+  });
 
 /** Creates missing items at zero and locks them all, in SKU order, in two statements. */
 const lockItems = async (tx: Transaction, storeId: string, skus: string[]): Promise<StockItem[]> => {

@@ -6,7 +6,7 @@ import { failureResponse, parseQuery } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import { stockItems } from "../db/schema.js";
 import { databaseUnavailable } from "../command-pipeline/database-failure.js";
-import type { HubEnv } from "../command-pipeline/command-endpoint.js";
+import type { HubRequestEnv } from "../command-pipeline/command-endpoint.js";
 
 const querySchema = z.object({
   storeId: storeIdSchema.optional(),
@@ -21,7 +21,7 @@ const querySchema = z.object({
 
 /** Operators' list of items an offline sale took below zero: each needs a recount, oldest first. */
 export const recountRequiredRoutes = (db: Database) =>
-  new Hono<HubEnv>().get("/v1/stock/recount-required", async (c) => {
+  new Hono<HubRequestEnv>().get("/v1/stock/recount-required", async (c) => {
     const query = parseQuery(c, querySchema);
     if (isFailure(query)) return failureResponse(c, query);
     try {

@@ -1,8 +1,8 @@
 import { available, type EventEnvelope, type StockItem } from "@inventory/shared";
-import type { CommandSuccess } from "../command-pipeline/command-handler.js";
+import type { Reply } from "../command-pipeline/command.js";
 
 /** The answer to a stock command: the item as it now stands, the event that changed it, and its version as ETag. */
-export const stockItemReply = (item: StockItem, event: EventEnvelope | undefined): CommandSuccess => ({
+export const stockItemReply = (item: StockItem, event: EventEnvelope | undefined): Reply => ({
   status: 202,
   body: {
     storeId: item.storeId,

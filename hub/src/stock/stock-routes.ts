@@ -1,9 +1,19 @@
+import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
-import { adjustStock, adjustmentRequestSchema, recountStock, setAbsoluteRequestSchema } from "@inventory/shared";
+import {
+  adjustStock,
+  adjustmentRequestSchema,
+  purchaseRequestSchema,
+  reconciliationRequestSchema,
+  recountStock,
+  setAbsoluteRequestSchema,
+} from "@inventory/shared";
 import type { CommandExecutor } from "../command-pipeline/execute-command.js";
 import { changeStockItem } from "./change-stock-item.js";
 import { offlineAdjustment } from "./offline-adjustment.js";
-import { commandEndpoint, type HubEnv } from "../command-pipeline/command-endpoint.js";
+import { purchase } from "./purchase.js";
+import { reconcileStore } from "./reconcile-store.js";
+import { commandEndpoint, type HubRequestEnv } from "../command-pipeline/command-endpoint.js";
 
 export interface StockRouteOptions {
   /** Replayed offline sales older than this are refused (OFFLINE_MAX_AGE_HOURS). */
@@ -11,7 +21,7 @@ export interface StockRouteOptions {
 }
 
 export const stockRoutes = (execute: CommandExecutor, options: StockRouteOptions) =>
-  new Hono<HubEnv>()
+  new Hono<HubRequestEnv>()
     .post(
       "/v1/adjustments",
       commandEndpoint(
@@ -42,4 +52,12 @@ export const stockRoutes = (execute: CommandExecutor, options: StockRouteOptions
             recountStock(item, { onHand: body.onHand, countRef: body.countRef ?? null, expectedVersion }),
           ),
       ),
+    )
+    .post(
+      "/v1/purchase",
+      commandEndpoint(execute, purchaseRequestSchema, { action: "purchase", batchKey: (b) => b.sku }, ({ body }) => purchase(body)),
+    )
+    .post(
+      "/v1/reconciliations",
+      commandEndpoint(execute, reconciliationRequestSchema, { action: "reconciliation" }, ({ body }) => reconcileStore(body, randomUUID())),
     );

@@ -16,14 +16,13 @@ import {
   type TransferStatus,
   failure,
 } from "@inventory/shared";
-import type { CommandHandler } from "../command-pipeline/command-handler.js";
+import { sqlCommand, type SqlCommand } from "../command-pipeline/command.js";
 import { saveStockItems } from "../reservations/reservation-rows.js";
 import { insertTransfer, lockTransfer, lockTransferItems, saveTransfer } from "./transfer-rows.js";
 
 /** Records the request; the saga takes it from there, driven by the transfer's own events. */
-export const createTransfer =
-  (request: CreateTransferRequest, transferId: string): CommandHandler =>
-  async (ctx) => {
+export const createTransfer = (request: CreateTransferRequest, transferId: string): SqlCommand =>
+  sqlCommand(async (ctx) => {
     const decision = requestTransfer({
       transferId,
       fromStore: request.fromStore,
@@ -35,7 +34,7 @@ export const createTransfer =
     await insertTransfer(ctx.tx, decision.transfer);
     decision.events.forEach(ctx.emit);
     return { status: 202, body: transferView(decision.transfer), headers: { Location: `/v1/transfers/${transferId}` } };
-  };
+  });
 
 type Step = (t: Transfer, items: readonly StockItem[], now: Date) => StepOutcome;
 
@@ -44,9 +43,12 @@ type Step = (t: Transfer, items: readonly StockItem[], now: Date) => StepOutcome
  * found (unknown store or SKU) ends the transfer FAILED; a step in the wrong status answers INVALID_STATE
  * and changes nothing, which is what makes a redelivered event harmless.
  */
-const transferStep =
-  (transferId: string, decide: Step, options: { expects: TransferStatus; needsItems: boolean; access?: Action }): CommandHandler =>
-  async (ctx) => {
+const transferStep = (
+  transferId: string,
+  decide: Step,
+  options: { expects: TransferStatus; needsItems: boolean; access?: Action },
+): SqlCommand =>
+  sqlCommand(async (ctx) => {
     const transfer = await lockTransfer(ctx.tx, transferId);
     if (isFailure(transfer)) return transfer;
     const notHere = options.access ? authorize(ctx.principal, options.access, transfer.toStore) : undefined;
@@ -72,7 +74,7 @@ const transferStep =
     await saveStockItems(ctx.tx, decision.items, ctx.now);
     decision.events.forEach(ctx.emit);
     return { status: 202, body: transferView(decision.transfer) };
-  };
+  });
 
 export const dispatchTransferCommand = (transferId: string) =>
   transferStep(transferId, dispatchTransfer, { expects: "REQUESTED", needsItems: true });

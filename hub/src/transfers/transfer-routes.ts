@@ -3,12 +3,12 @@ import { Hono } from "hono";
 import { createTransferRequestSchema, receiveTransferRequestSchema } from "@inventory/shared";
 import type { CommandExecutor } from "../command-pipeline/execute-command.js";
 import { createTransfer, receiveTransferCommand } from "./transfer-commands.js";
-import { commandEndpoint, singleSku, type HubEnv } from "../command-pipeline/command-endpoint.js";
+import { commandEndpoint, singleSku, type HubRequestEnv } from "../command-pipeline/command-endpoint.js";
 
 const RECEIVE_PATH = "/v1/transfers/:target{[A-Za-z0-9][A-Za-z0-9._-]{0,63}:receive}";
 
 export const transferRoutes = (execute: CommandExecutor) =>
-  new Hono<HubEnv>()
+  new Hono<HubRequestEnv>()
     .post(
       "/v1/transfers",
       commandEndpoint(

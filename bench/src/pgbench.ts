@@ -35,7 +35,7 @@ export const preparePgbenchDatabase = async (adminUrl: string, repoRoot: string,
 
 /**
  * pgbench's script: exactly the statements one adjustment runs when it has a transaction of its own
- * (hub/src/commands/command-batch.ts with one command, staged-stock.ts, outbox/append-to-outbox.ts), with a
+ * (hub/src/command-pipeline/command-batch.ts with one command, held-stock.ts, outbox/append-to-outbox.ts), with a
  * fresh idempotency key each time: key lock, stored-answer look-up, the SKU's rows locked, the item written
  * back, outbox insert with its notification, idempotency record, commit. (The write adds the delta where
  * the hub writes the value it decided, so that every run starts from the rows as they are.)

@@ -3,7 +3,7 @@ import type { ReservationListPage, TransferListPage } from "@inventory/shared";
 export type { ReservationListPage, TransferListPage };
 
 /**
- * `GET /v1/projections/status` as the hub answers it (hub/src/routes/operations-routes.ts). The hub assembles it
+ * `GET /v1/projections/status` as the hub answers it (hub/src/operations/operations-routes.ts). The hub assembles it
  * from the replica feed's and the agents' reports without a shared type, so its shape is written down here.
  */
 export interface PartitionPosition {

@@ -118,10 +118,12 @@ export const runCommandBatch = async (deps: BatchDeps, queued: readonly QueuedCo
       const decideStock = async (command: StockCommand, request: CommandRequest, at: Date) => {
         await runPendingRollback();
         await held.load(stockNeeds);
-        const ticket = command.drawsTicket ? await nextRoundRobinTicket(tx) : 0;
+        const stock = held.sku(command.sku);
+        // The contract: each round-robin purchase of a known SKU advances the shared counter by one.
+        const ticket = command.drawsTicket && stock.skuKnown ? await nextRoundRobinTicket(tx) : 0;
         const own: OutboxEntry[] = [];
         const stamp = { at, traceId: request.traceId, newId: deps.newId, principal: request.principal };
-        const decided = command.decide(held.sku(command.sku), emitter(stamp, own), ticket);
+        const decided = command.decide(stock, emitter(stamp, own), ticket);
         if (!isFailure(decided.outcome)) {
           for (const item of decided.changed) held.put(item, at);
           events.push(...own);

@@ -30,7 +30,7 @@ export interface StockCommand {
   readonly sku: string;
   /** The store whose row it changes: a (store, SKU) pair that never held stock is created at zero first. */
   readonly storeId?: string;
-  /** It is given a ticket from the chain-wide round-robin sequence (drawn once it is known to run). */
+  /** It is given a ticket from the chain-wide round-robin sequence, drawn once it is known to run on a known SKU. */
   readonly drawsTicket?: boolean;
   decide(stock: HeldSku, emit: (draft: EventDraft) => EventEnvelope, ticket: number): StockCommandDecision;
 }

@@ -22,14 +22,14 @@ const command = (key: string, command: Command, fingerprint = `fp-${key}`): Queu
   request: { principal, idempotency: { scope: principal.subject, key, fingerprint }, traceId: `trace-${key}` },
   command,
 });
-/** A handler that changes the item and then meets a database error, as a bug or a lost race would. */
+/** A SQL command that changes the item and then meets a database error, as a bug or a lost race would. */
 const changesThenFails = (sqlState: string): SqlCommand =>
   sqlCommand(async (ctx) => {
     await ctx.tx.execute(sql`UPDATE stock_items SET on_hand = on_hand + 100 WHERE store_id = 'S1' AND sku = ${sku}`);
     await ctx.tx.execute(sql.raw(`DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '${sqlState}'; END $$`));
     return { status: 202, body: {} };
   });
-/** A handler that changes the item and then decides to refuse, so that its rollback must undo a change. */
+/** A SQL command that changes the item and then decides to refuse, so that its rollback must undo a change. */
 const changesThenRefuses = sqlCommand(async (ctx) => {
   await ctx.tx.execute(sql`UPDATE stock_items SET on_hand = on_hand + 100 WHERE store_id = 'S1' AND sku = ${sku}`);
   return failure("VERSION_CONFLICT", "changed its mind");
@@ -210,7 +210,7 @@ describe("a batch of commands in one transaction", () => {
     expect(outcomes[0]!.kind === "reply" && outcomes[0]!.reply.body).toMatchObject({ code: "INSUFFICIENT_STOCK", totalAvailable: 0 });
   });
 
-  it("given staged stock commands between commands that run their own SQL, when the batch commits, then every command sees its predecessors' outcome exactly", async () => {
+  it("given stock commands between commands that run their own SQL, when the batch commits, then every command sees its predecessors' outcome exactly", async () => {
     await pool.query("INSERT INTO stores (store_id, name) VALUES ('S2', 'two') ON CONFLICT DO NOTHING");
     await pool.query("INSERT INTO stock_items (store_id, sku, on_hand, reserved, version) VALUES ('S2', $1, 4, 0, 1)", [sku]);
     const buy = (qty: number) => purchase({ sku, qty, policy: "highest-available" });

@@ -86,7 +86,7 @@ export const runCommandBatch = async (deps: BatchDeps, queued: readonly QueuedCo
         notBefore,
       );
       /** What became of a command before it runs, if anything: its key is busy, or it has an answer. */
-      const settledBefore = ({ request }: QueuedCommand): BatchOutcome | undefined => {
+      const answeredBeforeRunning = ({ request }: QueuedCommand): BatchOutcome | undefined => {
         const key = request.idempotency;
         if (!key) return undefined;
         const identity = idempotencyIdentity(key);
@@ -94,7 +94,7 @@ export const runCommandBatch = async (deps: BatchDeps, queued: readonly QueuedCo
         const existing = stored.get(identity);
         return existing ? replayStoredAnswer(existing, key.fingerprint) : undefined;
       };
-      const early = queued.map(settledBefore);
+      const early = queued.map(answeredBeforeRunning);
 
       const outcomes: BatchOutcome[] = [];
       const answers: AnswerToStore[] = [];

@@ -58,6 +58,16 @@ describe("takeBatch", () => {
     expect(rest).toHaveLength(1);
   });
 
+  it("never holds back a command without a key (the hub's own) for another one", () => {
+    const keyless = (): QueuedCommand => ({
+      request: { principal, traceId: "t" },
+      command: sqlCommand(async () => ({ status: 202, body: {} })),
+    });
+    const { batch, rest } = takeBatch([{ command: keyless(), since: 0 }, { command: keyless(), since: 0 }, waiting("a")], 10, 0, 1000);
+    expect(batch).toHaveLength(3);
+    expect(rest).toEqual([]);
+  });
+
   it("sets aside commands that waited longer than allowed", () => {
     const { batch, expired } = takeBatch([waiting("old", 0), waiting("new", 900)], 10, 1001, 1000);
     expect(expired.map((w) => keyOf(w.command))).toEqual(["old"]);

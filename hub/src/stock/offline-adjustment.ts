@@ -7,7 +7,7 @@ import { stockItems } from "../db/schema.js";
 
 /**
  * A sale or return an agent journaled while cut off, replayed with its original key and time. It runs with its
- * own SQL rather than staged, because it also sets the item's recount flag (the next recount clears it).
+ * own SQL rather than as a stock command, because it also sets the item's recount flag (the next recount clears it).
  */
 export const offlineAdjustment = (storeId: string, sku: string, command: OfflineAdjustment, maxAgeHours: number): SqlCommand =>
   sqlCommand(async (ctx) => {

@@ -33,7 +33,7 @@ const dltQuerySchema = z.object({
 const replaySchema = z.strictObject({
   topic: topicSchema,
   messageIds: z
-    .array(z.string().regex(/^\d{1,5}-\d{1,19}$/))
+    .array(z.string().regex(/^(\d{1,5}-\d{1,19}|outbox-\d{1,19})$/))
     .min(1)
     .max(1000),
 });

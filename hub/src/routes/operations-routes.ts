@@ -186,7 +186,12 @@ export const operationsRoutes = (deps: OperationsDeps) => {
             reportedAt: new Date(reportedAt).toISOString(),
           })),
         ],
-        outbox: { ...relay, backlog: backlog?.size ?? null, oldestUnpublishedAgeMs: backlog?.oldestAgeMs ?? null },
+        outbox: {
+          ...relay,
+          backlog: backlog?.size ?? null,
+          oldestUnpublishedAgeMs: backlog?.oldestAgeMs ?? null,
+          deadLettered: backlog?.deadLettered ?? null,
+        },
       });
     }),
   );

@@ -1,5 +1,6 @@
 import { TRANSFER_EVENT_TYPES, transferPayloadSchema, eventEnvelopeSchema, isFailure } from "@inventory/shared";
 import type { ConsumedMessage, DeadLetterSink, Logger, MessageSubscriber } from "@inventory/read-model";
+import type { CommandHandler } from "../commands/command-handler.js";
 import type { SystemCommandRunner } from "../commands/execute-command.js";
 import { completeTransferCommand, dispatchTransferCommand, receiveTransferCommand } from "../commands/transfer-commands.js";
 
@@ -15,17 +16,31 @@ export interface TransferSagaOptions {
   readonly deadLetters: DeadLetterSink;
   /** Attempts before such an event is dead-lettered, so one bad event never stalls every transfer. Default 5. */
   readonly maxAttempts?: number;
+  /** The command each step runs. Default: the transfer commands. */
+  readonly steps?: TransferSteps;
   /** The wait before the n-th retry of a step that threw (n × this), and a tenth of the wait after a refusal. Default 200. */
   readonly retryDelayMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export interface TransferSteps {
+  readonly dispatch: (transferId: string) => CommandHandler;
+  readonly receive: (transferId: string) => CommandHandler;
+  readonly complete: (transferId: string) => CommandHandler;
+}
+
+const TRANSFER_COMMANDS: TransferSteps = {
+  dispatch: dispatchTransferCommand,
+  receive: receiveTransferCommand,
+  complete: completeTransferCommand,
+};
+
 /** Which step an event asks for next, if any. */
-const nextStep = (eventType: string, receipt: string) => {
-  if (eventType === TRANSFER_EVENT_TYPES.requested) return dispatchTransferCommand;
-  if (eventType === TRANSFER_EVENT_TYPES.dispatched && receipt === "auto") return receiveTransferCommand;
-  if (eventType === TRANSFER_EVENT_TYPES.received) return completeTransferCommand;
+const nextStep = (steps: TransferSteps, eventType: string, receipt: string) => {
+  if (eventType === TRANSFER_EVENT_TYPES.requested) return steps.dispatch;
+  if (eventType === TRANSFER_EVENT_TYPES.dispatched && receipt === "auto") return steps.receive;
+  if (eventType === TRANSFER_EVENT_TYPES.received) return steps.complete;
   return undefined;
 };
 
@@ -54,7 +69,7 @@ export const startTransferSaga = (options: TransferSagaOptions) => {
     const envelope = eventEnvelopeSchema.safeParse(raw);
     const transfer = envelope.success ? transferPayloadSchema.safeParse(envelope.data.payload) : undefined;
     if (!envelope.success || !transfer?.success) return letter("not a transfer event", 1);
-    const step = nextStep(envelope.data.eventType, transfer.data.receipt);
+    const step = nextStep(options.steps ?? TRANSFER_COMMANDS, envelope.data.eventType, transfer.data.receipt);
     if (!step) return;
     const traceId = envelope.data.traceId ?? `transfer-${transfer.data.transferId}`;
     // Retried here rather than by throwing, so that no error can crash the consumer: an unavailable

@@ -58,7 +58,12 @@ export const createDeadLetterQueue = (deps: { kafka: Kafka; db: Database; broker
   const outboxLetters = async (topic: string, limit: number): Promise<DeadLetterView[]> =>
     (
       await deps.db
-        .select({ id: outbox.id, key: outbox.messageKey, error: outbox.deadLetterError, value: sql<string>`left(${outbox.event}::text, 4000)` })
+        .select({
+          id: outbox.id,
+          key: outbox.messageKey,
+          error: outbox.deadLetterError,
+          value: sql<string>`left(${outbox.event}::text, 4000)`,
+        })
         .from(outbox)
         .where(and(eq(outbox.topic, topic), isNull(outbox.publishedAt), isNotNull(outbox.deadLetteredAt)))
         .orderBy(outbox.id)

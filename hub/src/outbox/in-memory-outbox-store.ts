@@ -29,7 +29,16 @@ export const createInMemoryOutboxStore = (): InMemoryOutboxStore => {
     append: (rows) => {
       const ids = rows.map((r) => {
         const id = String(nextId++);
-        stored.push({ id, topic: r.topic, messageKey: r.key, event: r.event, publishedAt: null, logPosition: null, deadLetter: null, createdAt: Date.now() });
+        stored.push({
+          id,
+          topic: r.topic,
+          messageKey: r.key,
+          event: r.event,
+          publishedAt: null,
+          logPosition: null,
+          deadLetter: null,
+          createdAt: Date.now(),
+        });
         return id;
       });
       appended = true;

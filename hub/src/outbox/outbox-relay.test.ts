@@ -65,9 +65,11 @@ describe("outbox relay", () => {
     const bus = createInMemoryMessageBus({ partitions: 6 });
     const rows = rowsFor("S1:A1", "S2:A1", "S3:A1", "S4:A1");
     let refusedPartition = -1;
-    bus.setFault((message, partition) => {
+    bus.setFault((_message, partition) => {
       if (refusedPartition === -1) refusedPartition = partition;
-      return partition === refusedPartition ? publishFailure(`the brokers did not acknowledge test.stock.events:${partition}`, false) : undefined;
+      return partition === refusedPartition
+        ? publishFailure(`the brokers did not acknowledge test.stock.events:${partition}`, false)
+        : undefined;
     });
     store.append(rows);
     start(store, bus);
@@ -127,7 +129,9 @@ describe("outbox relay", () => {
     expect(eventIdsOnBus(bus)).not.toContain(poisonEventId);
     const s1 = bus.messages("test.stock.events").filter((m) => m.key!.toString().startsWith("S1:"));
     expect(s1.map((m) => m.headers.eventId)).toEqual([rows[0]!.event.eventId, rows[2]!.event.eventId]);
-    expect((await metrics.deadLetters.get()).values).toEqual([expect.objectContaining({ value: 1, labels: { topic: "test.stock.events" } })]);
+    expect((await metrics.deadLetters.get()).values).toEqual([
+      expect.objectContaining({ value: 1, labels: { topic: "test.stock.events" } }),
+    ]);
     await vi.waitFor(() => expect(relay!.lastBacklog()).toEqual({ size: 0, oldestAgeMs: 0, deadLettered: 1 }));
 
     store.append(rowsFor("S1:D4"));

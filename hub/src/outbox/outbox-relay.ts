@@ -93,7 +93,6 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       try {
         await publisher.publish([toMessage(row)]);
         sent.push(row);
-        continue;
       } catch (err) {
         await markPublished(sent);
         sent = [];

@@ -111,7 +111,14 @@ export const createPgOutboxStore = (deps: { pool: pg.Pool; listenerConfig: pg.Cl
       };
     },
     recover: async () => {
-      if (listener && !(await listener.query("SELECT 1").then(() => true, () => false))) await dropListener();
+      if (
+        listener &&
+        !(await listener.query("SELECT 1").then(
+          () => true,
+          () => false,
+        ))
+      )
+        await dropListener();
     },
     close: dropListener,
   };

@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createInMemoryMessageBus, silentLogger, type DeadLetter, type DeadLetterSink, type InMemoryMessageBus } from "@inventory/read-model";
+import {
+  createInMemoryMessageBus,
+  silentLogger,
+  type DeadLetter,
+  type DeadLetterSink,
+  type InMemoryMessageBus,
+} from "@inventory/read-model";
 import { failure, stampEvent, TRANSFER_AGGREGATE, TRANSFER_EVENT_TYPES, TOPICS } from "@inventory/shared";
 import type { CommandHandler } from "../commands/command-handler.js";
 import type { SystemCommandRunner } from "../commands/execute-command.js";
@@ -140,7 +146,9 @@ describe("transfer saga", () => {
     await publish(bus, "T3", transferEvent("T3", TRANSFER_EVENT_TYPES.requested));
     start(bus, run, sink, 3);
 
-    await vi.waitFor(() => expect(hub.ran.filter((r) => r.transferId === "T3").map((r) => r.step)).toEqual(["dispatch", "receive", "complete"]));
+    await vi.waitFor(() =>
+      expect(hub.ran.filter((r) => r.transferId === "T3").map((r) => r.step)).toEqual(["dispatch", "receive", "complete"]),
+    );
     expect(tries).toBe(3);
     expect(letters.map((l) => ({ offset: l.offset, error: l.error, attempts: l.attempts }))).toEqual([
       { offset: 0, error: "Error: check constraint violated", attempts: 3 },

@@ -46,7 +46,9 @@ interface Member {
  * partitions (partition i goes to member i mod n, reassigned on every join and leave), committed offsets
  * for `group` positions and the subscriber's own for `stored` ones.
  */
-export const createInMemoryMessageBus = (options: { partitions?: number; maxBatchSize?: number; pollMs?: number } = {}): InMemoryMessageBus => {
+export const createInMemoryMessageBus = (
+  options: { partitions?: number; maxBatchSize?: number; pollMs?: number } = {},
+): InMemoryMessageBus => {
   const partitionCount = options.partitions ?? 6;
   const maxBatchSize = options.maxBatchSize ?? 100;
   const pollMs = options.pollMs ?? 2;

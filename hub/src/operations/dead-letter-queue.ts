@@ -86,7 +86,9 @@ export const createDeadLetterQueue = (deps: { kafka: Kafka; db: Database; broker
     if (rowIds.length === 0) return { replayed: new Set<string>(), notDead: new Set<string>() };
     const replayed = await deps.db
       .update(outbox)
-      .set({ deadLetteredAt: null, deadLetterError: null })
+      // The refusal stays in dead_letter_error: it keeps a replayed event, older than the backlog's age limit,
+      // from closing writes while the relay tries it again (see the backlog in pg-outbox-store.ts).
+      .set({ deadLetteredAt: null })
       .where(and(eq(outbox.topic, topic), inArray(outbox.id, rowIds), isNotNull(outbox.deadLetteredAt)))
       .returning({ id: outbox.id });
     await deps.db.execute(sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`);

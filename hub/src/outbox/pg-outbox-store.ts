@@ -96,10 +96,11 @@ export const createPgOutboxStore = (deps: { pool: pg.Pool; listenerConfig: pg.Cl
         error.slice(0, 1000),
       ]);
     },
+    /** A replayed dead letter counts in the size but not in the age: its age is from its first commit. */
     backlog: async () => {
       const { rows } = await pool.query<{ size: string; oldest: Date | null; dead: string }>(
         `SELECT count(*) FILTER (WHERE dead_lettered_at IS NULL) AS size,
-                min(created_at) FILTER (WHERE dead_lettered_at IS NULL) AS oldest,
+                min(created_at) FILTER (WHERE dead_lettered_at IS NULL AND dead_letter_error IS NULL) AS oldest,
                 count(*) FILTER (WHERE dead_lettered_at IS NOT NULL) AS dead
          FROM outbox WHERE published_at IS NULL`,
       );

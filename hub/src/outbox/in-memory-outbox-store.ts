@@ -1,4 +1,5 @@
 import type { EventEnvelope } from "@inventory/shared";
+import { createAppendSignal } from "./append-signal.js";
 import type { OutboxRow, OutboxStore } from "./outbox-store.js";
 
 interface StoredRow extends OutboxRow {
@@ -22,8 +23,7 @@ export const createInMemoryOutboxStore = (): InMemoryOutboxStore => {
   let nextId = 1;
   let nextPosition = 1;
   let leadership = true;
-  let appended = false;
-  let wake: (() => void) | undefined;
+  const appended = createAppendSignal();
 
   return {
     append: (rows) => {
@@ -41,8 +41,7 @@ export const createInMemoryOutboxStore = (): InMemoryOutboxStore => {
         });
         return id;
       });
-      appended = true;
-      wake?.();
+      appended.notify();
       return ids;
     },
     rows: () => stored,
@@ -50,25 +49,10 @@ export const createInMemoryOutboxStore = (): InMemoryOutboxStore => {
       leadership = available;
     },
     lead: async () => leadership,
-    waitForAppend: (ms) =>
-      new Promise<void>((resolve) => {
-        if (appended) {
-          appended = false;
-          resolve();
-          return;
-        }
-        const timer = setTimeout(done, ms);
-        function done() {
-          clearTimeout(timer);
-          wake = undefined;
-          appended = false;
-          resolve();
-        }
-        wake = done;
-      }),
-    interrupt: () => wake?.(),
+    waitForAppend: appended.wait,
+    interrupt: appended.interrupt,
     unpublished: async (limit) => {
-      appended = false;
+      appended.consume();
       return stored.filter((r) => r.publishedAt === null && r.deadLetter === null).slice(0, limit);
     },
     markPublished: async (ids) => {

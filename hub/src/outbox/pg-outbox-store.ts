@@ -2,6 +2,7 @@ import pg from "pg";
 import type { Logger } from "@inventory/read-model";
 import type { EventEnvelope } from "@inventory/shared";
 import { OUTBOX_CHANNEL } from "./append-to-outbox.js";
+import { createAppendSignal } from "./append-signal.js";
 import type { OutboxStore } from "./outbox-store.js";
 
 /** Only one relay in the whole deployment publishes at a time; the others wait on this lock. */
@@ -15,26 +16,8 @@ export const createPgOutboxStore = (deps: { pool: pg.Pool; listenerConfig: pg.Cl
   const { pool, log } = deps;
   let listener: pg.Client | undefined;
   let leader = false;
-  let wake: (() => void) | undefined;
-  let notified = false;
 
-  /** Waits for a commit notification or the timeout; returns at once if one arrived since the last read. */
-  const waitForAppend = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (notified) {
-        notified = false;
-        resolve();
-        return;
-      }
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        notified = false;
-        resolve();
-      }
-      wake = done;
-    });
+  const appended = createAppendSignal();
 
   const dropListener = async () => {
     leader = false;
@@ -55,10 +38,7 @@ export const createPgOutboxStore = (deps: { pool: pg.Pool; listenerConfig: pg.Cl
             leader = false;
           }
         });
-        client.on("notification", () => {
-          notified = true;
-          wake?.();
-        });
+        client.on("notification", appended.notify);
         await client.connect();
         listener = client;
         await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
@@ -68,10 +48,10 @@ export const createPgOutboxStore = (deps: { pool: pg.Pool; listenerConfig: pg.Cl
       if (leader) log.info("outbox relay is the leader");
       return leader;
     },
-    waitForAppend,
-    interrupt: () => wake?.(),
+    waitForAppend: appended.wait,
+    interrupt: appended.interrupt,
     unpublished: async (limit) => {
-      notified = false;
+      appended.consume();
       const { rows } = await pool.query<{ id: string; topic: string; message_key: string; event: EventEnvelope }>(
         "SELECT id, topic, message_key, event FROM outbox WHERE published_at IS NULL AND dead_lettered_at IS NULL ORDER BY id LIMIT $1",
         [limit],

@@ -9,7 +9,7 @@ describe("classifying a kafkajs send error", () => {
   it("given an error about the message itself, directly or wrapped, when classified, then it is a permanent refusal naming the Kafka error", () => {
     for (const type of ["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "INVALID_TOPIC_EXCEPTION"]) {
       expect(classifyKafkaError(protocolError(type, false))).toMatchObject({ code: "PUBLISH_FAILED", permanent: true });
-      const wrapped = new KafkaJSNonRetriableError(new Error("gave up"), { cause: protocolError(type, false) });
+      const wrapped = Object.assign(new KafkaJSNonRetriableError(new Error("gave up")), { cause: protocolError(type, false) });
       expect(classifyKafkaError(wrapped).message).toMatch(new RegExp(`^${type}:`));
     }
   });

@@ -16,7 +16,8 @@ export interface KafkaSubscriberOptions {
   readonly restartAfterSilentMs?: number;
 }
 
-const headerText = (headers: IHeaders | undefined): Record<string, string> =>
+/** Kafka headers as text (kafkajs gives Buffers). */
+export const headerText = (headers: IHeaders | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString() : String(v ?? "")]));
 
 /**

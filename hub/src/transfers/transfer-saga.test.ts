@@ -8,8 +8,8 @@ import {
   type InMemoryMessageBus,
 } from "@inventory/read-model";
 import { failure, stampEvent, TRANSFER_AGGREGATE, TRANSFER_EVENT_TYPES, TOPICS } from "@inventory/shared";
-import type { CommandHandler } from "../commands/command-handler.js";
-import type { SystemCommandRunner } from "../commands/execute-command.js";
+import type { Command } from "../command-pipeline/command.js";
+import type { SystemCommandRunner } from "../command-pipeline/execute-command.js";
 import { startTransferSaga, type TransferSteps } from "./transfer-saga.js";
 
 const TOPIC = "test.transfer.events";
@@ -18,11 +18,11 @@ const GROUP = "test-transfer-saga";
 type Step = "dispatch" | "receive" | "complete";
 /** Stands for a step's command: the fake runner reads which step and transfer it is. */
 const steps: TransferSteps = {
-  dispatch: (transferId) => ({ step: "dispatch", transferId }) as unknown as CommandHandler,
-  receive: (transferId) => ({ step: "receive", transferId }) as unknown as CommandHandler,
-  complete: (transferId) => ({ step: "complete", transferId }) as unknown as CommandHandler,
+  dispatch: (transferId) => ({ step: "dispatch", transferId }) as unknown as Command,
+  receive: (transferId) => ({ step: "receive", transferId }) as unknown as Command,
+  complete: (transferId) => ({ step: "complete", transferId }) as unknown as Command,
 };
-const stepOf = (handler: CommandHandler) => handler as unknown as { step: Step; transferId: string };
+const stepOf = (command: Command) => command as unknown as { step: Step; transferId: string };
 
 const NEXT_EVENT: Record<Step, string> = {
   dispatch: TRANSFER_EVENT_TYPES.dispatched,
@@ -62,8 +62,8 @@ const publish = (bus: InMemoryMessageBus, key: string, value: string) => bus.pub
 /** Plays the database and the relay: each step that runs publishes the transfer's next event. */
 const fakeHub = (bus: InMemoryMessageBus, receipt: "auto" | "manual" = "auto") => {
   const ran: { step: Step; transferId: string; traceId: string }[] = [];
-  const run = (async (traceId: string, handler: CommandHandler) => {
-    const { step, transferId } = stepOf(handler);
+  const run = (async (traceId: string, command: Command) => {
+    const { step, transferId } = stepOf(command);
     ran.push({ step, transferId, traceId });
     await publish(bus, transferId, transferEvent(transferId, NEXT_EVENT[step], receipt, ran.length + 1));
     return { status: 202, body: {} };
@@ -134,12 +134,12 @@ describe("transfer saga", () => {
     const hub = fakeHub(bus);
     const { sink, letters } = memorySink();
     let tries = 0;
-    const run = (async (traceId: string, handler: CommandHandler) => {
-      if (stepOf(handler).transferId === "BAD") {
+    const run = (async (traceId: string, command: Command) => {
+      if (stepOf(command).transferId === "BAD") {
         tries += 1;
         throw new Error("check constraint violated");
       }
-      return hub.run(traceId, handler);
+      return hub.run(traceId, command);
     }) as SystemCommandRunner;
     await publish(bus, "BAD", transferEvent("BAD", TRANSFER_EVENT_TYPES.requested));
     await publish(bus, "BAD", "not json at all");

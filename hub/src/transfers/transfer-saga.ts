@@ -1,8 +1,8 @@
 import { TRANSFER_EVENT_TYPES, transferPayloadSchema, eventEnvelopeSchema, isFailure } from "@inventory/shared";
 import type { ConsumedMessage, DeadLetterSink, Logger, MessageSubscriber } from "@inventory/read-model";
-import type { CommandHandler } from "../commands/command-handler.js";
-import type { SystemCommandRunner } from "../commands/execute-command.js";
-import { completeTransferCommand, dispatchTransferCommand, receiveTransferCommand } from "../commands/transfer-commands.js";
+import type { Command } from "../command-pipeline/command.js";
+import type { SystemCommandRunner } from "../command-pipeline/execute-command.js";
+import { completeTransferCommand, dispatchTransferCommand, receiveTransferCommand } from "./transfer-commands.js";
 
 export interface TransferSagaOptions {
   readonly subscriber: MessageSubscriber;
@@ -25,9 +25,9 @@ export interface TransferSagaOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface TransferSteps {
-  readonly dispatch: (transferId: string) => CommandHandler;
-  readonly receive: (transferId: string) => CommandHandler;
-  readonly complete: (transferId: string) => CommandHandler;
+  readonly dispatch: (transferId: string) => Command;
+  readonly receive: (transferId: string) => Command;
+  readonly complete: (transferId: string) => Command;
 }
 
 const TRANSFER_COMMANDS: TransferSteps = {

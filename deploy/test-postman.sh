@@ -23,6 +23,8 @@ mkdir -p "$data"
 export PG_DATA_DIR="$data/postgres" PG_LOG_FILE="$data/postgres.log" KAFKA_DATA_DIR="$data/kafka" KAFKA_LOG_FILE="$data/kafka.log"
 export HUB_REPLICA_PATH="$data/hub-replica.sqlite" AGENT_REPLICA_PATH="$data/agent-S1.sqlite" OFFLINE_JOURNAL_PATH="$data/agent-S1-offline.sqlite"
 export DEV_LOG_DIR="$data" LOG_PRETTY=false OFFLINE_SALES=true
+# Webhook subscriptions in the run point at this host (run-plan.mjs).
+export WEBHOOK_ALLOW_PRIVATE_TARGETS=127.0.0.0/8
 
 # dev.sh stops what it started when it is stopped, which this script does when it exits.
 bash deploy/dev.sh >"$data/dev.log" 2>&1 &

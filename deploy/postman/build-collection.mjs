@@ -31,7 +31,7 @@ export function buildCollection(doc, plan) {
   const steps = [...plan.runOrder, ...unplanned(operations, plan), ...plan.runLast].map((step) =>
     typeof step === "string" ? { operationId: step } : step,
   );
-  for (const id of [...steps.map((s) => s.operationId), ...Object.keys(plan.notRun), ...Object.keys(plan.overrides)]) {
+  for (const id of [...steps.map((s) => s.operationId), ...Object.keys(plan.notRun)]) {
     if (!byId.has(id)) throw new Error(`run-plan.mjs names ${id}, which openapi.yaml does not have`);
   }
   const toRequest = (step) => requestFor(byId.get(step.operationId), step.name, plan.overrides[step.operationId] ?? {}, kept, doc);
@@ -165,7 +165,7 @@ function requestFor(op, name, override, kept, doc) {
       headers.push({ key: param.name, value: valueFor(param) });
     }
   }
-  const body = override.body ?? op.bodyExample;
+  const body = override.bodyFields && isObject(op.bodyExample) ? { ...op.bodyExample, ...override.bodyFields } : op.bodyExample;
   if (body !== undefined) headers.push({ key: "Content-Type", value: "application/json" });
 
   const base = override.base ?? baseFor(op, doc);

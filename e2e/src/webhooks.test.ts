@@ -38,10 +38,26 @@ afterAll(async () => {
   await system?.close();
 });
 
+/** A delivery's body: a stream event's `data`. */
+interface StockChange {
+  readonly sku: string;
+  readonly storeId: string;
+  readonly onHand: number;
+  readonly version: number;
+  readonly eventId: string;
+}
+
+interface Delivery {
+  readonly deliveryId: string;
+  readonly status: string;
+  readonly attempts: number;
+  readonly lastResponseStatus: number | null;
+}
+
 interface Received {
   readonly id: string;
   readonly timestamp: number;
-  readonly body: any;
+  readonly body: StockChange;
   readonly traceId: string | undefined;
 }
 
@@ -212,7 +228,7 @@ describe("webhook deliveries", () => {
     const receiver = await startReceiver();
     const { webhookId } = await subscribe(receiver, { eventTypes: ALL_TYPES, storeId: "S1" });
     const stream = await fetch(`${system.hubUrl}/v1/stream/stock?storeId=S1`, { signal: AbortSignal.timeout(60_000) });
-    const sse: any[] = [];
+    const sse: StockChange[] = [];
     const reading = (async () => {
       let buffer = "";
       try {
@@ -279,7 +295,7 @@ describe("webhook deliveries", () => {
     const ids = receiver.requests.map((r) => r.id);
     expect(new Set(ids).size).toBe(3);
     const page = await get(`/v1/webhooks/${webhookId}/deliveries`);
-    expect(page.body.items.map((d: any) => [d.status, d.attempts, d.lastResponseStatus])).toEqual([
+    expect(page.body.items.map((d: Delivery) => [d.status, d.attempts, d.lastResponseStatus])).toEqual([
       ["DELIVERED", 3, 200],
       ["DELIVERED", 3, 200],
       ["DELIVERED", 3, 200],
@@ -351,9 +367,9 @@ describe("webhook deliveries", () => {
       expect(disabled.disabledReason).toMatch(/still failing after 12 s and \d+ attempts: answered HTTP 503/);
       expect(disabled.disabledAt).toEqual(expect.any(String));
       const page = await get(`/v1/webhooks/${webhookId}/deliveries`);
-      const statuses = page.body.items.map((d: any) => d.status).sort();
+      const statuses = page.body.items.map((d: Delivery) => d.status).sort();
       expect(statuses).toEqual(["FAILED", "PENDING"]);
-      const failed = page.body.items.find((d: any) => d.status === "FAILED");
+      const failed: Delivery = page.body.items.find((d: Delivery) => d.status === "FAILED");
       expect(failed.attempts).toBeGreaterThan(3);
       expect(failed.lastResponseStatus).toBe(503);
       // Only the first change was ever sent: the second waited behind it.

@@ -2,7 +2,9 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, sleep } from "./harness/infra.js";
+import { readFileSync } from "node:fs";
+import { eventually, freePort, infra, sleep } from "./harness/infra.js";
+import { startProcess } from "./harness/processes.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 import { tokenFor } from "./harness/tokens.js";
 
@@ -381,4 +383,38 @@ describe("webhook deliveries", () => {
     },
     RETRY_WINDOW_MS + 30_000,
   );
+
+  it("given two hubs sharing the database and the group, then each change is delivered once, in order per item", async () => {
+    const name = `hub2-webhooks-${randomUUID().slice(0, 8)}`;
+    const second = await startProcess("hub", name, await freePort(), {
+      KAFKA_BROKERS: system.kafkaBrokers,
+      KAFKA_TOPIC_PREFIX: system.topicPrefix,
+      DATABASE_URL: system.databaseUrl,
+      ALLOW_DEV_TOKEN: "true",
+      HUB_INSTANCE_ID: "hub2",
+      HUB_REPLICA_PATH: `${system.replicaDir}/${name}.sqlite`,
+      ...hubEnv,
+    });
+    try {
+      const receiver = await startReceiver();
+      const { webhookId } = await subscribe(receiver, { eventTypes: ["StockAdjusted"] });
+      const events = 24;
+      for (let i = 0; i < events / 4; i++) {
+        await Promise.all([adjust("S1", "A1", -1), adjust("S1", "B2", -1), adjust("S2", "A1", -1), adjust("S2", "B2", -1)]);
+      }
+      await eventually(() => expect(receiver.accepted.length).toBe(events), 30_000, 100);
+      await sleep(1000);
+      expect(receiver.requests).toHaveLength(events);
+      expect(new Set(receiver.requests.map((r) => r.id)).size).toBe(events);
+      for (const versions of versionsByItem(receiver.accepted).values()) expect(isIncreasing(versions)).toBe(true);
+      const bySecond = readFileSync(`${infra.logDir()}/${name}.log`, "utf8")
+        .split("\n")
+        .filter((line) => line.includes('"webhook delivered"') && line.includes(webhookId)).length;
+      console.log(`two hubs: ${events} changes delivered once each, ${bySecond} of them by the second hub`);
+      // A graceful stop cuts its attempts short and exits cleanly.
+      expect(await second.stop()).toBe(0);
+    } finally {
+      await second.stop();
+    }
+  }, 90_000);
 });

@@ -58,6 +58,16 @@ describe("sending one webhook", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it("given the caller's signal aborted mid-attempt, then it ends at once as stopped, not as the receiver's failure", async () => {
+    const url = await listen(() => undefined);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const result = await sendWebhook({ url, headers: {}, body: "{}" }, { ...loopback, timeoutMs: 5000, signal: controller.signal });
+    expect(result).toEqual({ delivered: false, status: null, error: "the hub stopped during the attempt", stopped: true });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it("given a loopback receiver and a policy of public addresses only, then nothing is sent", async () => {
     let called = false;
     const url = await listen((_req, res) => {

@@ -16,6 +16,8 @@ export interface AttemptResult {
   readonly delivered: boolean;
   readonly status: number | null;
   readonly error: string | null;
+  /** Cut short by the caller's signal, not by the receiver. */
+  readonly stopped?: boolean;
 }
 
 export interface SendOptions {
@@ -23,6 +25,8 @@ export interface SendOptions {
   readonly resolveHost: ResolveHost;
   /** The whole attempt, name resolution included. */
   readonly timeoutMs: number;
+  /** Ends the attempt early (the hub is stopping): it then fails with `stopped: true`. */
+  readonly signal?: AbortSignal;
 }
 
 /** A lookup that answers only the addresses already checked, so the connection goes where the check looked. */
@@ -54,7 +58,7 @@ export const sendWebhook = async (request: WebhookRequest, options: SendOptions)
         headers: { ...request.headers, "content-length": String(Buffer.byteLength(request.body)), "user-agent": "inventory-webhooks/1" },
         lookup: pinnedLookup(target.addresses),
         agent: false,
-        signal: AbortSignal.timeout(remainingMs),
+        signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(remainingMs)]) : AbortSignal.timeout(remainingMs),
       },
       (res) => {
         const status = res.statusCode ?? 0;
@@ -64,6 +68,10 @@ export const sendWebhook = async (request: WebhookRequest, options: SendOptions)
       },
     );
     req.on("error", (err) => {
+      if (options.signal?.aborted) {
+        resolve({ delivered: false, status: null, error: "the hub stopped during the attempt", stopped: true });
+        return;
+      }
       const timedOut = err.name === "AbortError" || err.name === "TimeoutError";
       const code = (err as { code?: unknown }).code;
       resolve({

@@ -42,6 +42,7 @@ export const startWebhookDispatcher = (options: WebhookDispatcherOptions) => {
   const send = options.sendAttempt ?? sendWebhook;
   const leaseMs = options.send.timeoutMs + 5000;
   let running = true;
+  const stopping = new AbortController();
   let wakeUp: () => void = () => undefined;
   let woken = new Promise<void>((resolve) => (wakeUp = resolve));
   const wake = () => {
@@ -55,7 +56,7 @@ export const startWebhookDispatcher = (options: WebhookDispatcherOptions) => {
     const timestamp = Math.floor(started / 1000);
     const headers = webhookHeaders({ id: delivery.deliveryId, timestamp, body: delivery.body }, delivery.secret);
     if (delivery.traceId) headers["x-trace-id"] = delivery.traceId;
-    const result = await send({ url: delivery.url, headers, body: delivery.body }, options.send);
+    const result = await send({ url: delivery.url, headers, body: delivery.body }, { ...options.send, signal: stopping.signal });
     const finished = now();
     options.metrics?.attemptDuration.observe((finished - started) / 1000);
     const fields = {
@@ -69,7 +70,10 @@ export const startWebhookDispatcher = (options: WebhookDispatcherOptions) => {
       ms: finished - started,
     };
     let outcome: AttemptOutcome;
-    if (result.delivered && result.status !== null) {
+    if (result.stopped) {
+      // Not the receiver's doing: free the delivery for any hub at once rather than leave it leased.
+      outcome = { kind: "retry", status: null, error: result.error ?? "stopped", at: new Date(finished) };
+    } else if (result.delivered && result.status !== null) {
       outcome = { kind: "delivered", status: result.status };
     } else {
       const error = result.error ?? "not delivered";
@@ -124,9 +128,10 @@ export const startWebhookDispatcher = (options: WebhookDispatcherOptions) => {
   return {
     /** Look for due deliveries now (the consumer just queued some). */
     wake,
-    /** Claims no more; waits for the attempts in flight, each bounded by its timeout. */
+    /** Claims no more; cuts the attempts in flight short and frees their deliveries for the other hubs. */
     stop: async () => {
       running = false;
+      stopping.abort();
       wake();
       await done;
     },

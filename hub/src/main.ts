@@ -83,6 +83,7 @@ const retention = startRetentionSweeps({
   log,
   idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_MS,
   outboxRetentionMs: env.OUTBOX_RETENTION_MS,
+  webhookDeliveryRetentionMs: env.OUTBOX_RETENTION_MS,
   sweepIntervalMs: env.RETENTION_SWEEP_INTERVAL_MS,
   deleteBatchSize: env.RETENTION_DELETE_BATCH,
 });

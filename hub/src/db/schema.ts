@@ -224,5 +224,6 @@ export const webhookDeliveries = pgTable(
     uniqueIndex("webhook_deliveries_event_idx").on(t.webhookId, t.eventId),
     index("webhook_deliveries_pending_idx").on(t.webhookId, t.itemKey, t.seq).where(sql`${t.status} = 'PENDING'`),
     index("webhook_deliveries_list_idx").on(t.webhookId, t.createdAt, t.deliveryId),
+    index("webhook_deliveries_finished_idx").on(t.lastAttemptAt).where(sql`${t.status} <> 'PENDING'`),
   ],
 );

@@ -12,7 +12,7 @@ import {
 import { authenticate, failureResponse, parseParam, parseQuery, requireAction, type AuthenticateOptions } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import type { CommandExecutor } from "../commands/execute-command.js";
-import { databaseUnavailable } from "../commands/database-failure.js";
+import { answerFromDatabase } from "../http/answer-from-database.js";
 import { commandEndpoint, type HubEnv } from "../http/command-endpoint.js";
 import { resolveTarget, type ResolveHost } from "./resolve-target.js";
 import type { TargetPolicy } from "./target-address.js";
@@ -28,16 +28,6 @@ export interface WebhookRoutesDeps {
   /** Bound on resolving a subscription's host when it is created. */
   readonly resolveTimeoutMs: number;
 }
-
-const fromDatabase = async (c: Context<HubEnv>, run: () => Promise<Response>) => {
-  try {
-    return await run();
-  } catch (err) {
-    const unavailable = databaseUnavailable(err);
-    if (unavailable) return failureResponse(c, unavailable);
-    throw err;
-  }
-};
 
 const unknownWebhook = (webhookId: string) => failure("NOT_FOUND", `no webhook ${webhookId}`, { webhookId });
 
@@ -57,7 +47,7 @@ export const webhookRoutes = (deps: WebhookRoutesDeps) => {
   };
   const withWebhook = (c: Context<HubEnv>, then: (webhookId: string) => Promise<Response>) => {
     const webhookId = parseParam(c.req.param("webhookId") ?? "", "webhookId", webhookIdSchema);
-    return isFailure(webhookId) ? failureResponse(c, webhookId) : fromDatabase(c, () => then(webhookId));
+    return isFailure(webhookId) ? failureResponse(c, webhookId) : answerFromDatabase(c, () => then(webhookId));
   };
   const manage = [authenticate(deps.auth), requireAction("webhooks:manage")] as const;
 
@@ -71,7 +61,7 @@ export const webhookRoutes = (deps: WebhookRoutesDeps) => {
     )
     .get("/v1/webhooks", ...manage, (c) => {
       const query = parseQuery(c, webhookListQuerySchema);
-      return isFailure(query) ? failureResponse(c, query) : fromDatabase(c, async () => c.json(await listWebhooks(deps.db, query)));
+      return isFailure(query) ? failureResponse(c, query) : answerFromDatabase(c, async () => c.json(await listWebhooks(deps.db, query)));
     })
     .get("/v1/webhooks/:webhookId", ...manage, (c) =>
       withWebhook(c, async (webhookId) => {

@@ -1,8 +1,7 @@
-import type { Kafka } from "kafkajs";
 import type pg from "pg";
 import type { Registry } from "prom-client";
 import { brokerTopic, TOPICS } from "@inventory/shared";
-import type { Logger } from "@inventory/read-model";
+import type { Logger, MessageSubscriber } from "@inventory/read-model";
 import type { z } from "zod";
 import { pendingDeliveries } from "./delivery-queue.js";
 import { systemResolver } from "./resolve-target.js";
@@ -14,14 +13,14 @@ import { registerWebhookMetrics } from "./webhook-metrics.js";
 
 export interface StartWebhooksOptions {
   readonly env: z.infer<typeof webhookEnvSchema> & { readonly KAFKA_TOPIC_PREFIX: string };
-  readonly kafka: Kafka;
+  readonly subscriber: MessageSubscriber;
   readonly pool: pg.Pool;
   readonly log: Logger;
   readonly registry: Registry;
 }
 
 /** Everything webhooks run on a hub: the feed from stock.events into the delivery queue, and the dispatcher. */
-export const startWebhooks = ({ env, kafka, pool, log, registry }: StartWebhooksOptions) => {
+export const startWebhooks = ({ env, subscriber, pool, log, registry }: StartWebhooksOptions) => {
   const policy = targetPolicyOf(env.WEBHOOK_ALLOW_PRIVATE_TARGETS);
   const metrics = registerWebhookMetrics(registry, () => pendingDeliveries(pool));
   const dispatcher = startWebhookDispatcher({
@@ -38,7 +37,7 @@ export const startWebhooks = ({ env, kafka, pool, log, registry }: StartWebhooks
     pollMs: env.WEBHOOK_POLL_MS,
   });
   const feed = startWebhookFeed({
-    kafka,
+    subscriber,
     pool,
     topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
     groupId: `${env.KAFKA_TOPIC_PREFIX}inventory-webhooks`,

@@ -18,6 +18,8 @@ import {
   serveOptionsOf,
   createStockChangeLog,
   startStockChangeFeed,
+  createKafkaPublisher,
+  createKafkaSubscriber,
 } from "@inventory/read-model";
 import { createDeadLetterQueue } from "./operations/dead-letter-queue.js";
 import { parseHubEnv } from "./env.js";
@@ -27,14 +29,15 @@ import { createCommandExecutor, createSystemCommandRunner } from "./commands/exe
 import { startReservationExpiry } from "./reservation-expiry.js";
 import { startRetentionSweeps } from "./retention/start-retention-sweeps.js";
 import { startChainViewPublisher } from "./chain-view/start-chain-view-publisher.js";
-import { startTransferSaga } from "./transfer-saga.js";
-import { createKafkaPublisher } from "./outbox/event-publisher.js";
+import { startTransferSaga } from "./transfers/transfer-saga.js";
 import { startOutboxRelay } from "./outbox/outbox-relay.js";
+import { createPgOutboxStore } from "./outbox/pg-outbox-store.js";
 import { createHubApp } from "./app.js";
 import { hubReadiness } from "./hub-readiness.js";
 import { seedDemoData } from "./seed-demo.js";
 import { registerFleetMetrics } from "./operations/fleet-metrics.js";
 import type { AgentReports } from "./routes/operations-routes.js";
+import { startWebhooks } from "./webhooks/start-webhooks.js";
 
 const env = parseHubEnv(process.env);
 const log = createLogger({ service: "hub", instance: env.HUB_INSTANCE_ID }, { level: env.LOG_LEVEL });
@@ -82,11 +85,12 @@ const retention = startRetentionSweeps({
   log,
   idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_MS,
   outboxRetentionMs: env.OUTBOX_RETENTION_MS,
+  webhookDeliveryRetentionMs: env.OUTBOX_RETENTION_MS,
   sweepIntervalMs: env.RETENTION_SWEEP_INTERVAL_MS,
   deleteBatchSize: env.RETENTION_DELETE_BATCH,
 });
 const saga = startTransferSaga({
-  kafka,
+  subscriber: createKafkaSubscriber(kafka, { log }),
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.transfer),
   groupId: `${env.KAFKA_TOPIC_PREFIX}inventory-transfer-saga`,
   run: runSystemCommand,
@@ -95,8 +99,7 @@ const saga = startTransferSaga({
 });
 const publisher = createKafkaPublisher(kafka);
 const relay = startOutboxRelay({
-  pool,
-  listenerConfig: { connectionString: sessionUrl },
+  store: createPgOutboxStore({ pool, listenerConfig: { connectionString: sessionUrl }, log }),
   publisher,
   brokerTopic: (topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic),
   ensureTopics: () =>
@@ -150,6 +153,8 @@ const stockChangeFeed = startStockChangeFeed({
   changes: stockChanges,
 });
 
+const webhooks = startWebhooks({ env, subscriber: createKafkaSubscriber(kafka, { log }), pool, log, registry: metrics.registry });
+
 const auth = await loadAuthOptions(env, log);
 const agentReports: AgentReports = new Map();
 registerFleetMetrics(metrics.registry, agentReports);
@@ -198,6 +203,7 @@ const app = createHubApp({
   console: { devSignInToken: env.CONSOLE_DEV_SIGN_IN ? auth.devToken : undefined },
   stockChanges,
   stream: { heartbeatMs: env.STREAM_HEARTBEAT_MS, maxStreamsPerCaller: env.STREAM_MAX_PER_CALLER },
+  webhooks: webhooks.routes,
 });
 
 const server = await serveHttp(app, serveOptionsOf(env), log);
@@ -210,6 +216,7 @@ onShutdownSignal(
     { name: "reservation expiry", run: () => expiry.stop() },
     { name: "retention sweeps", run: () => retention.stop() },
     { name: "transfer saga", run: () => saga.stop() },
+    { name: "webhooks", run: () => webhooks.stop() },
     { name: "outbox relay", run: () => relay.stop() },
     {
       name: "chain view",

@@ -12,6 +12,27 @@ export {
 } from "./kafka/kafka-security.js";
 export { ensureTopics, type TopicSpec } from "./kafka/ensure-topics.js";
 export { storeAffinePartitioner, storePartition } from "./kafka/store-affine-partitioner.js";
+export type {
+  BatchContext,
+  BatchHandler,
+  ConsumedBatch,
+  ConsumedMessage,
+  MessagePublisher,
+  MessageSubscriber,
+  OutgoingMessage,
+  StartPositions,
+  SubscribeRequest,
+  Subscription,
+} from "./kafka/message-bus.js";
+export { isPermanentRefusal, isPublishFailure, publishFailure, type PublishFailure } from "./kafka/publish-failure.js";
+export { classifyKafkaError, createKafkaPublisher } from "./kafka/kafkajs-publisher.js";
+export { createKafkaSubscriber, type KafkaSubscriberOptions } from "./kafka/kafkajs-subscriber.js";
+export {
+  createInMemoryMessageBus,
+  type InMemoryMessageBus,
+  type PublishFault,
+  type StoredMessage,
+} from "./kafka/in-memory-message-bus.js";
 export { openReplicaStore, type ReplicaStore, type AppliedMessage, type PartitionPosition } from "./replica-store.js";
 export { startReplicaFeed, type ReplicaFeed, type ReplicaFeedStatus } from "./replica-feed.js";
 export { createFreshness, type Freshness } from "./freshness.js";
@@ -34,5 +55,5 @@ export { projectionRoutes } from "./projection-routes.js";
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory } from "./release-memory.js";
 export { createStockChangeLog, type StockChangeLog, type StockChangeEvent } from "./stream/stock-change-log.js";
-export { startStockChangeFeed } from "./stream/stock-change-feed.js";
+export { startStockChangeFeed, streamEventOf } from "./stream/stock-change-feed.js";
 export { stockStreamRoute, type StockStreamOptions } from "./stream/stock-stream-route.js";

@@ -3,19 +3,11 @@ import { isFailure, reservationListQuerySchema, transferListQuerySchema } from "
 import { authenticate, failureResponse, parseQuery, requireAction, type AuthenticateOptions } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import type { HubRequestEnv } from "../command-pipeline/command-endpoint.js";
-import { databaseUnavailable } from "../command-pipeline/database-failure.js";
+import { answerFromDatabase } from "../command-pipeline/answer-from-database.js";
 import { listReservations } from "./list-reservations.js";
 import { listTransfers } from "./list-transfers.js";
 
-const fromDatabase = async (c: Context<HubRequestEnv>, run: () => Promise<unknown>) => {
-  try {
-    return c.json(await run());
-  } catch (err) {
-    const unavailable = databaseUnavailable(err);
-    if (unavailable) return failureResponse(c, unavailable);
-    throw err;
-  }
-};
+const fromDatabase = (c: Context<HubRequestEnv>, run: () => Promise<unknown>) => answerFromDatabase(c, async () => c.json(await run()));
 
 /** Head office's lists of reservations and transfers, read from PostgreSQL: an operator's tool, always behind a token. */
 export const operatorListRoutes = (db: Database, auth: AuthenticateOptions) =>

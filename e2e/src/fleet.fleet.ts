@@ -30,7 +30,7 @@ const eventsHandledThisRun = async (storeId: string) => {
   const text = await (await fetch(`${system.agentUrl(storeId)}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
   return text
     .split("\n")
-    .filter((l) => l.startsWith("inventory_projection_events_total{"))
+    .filter((l) => l.startsWith("inventory_projection_events_total{") && !l.includes("availability.latest"))
     .reduce((sum, l) => sum + Number(l.split(" ").pop()), 0);
 };
 const databaseRows = async () =>

@@ -27,6 +27,7 @@ import { createCommandExecutor, createSystemCommandRunner } from "./commands/exe
 import { startReservationExpiry } from "./reservation-expiry.js";
 import { startRetentionSweeps } from "./retention/start-retention-sweeps.js";
 import { startChainViewPublisher } from "./chain-view/start-chain-view-publisher.js";
+import { eventLogEnds } from "./chain-view/event-log-ends.js";
 import { startTransferSaga } from "./transfer-saga.js";
 import { createKafkaPublisher } from "./outbox/event-publisher.js";
 import { startOutboxRelay } from "./outbox/outbox-relay.js";
@@ -120,11 +121,16 @@ const relay = startOutboxRelay({
 
 const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
 const chainViewPublisher = env.AVAILABILITY_COALESCE_MS > 0 ? createKafkaPublisher(kafka) : undefined;
+const chainViewEnds = eventLogEnds(
+  kafka,
+  Object.values(TOPICS).map((logical) => ({ logical, broker: brokerTopic(env.KAFKA_TOPIC_PREFIX, logical) })),
+);
 const chainView = chainViewPublisher
   ? startChainViewPublisher({
       pool,
       publisher: chainViewPublisher,
       topic: chainViewTopic,
+      eventLogEnds: chainViewEnds.ends,
       maxEventsPerFlush: env.CHAIN_VIEW_MAX_EVENTS_PER_FLUSH,
       minIntervalMs: env.AVAILABILITY_COALESCE_MS,
       coalesceMs: env.AVAILABILITY_COALESCE_MS,
@@ -216,6 +222,7 @@ onShutdownSignal(
       run: async () => {
         await chainView?.stop();
         await chainViewPublisher?.close();
+        await chainViewEnds.close();
       },
     },
     { name: "replica", run: () => replica.close() },

@@ -60,6 +60,7 @@ const kafka = createKafka(
   log,
 );
 const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
+const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
 const deadLetters = createKafkaDeadLetterSink(kafka, `hub-${env.HUB_INSTANCE_ID}`, log);
 
 const execute = createCommandExecutor({
@@ -105,6 +106,7 @@ const relay = startOutboxRelay({
       kafka,
       [
         ...topics.map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS, retentionMs: env.KAFKA_EVENT_RETENTION_MS })),
+        { topic: chainViewTopic, partitions: env.KAFKA_PARTITIONS, cleanupPolicy: "compact" as const },
         ...topics.map((topic) => ({
           topic: deadLetterTopic(topic),
           partitions: env.KAFKA_PARTITIONS,
@@ -119,7 +121,6 @@ const relay = startOutboxRelay({
   batchSize: env.RELAY_BATCH_SIZE,
 });
 
-const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
 const chainViewPublisher = env.AVAILABILITY_COALESCE_MS > 0 ? createKafkaPublisher(kafka) : undefined;
 const chainViewEnds = eventLogEnds(
   kafka,
@@ -145,7 +146,23 @@ const chainView = chainViewPublisher
   : undefined;
 
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
-const replica = openReplicaHandle({ path: env.HUB_REPLICA_PATH, kafka, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
+// Every partition of every event topic, so every row is event-fed. A new or rebuilt replica loads the stock rows
+// and the catalogue from the chain view and continues the stock events from its offsets (the stock topic may no
+// longer hold their start); reservations and transfers are read from what their topics retain.
+const replica = openReplicaHandle({
+  path: env.HUB_REPLICA_PATH,
+  kafka,
+  topics: [...topics, chainViewTopic],
+  chainView: {
+    topic: chainViewTopic,
+    logicalTopic: (topic) => topic.slice(env.KAFKA_TOPIC_PREFIX.length),
+    continues: (topic) => topic === brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
+  },
+  replicaId: env.HUB_INSTANCE_ID,
+  log,
+  deadLetters,
+  metrics,
+});
 
 const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
 const stockChangeFeed = startStockChangeFeed({

@@ -11,6 +11,8 @@ export interface LoadChainViewOptions {
   /** The broker event topics the replica follows. */
   readonly eventTopics: readonly string[];
   readonly logicalTopic: (brokerTopic: string) => string;
+  /** The event topics continued from the view's offsets; the others start at 0. */
+  readonly continues: (brokerTopic: string) => boolean;
   readonly partitions: PartitionChoice;
   /** The replica's own group: loading adds no group to the broker. */
   readonly groupId: string;
@@ -128,7 +130,7 @@ export const loadChainView = async (options: LoadChainViewOptions): Promise<Chai
       options.partitions(topic, count).map((partition) => ({
         topic,
         partition,
-        nextOffset: offsets[options.logicalTopic(topic)]?.[partition] ?? 0,
+        nextOffset: options.continues(topic) ? (offsets[options.logicalTopic(topic)]?.[partition] ?? 0) : 0,
       })),
     ),
   );

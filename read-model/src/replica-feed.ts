@@ -42,6 +42,11 @@ export interface ReplicaFeedOptions {
     readonly topic: string;
     /** The logical name (as the view's position record names it) of a broker event topic. */
     readonly logicalTopic: (brokerTopic: string) => string;
+    /**
+     * The event topics a loaded replica continues from the view's offsets; the others are read from their start
+     * (what Kafka retains). All of them without it.
+     */
+    readonly continues?: (brokerTopic: string) => boolean;
   };
 }
 
@@ -249,6 +254,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         store,
         topic: view.topic,
         eventTopics: options.topics.filter((t) => t !== view.topic),
+        continues: view.continues ?? (() => true),
         logicalTopic: view.logicalTopic,
         partitions: chosen,
         groupId: replicaGroupId(options.replicaId, store.epoch),

@@ -20,7 +20,7 @@ export interface ReplicaHandleOptions {
   /** See `ReplicaFeedOptions.partitions`. */
   readonly partitions?: ReplicaFeedOptions["partitions"];
   /** See `ReplicaFeedOptions.chainView`; with it, `exactStoreId` names the one store whose rows come from its events. */
-  readonly chainView?: ReplicaFeedOptions["chainView"] & { readonly exactStoreId: string };
+  readonly chainView?: ReplicaFeedOptions["chainView"] & { readonly exactStoreId?: string };
 }
 
 export interface RebuildStatus {

@@ -162,8 +162,9 @@ describe("the chain view on a compacted topic", () => {
     const f = await flushChainView({ pool, publisher, topic, maxEventsPerFlush: 1000, minIntervalMs: 0, eventLogEnds: async () => ends });
     expect(f.ran).toBe(true);
     const all = await entries();
-    const itemAt = all.findLastIndex((e) => e.key === "S2:A");
-    const positionAt = all.findLastIndex((e) => e.key === "#position");
+    const lastIndexOf = (key: string) => all.map((e) => e.key).lastIndexOf(key);
+    const itemAt = lastIndexOf("S2:A");
+    const positionAt = lastIndexOf("#position");
     expect(all[itemAt]!.entry).toMatchObject({ onHand: 77, version: rows[0]!.version, lastEventAt: "2026-12-01T13:00:00.000Z" });
     expect(all[positionAt]!.entry).toMatchObject({ kind: "position", eventOffsets: ends, logPosition: f.position });
     // Both on the topic: the record published before the position is read by whoever reads up to the position.

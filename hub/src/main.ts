@@ -18,6 +18,8 @@ import {
   serveOptionsOf,
   createStockChangeLog,
   startStockChangeFeed,
+  createKafkaPublisher,
+  createKafkaSubscriber,
 } from "@inventory/read-model";
 import { createDeadLetterQueue } from "./operations/dead-letter-queue.js";
 import { parseHubEnv } from "./env.js";
@@ -28,9 +30,9 @@ import { startReservationExpiry } from "./reservation-expiry.js";
 import { startRetentionSweeps } from "./retention/start-retention-sweeps.js";
 import { startChainViewPublisher } from "./chain-view/start-chain-view-publisher.js";
 import { eventLogEnds } from "./chain-view/event-log-ends.js";
-import { startTransferSaga } from "./transfer-saga.js";
-import { createKafkaPublisher } from "./outbox/event-publisher.js";
+import { startTransferSaga } from "./transfers/transfer-saga.js";
 import { startOutboxRelay } from "./outbox/outbox-relay.js";
+import { createPgOutboxStore } from "./outbox/pg-outbox-store.js";
 import { createHubApp } from "./app.js";
 import { hubReadiness } from "./hub-readiness.js";
 import { seedDemoData } from "./seed-demo.js";
@@ -88,7 +90,7 @@ const retention = startRetentionSweeps({
   deleteBatchSize: env.RETENTION_DELETE_BATCH,
 });
 const saga = startTransferSaga({
-  kafka,
+  subscriber: createKafkaSubscriber(kafka, { log }),
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.transfer),
   groupId: `${env.KAFKA_TOPIC_PREFIX}inventory-transfer-saga`,
   run: runSystemCommand,
@@ -97,8 +99,7 @@ const saga = startTransferSaga({
 });
 const publisher = createKafkaPublisher(kafka);
 const relay = startOutboxRelay({
-  pool,
-  listenerConfig: { connectionString: sessionUrl },
+  store: createPgOutboxStore({ pool, listenerConfig: { connectionString: sessionUrl }, log }),
   publisher,
   brokerTopic: (topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic),
   ensureTopics: () =>

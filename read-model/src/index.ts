@@ -14,6 +14,27 @@ export { ensureTopics, type TopicSpec } from "./kafka/ensure-topics.js";
 export { storeAffinePartitioner, storePartition } from "./kafka/store-affine-partitioner.js";
 export { chosenPartitionsAssigner, type PartitionChoice } from "./kafka/chosen-partitions-assigner.js";
 export { answerLagMs, type LaggingReplica } from "./answer-lag.js";
+export type {
+  BatchContext,
+  BatchHandler,
+  ConsumedBatch,
+  ConsumedMessage,
+  MessagePublisher,
+  MessageSubscriber,
+  OutgoingMessage,
+  StartPositions,
+  SubscribeRequest,
+  Subscription,
+} from "./kafka/message-bus.js";
+export { isPermanentRefusal, isPublishFailure, publishFailure, type PublishFailure } from "./kafka/publish-failure.js";
+export { classifyKafkaError, createKafkaPublisher } from "./kafka/kafkajs-publisher.js";
+export { createKafkaSubscriber, type KafkaSubscriberOptions } from "./kafka/kafkajs-subscriber.js";
+export {
+  createInMemoryMessageBus,
+  type InMemoryMessageBus,
+  type PublishFault,
+  type StoredMessage,
+} from "./kafka/in-memory-message-bus.js";
 export { openReplicaStore, type ReplicaStore, type AppliedMessage, type PartitionPosition } from "./replica-store.js";
 export { startReplicaFeed, type ReplicaFeed, type ReplicaFeedStatus } from "./replica-feed.js";
 export { createFreshness, type Freshness } from "./freshness.js";

@@ -104,7 +104,7 @@ export const createMetrics = (service: "hub" | "edge-agent") => {
       (registers) =>
         new Counter({
           name: "inventory_dead_letters_total",
-          help: "Messages sent to a dead-letter topic",
+          help: "Messages sent to a dead-letter topic, or set aside in the outbox because Kafka refused them",
           labelNames: ["topic"],
           registers,
         }),

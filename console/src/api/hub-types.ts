@@ -36,6 +36,8 @@ export interface FleetStatus {
     readonly published: number;
     readonly backlog: number | null;
     readonly oldestUnpublishedAgeMs: number | null;
+    /** Events Kafka refused for good, kept in the outbox as dead letters (`outbox-<id>`). */
+    readonly deadLettered?: number | null;
     readonly lastError: string | null;
     readonly lastPublishedAt: string | null;
   };

@@ -3,16 +3,22 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Kafka } from "kafkajs";
 import { chainViewEntrySchema, chainViewRecordSchema, type ChainViewRecord } from "@inventory/shared";
-import { createKafka, ensureTopics, readTopicToEnd, silentLogger } from "@inventory/read-model";
+import {
+  createKafka,
+  createKafkaPublisher,
+  ensureTopics,
+  readTopicToEnd,
+  silentLogger,
+  type MessagePublisher,
+} from "@inventory/read-model";
 import { createPool } from "../db/database.js";
 import { runMigrations } from "../db/migrate.js";
 import { createScratchDatabase } from "../../test/scratch-database.js";
-import { createKafkaPublisher, type EventPublisher } from "../outbox/event-publisher.js";
 import { flushChainView } from "./publish-chain-view.js";
 
 let pool: pg.Pool;
 let kafka: Kafka;
-let publisher: EventPublisher;
+let publisher: MessagePublisher;
 const topic = `cv${randomBytes(4).toString("hex")}.availability.latest`;
 const flush = (overrides: { minIntervalMs?: number; maxEventsPerFlush?: number } = {}) =>
   flushChainView({

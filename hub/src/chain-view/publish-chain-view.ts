@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { CHAIN_VIEW_KEYS, itemKey, type ChainViewPosition, type ChainViewRecord } from "@inventory/shared";
-import type { EventPublisher, OutgoingMessage } from "../outbox/event-publisher.js";
+import type { MessagePublisher, OutgoingMessage } from "@inventory/read-model";
 
 /** Only one hub flushes the chain view at a time; the others skip the tick. */
 const CHAIN_VIEW_LOCK = 7_420_003;
@@ -8,7 +8,7 @@ const POSITION_NAME = "chain-view";
 
 export interface ChainViewFlushDeps {
   readonly pool: pg.Pool;
-  readonly publisher: EventPublisher;
+  readonly publisher: MessagePublisher;
   /** The chain-view topic's name on the broker. */
   readonly topic: string;
   /** Most events one flush covers (and stock rows per page of the first snapshot); the rest go in the next. */

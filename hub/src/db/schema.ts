@@ -95,6 +95,13 @@ export const outbox = pgTable(
      * gains a smaller value later, so a timeline paged by it never skips a late-committing event.
      */
     logPosition: bigint("log_position", { mode: "number" }).unique(),
+    /**
+     * Set when Kafka refused the event for good (too large, an invalid record): the relay moves past it and
+     * operators see it in `GET /v1/dlt`; a replay clears it, and the relay tries it again. The error is kept
+     * after a replay (the last refusal), and such a row is left out of the backlog's oldest age.
+     */
+    deadLetteredAt: timestamp("dead_lettered_at", { withTimezone: true }),
+    deadLetterError: text("dead_letter_error"),
   },
   (t) => [
     index("outbox_unpublished_idx").on(t.id).where(sql`${t.publishedAt} IS NULL`),

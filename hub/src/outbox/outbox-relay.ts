@@ -1,14 +1,11 @@
-import pg from "pg";
-import type { Logger, Metrics } from "@inventory/read-model";
-import type { EventEnvelope } from "@inventory/shared";
-import { OUTBOX_CHANNEL } from "./append-to-outbox.js";
-import type { EventPublisher } from "./event-publisher.js";
+import { isPermanentRefusal, type Logger, type MessagePublisher, type Metrics, type OutgoingMessage } from "@inventory/read-model";
+import type { OutboxBacklog, OutboxRow, OutboxStore } from "./outbox-store.js";
+import { deadLetterPermanentRefusals, type PoisonPolicy } from "./poison-policy.js";
+import { exponentialBackoff, type RetryPolicy } from "./retry-policy.js";
 
 export interface OutboxRelayOptions {
-  readonly pool: pg.Pool;
-  /** Connection settings for the relay's own session (LISTEN and the leadership lock). */
-  readonly listenerConfig: pg.ClientConfig;
-  readonly publisher: EventPublisher;
+  readonly store: OutboxStore;
+  readonly publisher: MessagePublisher;
   /** Maps an outbox row's logical topic to its name on the broker. */
   readonly brokerTopic: (topic: string) => string;
   /** Creates missing topics; run before the first publish and retried until it succeeds. */
@@ -16,9 +13,14 @@ export interface OutboxRelayOptions {
   readonly log: Logger;
   /** Fallback poll when no notification arrives. Default 1000. */
   readonly idlePollMs?: number;
+  /** Rows per publish. Default 500. */
   readonly batchSize?: number;
-  /** Longest wait between attempts after a failure. Default 5000. */
-  readonly maxBackoffMs?: number;
+  /** The wait after a failed attempt. Default: 100 ms doubling up to 5 s, never isolating. */
+  readonly retryPolicy?: RetryPolicy;
+  /** What happens to a message Kafka refuses when sent alone. Default: dead-letter it if the refusal is permanent. */
+  readonly poisonPolicy?: PoisonPolicy;
+  /** How often the backlog is measured for `lastBacklog`. Default 1000. */
+  readonly backlogIntervalMs?: number;
   readonly metrics?: Metrics;
 }
 
@@ -33,21 +35,17 @@ export interface OutboxRelayStatus {
 export interface OutboxRelay {
   status(): OutboxRelayStatus;
   /** The backlog as last measured (about once a second), without a query. */
-  lastBacklog(): { size: number; oldestAgeMs: number };
-  /** Unpublished rows and the age of the oldest, read from the database. */
-  backlog(): Promise<{ size: number; oldestAgeMs: number }>;
+  lastBacklog(): OutboxBacklog;
+  /** Unpublished rows and the age of the oldest, read from the store. */
+  backlog(): Promise<OutboxBacklog>;
   stop(): Promise<void>;
 }
 
-/** Only one relay in the whole deployment publishes at a time; the others wait on this lock. */
-const RELAY_LEADER_LOCK = 7_420_002;
-
-interface OutboxRow {
-  id: string;
-  topic: string;
-  message_key: string;
-  event: EventEnvelope;
-}
+const headersOf = (row: OutboxRow) => ({
+  eventId: row.event.eventId,
+  eventType: row.event.eventType,
+  ...(row.event.traceId ? { traceId: row.event.traceId } : {}),
+});
 
 /**
  * Publishes committed outbox rows to Kafka in id order, then marks them published.
@@ -55,150 +53,127 @@ interface OutboxRow {
  * took a lower id but committed later is still picked up. Per item, ids follow commit order, because a
  * command holds the item's row lock from before it takes an id until it commits.
  * A crash between publishing and marking republishes the batch: consumers ignore what they already applied.
+ * A batch Kafka refuses for good is sent again one message at a time; the message it still refuses goes to
+ * the poison policy (by default set aside as a dead letter) and the rest go on.
  */
 export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
-  const { pool, publisher, log } = options;
+  const { store, publisher, log } = options;
   const idlePollMs = options.idlePollMs ?? 1000;
   const batchSize = options.batchSize ?? 500;
-  const maxBackoffMs = options.maxBackoffMs ?? 5000;
+  const retryPolicy = options.retryPolicy ?? exponentialBackoff();
+  const poisonPolicy = options.poisonPolicy ?? deadLetterPermanentRefusals;
   let running = true;
   let leader = false;
   let published = 0;
   let lastPublishedAt: string | null = null;
   let lastError: string | null = null;
   let lastErrorAt: string | null = null;
-  let listener: pg.Client | undefined;
-  let wake: (() => void) | undefined;
-  let notified = false;
   let topicsReady = false;
 
-  /** Waits for a commit notification or the timeout; returns at once if one arrived since the last read. */
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (notified) {
-        notified = false;
-        resolve();
-        return;
-      }
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        notified = false;
-        resolve();
-      }
-      wake = done;
-    });
+  const toMessage = (row: OutboxRow): OutgoingMessage => ({
+    topic: options.brokerTopic(row.topic),
+    key: row.messageKey,
+    value: JSON.stringify(row.event),
+    headers: headersOf(row),
+  });
 
-  const dropListener = async () => {
-    leader = false;
-    const l = listener;
-    listener = undefined;
-    await l?.end().catch(() => undefined);
-  };
-
-  const ensureLeadership = async (): Promise<boolean> => {
-    if (listener && leader) return true;
-    if (!listener) {
-      const client = new pg.Client({ ...options.listenerConfig, connectionTimeoutMillis: 3000, keepAlive: true });
-      client.on("error", () => void dropListener());
-      client.on("end", () => {
-        if (listener === client) {
-          listener = undefined;
-          leader = false;
-        }
-      });
-      client.on("notification", () => {
-        notified = true;
-        wake?.();
-      });
-      await client.connect();
-      listener = client;
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    }
-    const result = await listener!.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [RELAY_LEADER_LOCK]);
-    leader = result.rows[0]?.locked === true;
-    if (leader) log.info("outbox relay is the leader");
-    return leader;
-  };
-
-  const publishBatch = async (): Promise<number> => {
-    notified = false;
-    const { rows } = await pool.query<OutboxRow>(
-      "SELECT id, topic, message_key, event FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
-      [batchSize],
-    );
-    if (rows.length === 0) return 0;
-    const started = performance.now();
-    await publisher.publish(
-      rows.map((r) => ({
-        topic: options.brokerTopic(r.topic),
-        key: r.message_key,
-        value: JSON.stringify(r.event),
-        headers: { eventId: r.event.eventId, eventType: r.event.eventType, ...(r.event.traceId ? { traceId: r.event.traceId } : {}) },
-      })),
-    );
-    // Log positions are handed out in id order within the batch, and only ever grow from batch to batch.
-    await pool.query(
-      `WITH drawn AS (SELECT nextval('event_log_position') AS position FROM generate_series(1, $2::int)),
-            positions AS (SELECT position, row_number() OVER (ORDER BY position) AS n FROM drawn),
-            ids AS (SELECT id, n FROM unnest($1::bigint[]) WITH ORDINALITY AS b(id, n))
-       UPDATE outbox o SET published_at = now(), log_position = positions.position
-       FROM ids JOIN positions USING (n) WHERE o.id = ids.id`,
-      [rows.map((r) => r.id), rows.length],
-    );
+  const markPublished = async (rows: readonly OutboxRow[]) => {
+    if (rows.length === 0) return;
+    await store.markPublished(rows.map((r) => r.id));
     published += rows.length;
-    options.metrics?.outboxPublishDuration.observe((performance.now() - started) / 1000);
     options.metrics?.outboxPublished.inc(rows.length);
     lastPublishedAt = new Date().toISOString();
     log.debug("outbox batch published", { count: rows.length, traceIds: [...new Set(rows.map((r) => r.event.traceId))].slice(0, 10) });
+  };
+
+  /** Sends the rows one by one, so that a message Kafka refuses is found and handed to the poison policy. */
+  const publishOneByOne = async (rows: readonly OutboxRow[], afterGivingUp: boolean) => {
+    let sent: OutboxRow[] = [];
+    for (const row of rows) {
+      try {
+        await publisher.publish([toMessage(row)]);
+        sent.push(row);
+      } catch (err) {
+        await markPublished(sent);
+        sent = [];
+        const permanent = isPermanentRefusal(err);
+        if (!permanent && !afterGivingUp) throw err;
+        const error = err instanceof Error ? err.message : String(err);
+        if (poisonPolicy({ outboxId: row.id, topic: row.topic, key: row.messageKey, error, permanent }) === "hold") throw err;
+        await store.markDeadLettered(row.id, error);
+        options.metrics?.deadLetters.inc({ topic: options.brokerTopic(row.topic) });
+        log.error("outbox event dead-lettered: Kafka refused it; see GET /v1/dlt", {
+          outboxId: row.id,
+          topic: row.topic,
+          key: row.messageKey,
+          eventId: row.event.eventId,
+          eventType: row.event.eventType,
+          traceId: row.event.traceId,
+          error,
+        });
+      }
+    }
+    await markPublished(sent);
+  };
+
+  const publishBatch = async (isolate: boolean): Promise<number> => {
+    const rows = await store.unpublished(batchSize);
+    if (rows.length === 0) return 0;
+    const started = performance.now();
+    if (isolate) await publishOneByOne(rows, true);
+    else {
+      try {
+        await publisher.publish(rows.map(toMessage));
+      } catch (err) {
+        if (!isPermanentRefusal(err)) throw err;
+        log.warn("Kafka refused a batch for good; sending its messages one by one", { count: rows.length, error: String(err) });
+        await publishOneByOne(rows, false);
+        return rows.length;
+      }
+      await markPublished(rows);
+    }
+    options.metrics?.outboxPublishDuration.observe((performance.now() - started) / 1000);
     return rows.length;
   };
 
   const loop = async () => {
-    let backoffMs = 100;
+    let attempt = 0;
+    let isolate = false;
     while (running) {
       try {
-        if (!(await ensureLeadership())) {
-          await sleep(2000);
+        leader = await store.lead();
+        if (!leader) {
+          await store.waitForAppend(2000);
           continue;
         }
         if (!topicsReady) {
           await options.ensureTopics();
           topicsReady = true;
         }
-        const count = await publishBatch();
-        backoffMs = 100;
-        if (count === 0) await sleep(idlePollMs);
+        const count = await publishBatch(isolate);
+        attempt = 0;
+        isolate = false;
+        if (count === 0) await store.waitForAppend(idlePollMs);
       } catch (err) {
+        attempt += 1;
         lastError = err instanceof Error ? err.message : String(err);
         lastErrorAt = new Date().toISOString();
-        log.warn("outbox relay cannot publish yet; will retry", { error: lastError, backoffMs });
-        if (
-          listener &&
-          !(await listener.query("SELECT 1").then(
-            () => true,
-            () => false,
-          ))
-        )
-          await dropListener();
-        await sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
+        const next = retryPolicy(attempt, err);
+        isolate = next === "isolate";
+        log.warn("outbox relay cannot publish yet; will retry", { error: lastError, attempt, next });
+        await store.recover().catch(() => undefined);
+        if (!isolate) await store.waitForAppend(next as number);
       }
     }
   };
   const done = loop();
 
-  let measured = { size: 0, oldestAgeMs: 0 };
+  let measured: OutboxBacklog = { size: 0, oldestAgeMs: 0, deadLettered: 0 };
   const measure = async () => {
-    const { rows } = await pool.query<{ size: string; oldest: Date | null }>(
-      "SELECT count(*) AS size, min(created_at) AS oldest FROM outbox WHERE published_at IS NULL",
-    );
-    const oldest = rows[0]?.oldest;
-    measured = { size: Number(rows[0]?.size ?? 0), oldestAgeMs: oldest ? Math.max(0, Date.now() - oldest.getTime()) : 0 };
+    measured = await store.backlog();
     return measured;
   };
-  const measuring = setInterval(() => void measure().catch(() => undefined), 1000);
+  const measuring = setInterval(() => void measure().catch(() => undefined), options.backlogIntervalMs ?? 1000);
 
   return {
     status: () => ({ leader, published, lastPublishedAt, lastError, lastErrorAt }),
@@ -207,9 +182,9 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     stop: async () => {
       running = false;
       clearInterval(measuring);
-      wake?.();
+      store.interrupt();
       await done;
-      await dropListener();
+      await store.close();
     },
   };
 };

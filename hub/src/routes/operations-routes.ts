@@ -33,7 +33,7 @@ const dltQuerySchema = z.object({
 const replaySchema = z.strictObject({
   topic: topicSchema,
   messageIds: z
-    .array(z.string().regex(/^\d{1,5}-\d{1,19}$/))
+    .array(z.string().regex(/^(\d{1,5}-\d{1,19}|outbox-\d{1,19})$/))
     .min(1)
     .max(1000),
 });
@@ -186,7 +186,12 @@ export const operationsRoutes = (deps: OperationsDeps) => {
             reportedAt: new Date(reportedAt).toISOString(),
           })),
         ],
-        outbox: { ...relay, backlog: backlog?.size ?? null, oldestUnpublishedAgeMs: backlog?.oldestAgeMs ?? null },
+        outbox: {
+          ...relay,
+          backlog: backlog?.size ?? null,
+          oldestUnpublishedAgeMs: backlog?.oldestAgeMs ?? null,
+          deadLettered: backlog?.deadLettered ?? null,
+        },
       });
     }),
   );

@@ -1,4 +1,5 @@
-import type { IHeaders, Kafka } from "kafkajs";
+import type { Kafka } from "kafkajs";
+import { headerText } from "./kafkajs-subscriber.js";
 
 export interface TopicMessage {
   readonly partition: number;
@@ -7,9 +8,6 @@ export interface TopicMessage {
   readonly value: Buffer | null;
   readonly headers: Record<string, string>;
 }
-
-const headerText = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString() : String(v ?? "")]));
 
 /** The throwaway group goes once the read is done, so reads never pile groups up on the broker. */
 const deleteGroup = async (kafka: Kafka, groupId: string) => {

@@ -27,6 +27,8 @@ export const OperationsPage = ({ api, mayOperate }: { api: ApiClient; mayOperate
         <dd data-testid="backlog">{outbox?.backlog ?? "?"}</dd>
         <dt>Oldest unpublished</dt>
         <dd>{outbox?.oldestUnpublishedAgeMs ?? "-"} ms</dd>
+        <dt>Refused by Kafka (dead letters below)</dt>
+        <dd data-testid="outbox-dead-lettered">{outbox?.deadLettered ?? "?"}</dd>
         <dt>Published since start</dt>
         <dd>{outbox?.published ?? "?"}</dd>
         <dt>Last error</dt>

@@ -1,4 +1,4 @@
-import { storeAffinePartitioner } from "@inventory/read-model";
+import { storeAffinePartitioner } from "./store-affine-partitioner.js";
 
 /** The relay producer's own partitioner (store-affine: murmur2 of the key's store part mod the partition count). */
 const partitioner = storeAffinePartitioner();

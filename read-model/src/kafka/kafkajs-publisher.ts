@@ -1,28 +1,40 @@
 import type { Kafka, Producer } from "kafkajs";
-import { storeAffinePartitioner } from "@inventory/read-model";
+import type { MessagePublisher } from "./message-bus.js";
+import { isPublishFailure, publishFailure } from "./publish-failure.js";
+import { storeAffinePartitioner } from "./store-affine-partitioner.js";
 import { expectedPartitions, unacknowledgedPartitions } from "./unacknowledged-partitions.js";
 
-export interface OutgoingMessage {
-  readonly topic: string;
-  readonly key: string;
-  readonly value: string;
-  readonly headers: Record<string, string>;
-}
+/** Produce errors about the messages themselves: the same messages will be refused however often they are sent. */
+const REFUSED_FOR_GOOD = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "INVALID_TOPIC_EXCEPTION"]);
 
-/** The relay's port to the event backbone: publish in order, resolve only when every message is acknowledged. */
-export interface EventPublisher {
-  publish(messages: readonly OutgoingMessage[]): Promise<void>;
-  close(): Promise<void>;
-}
+/** The Kafka error type a kafkajs error carries, looking through the errors it wraps. */
+const refusalType = (err: unknown, depth = 0): string | undefined => {
+  if (typeof err !== "object" || err === null || depth > 5) return undefined;
+  const e = err as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+  if (typeof e.type === "string" && REFUSED_FOR_GOOD.has(e.type)) return e.type;
+  for (const inner of [e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])]) {
+    const found = refusalType(inner, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+/** A kafkajs send error as a `PublishFailure`: permanent only for errors about the messages themselves. */
+export const classifyKafkaError = (err: unknown) => {
+  if (isPublishFailure(err)) return err;
+  const type = refusalType(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return publishFailure(type ? `${type}: ${message}` : message, type !== undefined, err);
+};
 
 /**
  * kafkajs adapter: an idempotent producer with one request in flight, so a retried send
  * neither duplicates nor reorders messages within a partition. Partitions are store-affine: all of a
  * store's messages on one partition of each topic (`storeAffinePartitioner`). A send resolves only when every partition it
- * put messages on acknowledged them (see unacknowledged-partitions.ts); otherwise it fails and the relay
- * sends the batch again.
+ * put messages on acknowledged them (see unacknowledged-partitions.ts); otherwise it fails (not permanently)
+ * and the caller sends the batch again. Every failure is a `PublishFailure`.
  */
-export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: number } = {}): EventPublisher => {
+export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: number } = {}): MessagePublisher => {
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
   const partitionCounts = new Map<string, number>();
@@ -59,7 +71,7 @@ export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: nu
   };
   return {
     publish: async (messages) => {
-      const p = await connected();
+      const p = await connected().catch((err: unknown) => Promise.reject(classifyKafkaError(err)));
       const topicMessages: { topic: string; messages: { key: string; value: string; headers: Record<string, string> }[] }[] = [];
       for (const m of messages) {
         const last = topicMessages[topicMessages.length - 1];
@@ -78,12 +90,12 @@ export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: nu
         if (missing.length > 0) {
           // Also what a topic that gained partitions looks like: learn the counts again before the retry.
           partitionCounts.clear();
-          throw new Error(`the brokers did not acknowledge ${missing.join(", ")}`);
+          throw publishFailure(`the brokers did not acknowledge ${missing.join(", ")}`, false);
         }
       } catch (err) {
         producer = undefined;
         await p.disconnect().catch(() => undefined);
-        throw err;
+        throw classifyKafkaError(err);
       }
     },
     close: async () => {

@@ -1,0 +1,105 @@
+import type { Consumer, IHeaders, Kafka } from "kafkajs";
+import type { Logger } from "../http/logger.js";
+import { keepConsumerRunning } from "./keep-consumer-running.js";
+import type { MessageSubscriber } from "./message-bus.js";
+
+export interface KafkaSubscriberOptions {
+  readonly log: Logger;
+  /** How long the broker holds an idle fetch open; bounds how soon a cut-off subscriber notices. Default 500. */
+  readonly idleFetchMs?: number;
+  /** Wait between attempts to (re)start a consumer while Kafka is unreachable. Default 2000. */
+  readonly reconnectDelayMs?: number;
+  /**
+   * A consumer that has completed no fetch for this long is replaced by a new one. Only for handlers that
+   * never wait long. Default: never.
+   */
+  readonly restartAfterSilentMs?: number;
+}
+
+/** Kafka headers as text (kafkajs gives Buffers). */
+export const headerText = (headers: IHeaders | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString() : String(v ?? "")]));
+
+/**
+ * kafkajs adapter of `MessageSubscriber`. Every subscription runs under `keepConsumerRunning`, so it comes
+ * up while the broker is away and survives crashes kafkajs does not restart from. The group's session is
+ * 6 s (the broker's smallest), so a process restarted after a crash waits at most that for its
+ * predecessor's partitions. With `stored` positions the consumer seeks to them on every join, commits
+ * nothing, and drops any message below them before the handler sees it; with `group` positions each
+ * handled offset is committed.
+ */
+export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOptions): MessageSubscriber => ({
+  subscribe: (request, handler) => {
+    const { positions } = request;
+    const create = (): Consumer => {
+      const c = kafka.consumer({
+        groupId: request.group,
+        maxWaitTimeInMs: options.idleFetchMs ?? 500,
+        sessionTimeout: 6_000,
+        heartbeatInterval: 1_000,
+        allowAutoTopicCreation: false,
+        retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
+      });
+      if (request.onFetch) c.on(c.events.FETCH, request.onFetch);
+      c.on(c.events.CRASH, (e) => request.onState?.(String(e.payload.error?.message ?? e.payload.error)));
+      if (positions.kind === "stored") {
+        c.on(c.events.GROUP_JOIN, (e) => {
+          for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
+            for (const partition of partitions) {
+              const offset = positions.next(topic, partition);
+              if (offset !== undefined) c.seek({ topic, partition, offset: String(offset) });
+            }
+          }
+        });
+      }
+      return c;
+    };
+    const start = async (c: Consumer) => {
+      await c.connect();
+      await c.subscribe({ topics: [...request.topics], fromBeginning: true });
+      await c.run({
+        partitionsConsumedConcurrently: request.partitionsConsumedConcurrently ?? 1,
+        autoCommit: positions.kind === "group",
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }) => {
+          const from = positions.kind === "stored" ? (positions.next(batch.topic, batch.partition) ?? 0) : 0;
+          const messages = batch.messages
+            .filter((m) => Number(m.offset) >= from)
+            .map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value, headers: headerText(m.headers) }));
+          if (messages.length > 0) {
+            await handler(
+              { topic: batch.topic, partition: batch.partition, messages, highWatermark: Number(batch.highWatermark) },
+              {
+                handled: async (offset) => {
+                  resolveOffset(String(offset));
+                  if (positions.kind === "group") await commitOffsetsIfNecessary();
+                },
+                heartbeat,
+              },
+            );
+          }
+          resolveOffset(batch.lastOffset());
+          await heartbeat();
+        },
+      });
+    };
+    return keepConsumerRunning({
+      name: request.name,
+      log: options.log,
+      create,
+      start,
+      delayMs: options.reconnectDelayMs ?? 2000,
+      ...(options.restartAfterSilentMs === undefined ? {} : { restartAfterSilentMs: options.restartAfterSilentMs }),
+      ...(request.onState ? { onState: request.onState } : {}),
+    });
+  },
+  endOffsets: async (topic) => {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  },
+});

@@ -1,0 +1,91 @@
+/**
+ * The event backbone as the product uses it: publish a batch in order, and subscribe to topics from chosen
+ * positions with a handler per batch. kafkajs (`kafkajs-publisher.ts`, `kafkajs-subscriber.ts`) and memory
+ * (`in-memory-message-bus.ts`, for unit tests) implement it.
+ */
+
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: string;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Publishes in order and resolves only when every message is acknowledged; rejects otherwise (a
+ * `PublishFailure` says whether Kafka refused a message for good, see `publish-failure.ts`). A rejected
+ * publish may have stored part of the batch: callers resend it whole (at-least-once).
+ */
+export interface MessagePublisher {
+  publish(batch: readonly OutgoingMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumedMessage {
+  readonly offset: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, string>;
+}
+
+/** Messages of one partition, in offset order. */
+export interface ConsumedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly ConsumedMessage[];
+  /** The partition's end (next offset to be written) when the batch was fetched. */
+  readonly highWatermark: number;
+}
+
+export interface BatchContext {
+  /**
+   * Marks the batch handled up to and including `offset`. With group positions that is committed to the
+   * group, so a handler that fails part-way keeps what it finished. A handler that returns has handled it all.
+   */
+  handled(offset: number): Promise<void>;
+  /** Keeps the subscription's place in its group during a long handler. */
+  heartbeat(): Promise<void>;
+}
+
+/**
+ * A handler that throws gets the batch again (from its first message not marked handled). Messages below a
+ * `stored` position never reach it, so a redelivery is never handled twice.
+ */
+export type BatchHandler = (batch: ConsumedBatch, context: BatchContext) => Promise<void>;
+
+/**
+ * Where each partition starts, every time the subscription (re)joins.
+ * - `stored`: the subscriber keeps its own positions (e.g. in its SQLite file, committed with its rows);
+ *   `next` answers the partition's next offset, or undefined to start from its beginning. Nothing is
+ *   committed to the broker; the group only names the subscriber.
+ * - `group`: the group's committed offsets (from the beginning for a new group); each handled batch is
+ *   committed, so several processes sharing the group share the work and take over each other's partitions.
+ */
+export type StartPositions =
+  | { readonly kind: "stored"; readonly next: (topic: string, partition: number) => number | undefined }
+  | { readonly kind: "group" };
+
+export interface SubscribeRequest {
+  /** Names the subscription in logs, e.g. `replica feed`. */
+  readonly name: string;
+  readonly topics: readonly string[];
+  /** The consumer group. */
+  readonly group: string;
+  readonly positions: StartPositions;
+  /** Partitions whose batches may be handled at the same time. Default 1. */
+  readonly partitionsConsumedConcurrently?: number;
+  /** Called after every fetch from the broker, empty ones included (an idle fetch completes every `idleFetchMs`). */
+  readonly onFetch?: () => void;
+  /** Called with why the subscription is down each time it goes down, and with null once it runs. */
+  readonly onState?: (error: string | null) => void;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+export interface MessageSubscriber {
+  subscribe(request: SubscribeRequest, handler: BatchHandler): Subscription;
+  /** Each partition's end (next offset to be written) of a topic. */
+  endOffsets(topic: string): Promise<Map<number, number>>;
+}

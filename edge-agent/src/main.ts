@@ -61,6 +61,7 @@ const stockChangeFeed = startStockChangeFeed({
   kafka,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
   groupId: `${agentStreamGroupPrefix(env.STORE_ID)}${randomUUID().slice(0, 8)}`,
+  onlyStore: env.STORE_ID,
   log,
   changes: stockChanges,
 });

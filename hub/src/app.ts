@@ -38,6 +38,7 @@ import { operationsRoutes, type OperationsDeps } from "./routes/operations-route
 import type { Database } from "./db/database.js";
 import { operatorListRoutes } from "./routes/operator-list-routes.js";
 import { consoleRoutes, type ConsoleOptions } from "./routes/console-routes.js";
+import { webhookRoutes, type WebhookRoutesDeps } from "./webhooks/webhook-routes.js";
 
 export interface HubAppDeps {
   readonly execute: CommandExecutor;
@@ -62,6 +63,8 @@ export interface HubAppDeps {
   /** Recent stock changes, served as `GET /v1/stream/stock`. */
   readonly stockChanges: StockChangeLog;
   readonly stream: StockStreamOptions;
+  /** How `/v1/webhooks` checks a subscription's url. */
+  readonly webhooks: Pick<WebhookRoutesDeps, "policy" | "resolveHost" | "resolveTimeoutMs">;
 }
 
 /** The hub's HTTP surface: writes run against PostgreSQL; reads come from the hub's own replica. */
@@ -87,6 +90,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   // Operator endpoints first: their own authentication and role check, no write rate limit.
   app.route("/", operationsRoutes(deps.operations));
   app.route("/", operatorListRoutes(deps.db, deps.auth));
+  app.route("/", webhookRoutes({ ...deps.webhooks, execute: deps.execute, db: deps.db, auth: deps.auth }));
   app.route("/", projectionRoutes(deps.replica, { auth: deps.auth, name: `hub:${deps.operations.instanceId}`, statusRoute: false }));
   app.on("POST", "/v1/*", authenticate(deps.auth), rateLimitWrites(deps.rateLimit), async (c, next) => {
     const closed = deps.writeGate();

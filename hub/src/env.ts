@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { authEnvSchema, httpServerEnvSchema, kafkaSecurityEnvSchema, kafkaSecurityProblems } from "@inventory/read-model";
+import { webhookEnvSchema } from "./webhooks/webhook-env.js";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const csv = z.string().transform((v) =>
@@ -97,7 +98,8 @@ export const hubEnvSchema = z
   })
   .extend(httpServerEnvSchema.shape)
   .extend(authEnvSchema.shape)
-  .extend(kafkaSecurityEnvSchema.shape);
+  .extend(kafkaSecurityEnvSchema.shape)
+  .extend(webhookEnvSchema.shape);
 
 export type HubEnv = z.infer<typeof hubEnvSchema>;
 

@@ -38,6 +38,7 @@ import { hubReadiness } from "./hub-readiness.js";
 import { seedDemoData } from "./seed-demo.js";
 import { registerFleetMetrics } from "./operations/fleet-metrics.js";
 import type { AgentReports } from "./routes/operations-routes.js";
+import { startWebhooks } from "./webhooks/start-webhooks.js";
 
 const env = parseHubEnv(process.env);
 const log = createLogger({ service: "hub", instance: env.HUB_INSTANCE_ID }, { level: env.LOG_LEVEL });
@@ -86,6 +87,7 @@ const retention = startRetentionSweeps({
   log,
   idempotencyRetentionMs: env.IDEMPOTENCY_RETENTION_MS,
   outboxRetentionMs: env.OUTBOX_RETENTION_MS,
+  webhookDeliveryRetentionMs: env.OUTBOX_RETENTION_MS,
   sweepIntervalMs: env.RETENTION_SWEEP_INTERVAL_MS,
   deleteBatchSize: env.RETENTION_DELETE_BATCH,
 });
@@ -174,6 +176,8 @@ const stockChangeFeed = startStockChangeFeed({
   changes: stockChanges,
 });
 
+const webhooks = startWebhooks({ env, subscriber: createKafkaSubscriber(kafka, { log }), pool, log, registry: metrics.registry });
+
 const auth = await loadAuthOptions(env, log);
 const agentReports: AgentReports = new Map();
 registerFleetMetrics(metrics.registry, agentReports);
@@ -222,6 +226,7 @@ const app = createHubApp({
   console: { devSignInToken: env.CONSOLE_DEV_SIGN_IN ? auth.devToken : undefined },
   stockChanges,
   stream: { heartbeatMs: env.STREAM_HEARTBEAT_MS, maxStreamsPerCaller: env.STREAM_MAX_PER_CALLER },
+  webhooks: webhooks.routes,
 });
 
 const server = await serveHttp(app, serveOptionsOf(env), log);
@@ -234,6 +239,7 @@ onShutdownSignal(
     { name: "reservation expiry", run: () => expiry.stop() },
     { name: "retention sweeps", run: () => retention.stop() },
     { name: "transfer saga", run: () => saga.stop() },
+    { name: "webhooks", run: () => webhooks.stop() },
     { name: "outbox relay", run: () => relay.stop() },
     {
       name: "chain view",

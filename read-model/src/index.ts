@@ -57,5 +57,5 @@ export { projectionRoutes } from "./projection-routes.js";
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory } from "./release-memory.js";
 export { createStockChangeLog, type StockChangeLog, type StockChangeEvent } from "./stream/stock-change-log.js";
-export { startStockChangeFeed } from "./stream/stock-change-feed.js";
+export { startStockChangeFeed, streamEventOf } from "./stream/stock-change-feed.js";
 export { stockStreamRoute, type StockStreamOptions } from "./stream/stock-stream-route.js";

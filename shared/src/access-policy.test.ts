@@ -29,8 +29,11 @@ describe("who may do what", () => {
     expect(authorize(office, "operations")).toMatchObject({ code: "FORBIDDEN" });
   });
 
-  it("an operator only operates; an admin does everything", () => {
+  it("an operator only operates and manages webhooks; an admin does everything", () => {
     expect(authorize(ops, "operations")).toBeUndefined();
+    expect(authorize(ops, "webhooks:manage")).toBeUndefined();
+    expect(authorize(office, "webhooks:manage")).toMatchObject({ code: "FORBIDDEN" });
+    expect(authorize(shop, "webhooks:manage")).toMatchObject({ code: "FORBIDDEN" });
     expect(authorize(ops, "stock:adjust", "S1")).toMatchObject({ code: "FORBIDDEN" });
     expect(authorize(admin, "purchase")).toBeUndefined();
     expect(authorize(admin, "stock:adjust", "S9")).toBeUndefined();

@@ -21,6 +21,7 @@ export type Action =
   | "transfer:create"
   | "transfer:receive"
   | "operations"
+  | "webhooks:manage"
   | "projection:report";
 
 /**
@@ -28,7 +29,7 @@ export type Action =
  * - clerk: stock commands and reservations at their own stores (and receiving transfers into them);
  * - ecommerce: reservations and purchases at any store, no recounts;
  * - backoffice: recounts, reconciliations, transfers, stores and products;
- * - operator: the operations endpoints;
+ * - operator: the operations endpoints and the webhook subscriptions;
  * - admin: everything;
  * - agent: a store's edge agent reporting its replica's status (a machine credential, nothing else).
  */
@@ -42,6 +43,7 @@ const GRANTS: Record<Action, Partial<Record<Role, "any-store" | "own-stores">>> 
   "transfer:create": { backoffice: "any-store" },
   "transfer:receive": { clerk: "own-stores", backoffice: "any-store" },
   operations: { operator: "any-store" },
+  "webhooks:manage": { operator: "any-store" },
   "projection:report": { agent: "own-stores" },
 };
 

@@ -37,4 +37,5 @@ export * from "./tokens/token-claims.js";
 export * from "./tokens/sign-hs256-token.js";
 export * from "./tokens/signing-keys.js";
 export * from "./requests/operator-list-queries.js";
+export * from "./requests/webhook-requests.js";
 export * from "./kafka-acls.js";

@@ -4,6 +4,7 @@ import type { ErrorCode } from "@inventory/shared";
 const MEANING: Record<ErrorCode, string> = {
   VALIDATION_ERROR: "The request was not valid",
   IDEMPOTENCY_KEY_REQUIRED: "The request lacked an Idempotency-Key",
+  WEBHOOK_TARGET_REFUSED: "The webhook address is not a public one the hub may call",
   UNAUTHORIZED: "Your token was refused: sign in again",
   FORBIDDEN: "Your role does not allow this",
   NOT_FOUND: "Not found",

@@ -11,6 +11,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
@@ -176,3 +177,60 @@ export const chainViewPosition = pgTable("chain_view_position", {
   logPosition: bigint("log_position", { mode: "number" }).notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Webhook subscriptions: where the hub posts stock changes, signed with `secret` (Standard Webhooks). */
+export const webhookSubscriptions = pgTable("webhook_subscriptions", {
+  webhookId: uuid("webhook_id").primaryKey(),
+  url: text("url").notNull(),
+  eventTypes: text("event_types").array().notNull(),
+  sku: text("sku"),
+  storeId: text("store_id"),
+  description: text("description"),
+  /** `whsec_<base64>`: needed to sign every delivery, so kept; shown to the caller only when created. */
+  secret: text("secret").notNull(),
+  status: text("status").notNull(),
+  disabledReason: text("disabled_reason"),
+  disabledAt: timestamp("disabled_at", { withTimezone: true }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  createdBy: text("created_by").notNull(),
+});
+
+/**
+ * One row per (subscription, event): the delivery queue the hubs' dispatchers work from, fed by the webhook
+ * consumer. `seq` is the order rows were queued, which per item is the item's event order; only the lowest
+ * pending `seq` of a (subscription, item) is ever sent, so a failing delivery holds back that item's later ones.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    seq: bigserial("seq", { mode: "number" }).primaryKey(),
+    deliveryId: uuid("delivery_id").notNull().unique(),
+    webhookId: uuid("webhook_id")
+      .notNull()
+      .references(() => webhookSubscriptions.webhookId, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    itemKey: text("item_key").notNull(),
+    /** The event's traceId, logged with every attempt and sent as X-Trace-Id. */
+    traceId: text("trace_id"),
+    /** The request body exactly as signed and sent on every attempt. */
+    body: text("body").notNull(),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    /** A dispatcher that claimed the row holds it until then; past it (the hub died) another may claim it. */
+    leasedUntil: timestamp("leased_until", { withTimezone: true }),
+    firstAttemptAt: timestamp("first_attempt_at", { withTimezone: true }),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+    lastResponseStatus: integer("last_response_status"),
+    lastError: text("last_error"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_idx").on(t.webhookId, t.eventId),
+    index("webhook_deliveries_pending_idx").on(t.webhookId, t.itemKey, t.seq).where(sql`${t.status} = 'PENDING'`),
+    index("webhook_deliveries_list_idx").on(t.webhookId, t.createdAt, t.deliveryId),
+    index("webhook_deliveries_finished_idx").on(t.lastAttemptAt).where(sql`${t.status} <> 'PENDING'`),
+  ],
+);

@@ -30,6 +30,8 @@ export interface CommandRoute<T> {
   readonly store?: (body: T) => string | undefined;
   /** The SKU whose rows the command locks, when it is one: such commands share transactions (group commit). */
   readonly batchKey?: (body: T) => string | undefined;
+  /** A check that needs I/O outside the transaction (resolving a host name); its failure is answered, not stored. */
+  readonly precheck?: (body: T) => Promise<Failure | undefined>;
 }
 
 /** A command's batch key when all its lines name one SKU; commands over several SKUs run alone. */
@@ -71,6 +73,8 @@ export const commandEndpoint =
     if (isFailure(body)) return failureResponse(c, body);
     const notHere = authorize(principal, route.action, route.store?.(body));
     if (notHere) return failureResponse(c, notHere);
+    const refused = await route.precheck?.(body);
+    if (refused) return failureResponse(c, refused);
 
     // A trace id may also travel in the body, as the design's examples send it; it is not part of the request's identity.
     const { traceId: bodyTraceId, ...identity } = body as { traceId?: string };

@@ -2,13 +2,21 @@ import type pg from "pg";
 
 /** A table whose old rows go, and the timestamp column that says how old a row is. */
 export interface ExpiringRows {
-  readonly table: "idempotency_records" | "outbox";
-  readonly timestampColumn: "created_at" | "published_at";
+  readonly table: "idempotency_records" | "outbox" | "webhook_deliveries";
+  readonly timestampColumn: "created_at" | "published_at" | "last_attempt_at";
+  /** Rows that must stay whatever their age. */
+  readonly keep?: string;
 }
 
 export const IDEMPOTENCY_RECORDS: ExpiringRows = { table: "idempotency_records", timestampColumn: "created_at" };
 /** Only published rows have a `published_at`, so an unpublished event is never deleted however old. */
 export const PUBLISHED_OUTBOX_ROWS: ExpiringRows = { table: "outbox", timestampColumn: "published_at" };
+/** Webhook deliveries that are over (delivered or failed); a pending one stays however old. */
+export const FINISHED_WEBHOOK_DELIVERIES: ExpiringRows = {
+  table: "webhook_deliveries",
+  timestampColumn: "last_attempt_at",
+  keep: "status = 'PENDING'",
+};
 
 /**
  * Deletes rows older than `cutoff`, at most `batchSize` per statement, each statement its own transaction:
@@ -21,9 +29,10 @@ export const deleteExpiredRows = async (
   cutoff: Date,
   options: { batchSize: number; maxBatches: number },
 ): Promise<number> => {
-  // Table and column names come from the two constants above, never from input.
+  // Table, column and condition come from the constants above, never from input.
+  const keep = rows.keep ? ` AND NOT (${rows.keep})` : "";
   const statement = `DELETE FROM ${rows.table} WHERE ctid = ANY(ARRAY(
-      SELECT ctid FROM ${rows.table} WHERE ${rows.timestampColumn} < $1 LIMIT $2 FOR UPDATE SKIP LOCKED))`;
+      SELECT ctid FROM ${rows.table} WHERE ${rows.timestampColumn} < $1${keep} LIMIT $2 FOR UPDATE SKIP LOCKED))`;
   let deleted = 0;
   for (let n = 0; n < options.maxBatches; n++) {
     const result = await pool.query(statement, [cutoff, options.batchSize]);

@@ -8,7 +8,7 @@ import { openMigratedScratchDatabase, seedFreshItem } from "../../test/scratch-d
 import { changeStockItem } from "../commands/change-stock-item.js";
 import { runCommandBatch, type BatchOutcome } from "../commands/command-batch.js";
 import { readEventTimeline } from "../queries/event-timeline.js";
-import { deleteExpiredRows, IDEMPOTENCY_RECORDS, PUBLISHED_OUTBOX_ROWS } from "./delete-expired-rows.js";
+import { deleteExpiredRows, FINISHED_WEBHOOK_DELIVERIES, IDEMPOTENCY_RECORDS, PUBLISHED_OUTBOX_ROWS } from "./delete-expired-rows.js";
 import { startRetentionSweeps } from "./start-retention-sweeps.js";
 
 const HOUR_MS = 3_600_000;
@@ -87,12 +87,13 @@ describe("idempotency records expire after their window", () => {
       log: silentLogger,
       idempotencyRetentionMs: DAY_MS,
       outboxRetentionMs: 7 * DAY_MS,
+      webhookDeliveryRetentionMs: 7 * DAY_MS,
       sweepIntervalMs: 3_600_000,
       deleteBatchSize: 1000,
       now: () => now,
     });
     try {
-      expect(await sweeps.sweep()).toEqual({ idempotencyRecords: 2, outboxRows: 0 });
+      expect(await sweeps.sweep()).toEqual({ idempotencyRecords: 2, outboxRows: 0, webhookDeliveries: 0 });
     } finally {
       await sweeps.stop();
     }
@@ -157,5 +158,38 @@ describe("published outbox rows are kept as long as the events timeline promises
     expect(await deleteExpiredRows(pool, IDEMPOTENCY_RECORDS, cutoff, { batchSize: 7, maxBatches: 2 })).toBe(14);
     expect(await deleteExpiredRows(pool, IDEMPOTENCY_RECORDS, cutoff, { batchSize: 7, maxBatches: 10 })).toBe(16);
     expect(await count("SELECT count(*)::int AS n FROM idempotency_records")).toBe(0);
+  });
+});
+
+describe("finished webhook deliveries are kept for the window after their last attempt", () => {
+  it("given old delivered, failed and pending deliveries, when the sweep runs, then the old finished ones go and every pending one stays", async () => {
+    const webhookId = randomUUID();
+    await pool.query(
+      `INSERT INTO webhook_subscriptions (webhook_id, url, event_types, secret, status, created_at, created_by)
+       VALUES ($1, 'https://shop.example.com/hooks', '{StockAdjusted}', 'whsec_AAAA', 'ACTIVE', now(), 'op')`,
+      [webhookId],
+    );
+    const now = Date.now();
+    const rows: [string, number][] = [
+      ["DELIVERED", 8 * DAY_MS],
+      ["FAILED", 8 * DAY_MS],
+      ["PENDING", 8 * DAY_MS],
+      ["DELIVERED", DAY_MS],
+      ["FAILED", DAY_MS],
+    ];
+    for (const [status, age] of rows) {
+      await pool.query(
+        `INSERT INTO webhook_deliveries (delivery_id, webhook_id, event_id, event_type, item_key, body, status, last_attempt_at)
+         VALUES ($1, $2, $3, 'StockAdjusted', 'S1:A1', '{}', $4, $5)`,
+        [randomUUID(), webhookId, randomUUID(), status, new Date(now - age)],
+      );
+    }
+    const deleted = await deleteExpiredRows(pool, FINISHED_WEBHOOK_DELIVERIES, new Date(now - 7 * DAY_MS), {
+      batchSize: 1,
+      maxBatches: 100,
+    });
+    expect(deleted).toBe(2);
+    const left = await pool.query("SELECT status FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY seq", [webhookId]);
+    expect(left.rows.map((r) => r.status)).toEqual(["PENDING", "DELIVERED", "FAILED"]);
   });
 });

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Logger } from "@inventory/read-model";
-import { deleteExpiredRows, IDEMPOTENCY_RECORDS, PUBLISHED_OUTBOX_ROWS } from "./delete-expired-rows.js";
+import { deleteExpiredRows, FINISHED_WEBHOOK_DELIVERIES, IDEMPOTENCY_RECORDS, PUBLISHED_OUTBOX_ROWS } from "./delete-expired-rows.js";
 
 export interface RetentionOptions {
   readonly pool: pg.Pool;
@@ -9,6 +9,8 @@ export interface RetentionOptions {
   readonly idempotencyRetentionMs: number;
   /** How long a published event stays in the outbox, and so in `GET /v1/events`. */
   readonly outboxRetentionMs: number;
+  /** How long a delivered or failed webhook delivery stays listed after its last attempt. */
+  readonly webhookDeliveryRetentionMs: number;
   /** Time between sweeps. */
   readonly sweepIntervalMs: number;
   /** Rows per DELETE statement. */
@@ -18,7 +20,7 @@ export interface RetentionOptions {
 
 export interface RetentionSweeps {
   /** Runs one sweep now (also used by tests); answers the rows deleted from each table. */
-  sweep(): Promise<{ idempotencyRecords: number; outboxRows: number }>;
+  sweep(): Promise<{ idempotencyRecords: number; outboxRows: number; webhookDeliveries: number }>;
   stop(): Promise<void>;
 }
 
@@ -26,8 +28,8 @@ export interface RetentionSweeps {
 const MAX_BATCHES_PER_SWEEP = 100;
 
 /**
- * Keeps the two tables that would otherwise grow forever at their promised size: idempotency records past
- * their window and outbox rows published longer ago than the events timeline promises. Every hub runs it;
+ * Keeps the tables that would otherwise grow forever at their promised size: idempotency records past
+ * their window, outbox rows published longer ago than the events timeline promises, and finished webhook deliveries. Every hub runs it;
  * their deletes skip each other's rows.
  */
 export const startRetentionSweeps = (options: RetentionOptions): RetentionSweeps => {
@@ -46,9 +48,15 @@ export const startRetentionSweeps = (options: RetentionOptions): RetentionSweeps
       batch,
     );
     const outboxRows = await deleteExpiredRows(options.pool, PUBLISHED_OUTBOX_ROWS, new Date(at - options.outboxRetentionMs), batch);
-    if (idempotencyRecords + outboxRows > 0)
-      options.log.info("retention sweep deleted expired rows", { idempotencyRecords, outboxRows, traceId: "retention" });
-    return { idempotencyRecords, outboxRows };
+    const webhookDeliveries = await deleteExpiredRows(
+      options.pool,
+      FINISHED_WEBHOOK_DELIVERIES,
+      new Date(at - options.webhookDeliveryRetentionMs),
+      batch,
+    );
+    if (idempotencyRecords + outboxRows + webhookDeliveries > 0)
+      options.log.info("retention sweep deleted expired rows", { idempotencyRecords, outboxRows, webhookDeliveries, traceId: "retention" });
+    return { idempotencyRecords, outboxRows, webhookDeliveries };
   };
 
   const tick = () => {

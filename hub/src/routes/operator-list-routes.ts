@@ -3,19 +3,11 @@ import { isFailure, reservationListQuerySchema, transferListQuerySchema } from "
 import { authenticate, failureResponse, parseQuery, requireAction, type AuthenticateOptions } from "@inventory/read-model";
 import type { Database } from "../db/database.js";
 import type { HubEnv } from "../http/command-endpoint.js";
-import { databaseUnavailable } from "../commands/database-failure.js";
+import { answerFromDatabase } from "../http/answer-from-database.js";
 import { listReservations } from "../queries/list-reservations.js";
 import { listTransfers } from "../queries/list-transfers.js";
 
-const fromDatabase = async (c: Context<HubEnv>, run: () => Promise<unknown>) => {
-  try {
-    return c.json(await run());
-  } catch (err) {
-    const unavailable = databaseUnavailable(err);
-    if (unavailable) return failureResponse(c, unavailable);
-    throw err;
-  }
-};
+const fromDatabase = (c: Context<HubEnv>, run: () => Promise<unknown>) => answerFromDatabase(c, async () => c.json(await run()));
 
 /** Head office's lists of reservations and transfers, read from PostgreSQL: an operator's tool, always behind a token. */
 export const operatorListRoutes = (db: Database, auth: AuthenticateOptions) =>

@@ -19,7 +19,8 @@ export const decodeListCursor = (cursor: string): ListCursor | undefined => {
   return match ? { createdAtMicros: Number(match[1]), id: match[2]! } : undefined;
 };
 
-const limitSchema = z
+/** `limit` of a paged list: 1 to 200, 50 when absent. */
+export const listLimitSchema = z
   .string()
   .regex(/^\d{1,3}$/, "must be an integer from 1 to 200")
   .transform(Number)
@@ -27,7 +28,8 @@ const limitSchema = z
   .optional()
   .transform((v) => v ?? 50);
 
-const cursorSchema = z
+/** `cursor` of a paged list: only a `nextCursor` this API returned. */
+export const listCursorSchema = z
   .string()
   .max(120)
   .transform((c, ctx) => {
@@ -50,8 +52,8 @@ export const reservationListQuerySchema = z.object({
   storeId: storeIdSchema.optional(),
   sku: skuSchema.optional(),
   olderThanSeconds: olderThanSecondsSchema,
-  limit: limitSchema,
-  cursor: cursorSchema,
+  limit: listLimitSchema,
+  cursor: listCursorSchema,
 });
 export type ReservationListQuery = z.infer<typeof reservationListQuerySchema>;
 
@@ -61,8 +63,8 @@ export const transferListQuerySchema = z.object({
   storeId: storeIdSchema.optional(),
   sku: skuSchema.optional(),
   olderThanSeconds: olderThanSecondsSchema,
-  limit: limitSchema,
-  cursor: cursorSchema,
+  limit: listLimitSchema,
+  cursor: listCursorSchema,
 });
 export type TransferListQuery = z.infer<typeof transferListQuerySchema>;
 

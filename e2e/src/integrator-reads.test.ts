@@ -101,13 +101,14 @@ describe("read-your-writes with X-Consistency-Token", () => {
     expect(refused.headers.get("x-consistency-token")).toBeNull();
   });
 
-  it("a read at the agent right after a write at the hub waits for it and shows it, 20 times in a row", async () => {
+  it("a read at the agent right after a write at the hub waits for it and shows it, 20 times in a row (another store's row: through the coalesced chain view, so it asks to wait up to 3 s)", async () => {
     for (let i = 0; i < 20; i++) {
       const write = await system.hub.post("/v1/adjustments", { storeId: "S2", sku: "A1", delta: i % 2 ? -1 : 1, reason: "manual" });
       expect(write.status).toBe(202);
-      const read = await system
-        .agent("S1")
-        .get("/v1/availability?sku=A1&storeId=S2", { "X-Consistency-Token": write.headers.get("x-consistency-token")! });
+      const read = await system.agent("S1").get("/v1/availability?sku=A1&storeId=S2", {
+        "X-Consistency-Token": write.headers.get("x-consistency-token")!,
+        Prefer: "wait=3000",
+      });
       expect(read.status).toBe(200);
       expect(read.headers.get("x-consistency")).toBe("reached");
       expect(read.body.perStore[0].version).toBeGreaterThanOrEqual(write.body.version);

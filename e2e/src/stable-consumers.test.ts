@@ -38,7 +38,7 @@ const eventsHandledThisRun = async () => {
   const text = await (await fetch(`${system.agentUrl("S1")}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
   return text
     .split("\n")
-    .filter((line) => line.startsWith("inventory_projection_events_total{"))
+    .filter((line) => line.startsWith("inventory_projection_events_total{") && !line.includes("availability.latest"))
     .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
 };
 

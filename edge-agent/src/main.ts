@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { agentStreamGroupPrefix, brokerTopic, TOPICS } from "@inventory/shared";
+import { agentStreamGroupPrefix, brokerTopic, CHAIN_VIEW_TOPIC, TOPICS } from "@inventory/shared";
 import {
   createKafka,
   loadKafkaSecurity,
@@ -19,6 +19,7 @@ import {
   startStockChangeFeed,
 } from "@inventory/read-model";
 import { parseAgentEnv } from "./env.js";
+import { agentPartitions } from "./agent-partitions.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
 import { createAgentApp } from "./app.js";
 import { startStatusReporter } from "./status-reporter.js";
@@ -36,10 +37,18 @@ const kafka = createKafka(
   { brokers: env.KAFKA_BROKERS, clientId: `inventory-agent-${env.STORE_ID}`, security: loadKafkaSecurity(env) },
   log,
 );
+const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
+// The agent's own store from its partition of the events, exact; the rest of the chain from the coalesced chain view.
 const replica = openReplicaHandle({
   path: replicaPath,
   kafka,
-  topics: Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)),
+  topics: [...Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)), chainViewTopic],
+  partitions: agentPartitions(env.STORE_ID, env.KAFKA_TOPIC_PREFIX),
+  chainView: {
+    topic: chainViewTopic,
+    logicalTopic: (topic) => topic.slice(env.KAFKA_TOPIC_PREFIX.length),
+    exactStoreId: env.STORE_ID,
+  },
   replicaId: `agent-${env.STORE_ID}`,
   log,
   deadLetters: createKafkaDeadLetterSink(kafka, `agent-${env.STORE_ID}`, log),
@@ -52,6 +61,7 @@ const stockChangeFeed = startStockChangeFeed({
   kafka,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
   groupId: `${agentStreamGroupPrefix(env.STORE_ID)}${randomUUID().slice(0, 8)}`,
+  onlyStore: env.STORE_ID,
   log,
   changes: stockChanges,
 });

@@ -74,10 +74,11 @@ export const hubEnvSchema = z
     /** Rows per DELETE statement of a sweep, so no sweep holds its locks long. */
     RETENTION_DELETE_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
     /**
-     * `retention.ms` of the event topics the hub creates. -1 (forever) by default: a fresh replica still reads
-     * them from offset zero.
+     * `retention.ms` of the event topics the hub creates: 7 days by default, -1 keeps every event. A fresh or
+     * rebuilt replica loads the chain view and continues the events from the offsets it records, so it needs no
+     * older history; the events timeline is served from PostgreSQL (`OUTBOX_RETENTION_MS`).
      */
-    KAFKA_EVENT_RETENTION_MS: z.coerce.number().int().min(-1).default(-1),
+    KAFKA_EVENT_RETENTION_MS: z.coerce.number().int().min(-1).default(604_800_000),
     /** `retention.ms` of the dead-letter topics the hub creates (30 days): `GET /v1/dlt` lists what they still hold. */
     KAFKA_DEAD_LETTER_RETENTION_MS: z.coerce.number().int().min(-1).default(2_592_000_000),
     /**

@@ -29,6 +29,7 @@ import { createCommandExecutor, createSystemCommandRunner } from "./command-pipe
 import { startReservationExpiry } from "./reservations/reservation-expiry.js";
 import { startRetentionSweeps } from "./retention/start-retention-sweeps.js";
 import { startChainViewPublisher } from "./chain-view/start-chain-view-publisher.js";
+import { eventLogEnds } from "./chain-view/event-log-ends.js";
 import { startTransferSaga } from "./transfers/transfer-saga.js";
 import { startOutboxRelay } from "./outbox/outbox-relay.js";
 import { createPgOutboxStore } from "./outbox/pg-outbox-store.js";
@@ -62,6 +63,7 @@ const kafka = createKafka(
   log,
 );
 const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
+const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
 const deadLetters = createKafkaDeadLetterSink(kafka, `hub-${env.HUB_INSTANCE_ID}`, log);
 
 const execute = createCommandExecutor({
@@ -107,6 +109,7 @@ const relay = startOutboxRelay({
       kafka,
       [
         ...topics.map((topic) => ({ topic, partitions: env.KAFKA_PARTITIONS, retentionMs: env.KAFKA_EVENT_RETENTION_MS })),
+        { topic: chainViewTopic, partitions: env.KAFKA_PARTITIONS, cleanupPolicy: "compact" as const },
         ...topics.map((topic) => ({
           topic: deadLetterTopic(topic),
           partitions: env.KAFKA_PARTITIONS,
@@ -121,13 +124,17 @@ const relay = startOutboxRelay({
   batchSize: env.RELAY_BATCH_SIZE,
 });
 
-const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
 const chainViewPublisher = env.AVAILABILITY_COALESCE_MS > 0 ? createKafkaPublisher(kafka) : undefined;
+const chainViewEnds = eventLogEnds(
+  kafka,
+  Object.values(TOPICS).map((logical) => ({ logical, broker: brokerTopic(env.KAFKA_TOPIC_PREFIX, logical) })),
+);
 const chainView = chainViewPublisher
   ? startChainViewPublisher({
       pool,
       publisher: chainViewPublisher,
       topic: chainViewTopic,
+      eventLogEnds: chainViewEnds.ends,
       maxEventsPerFlush: env.CHAIN_VIEW_MAX_EVENTS_PER_FLUSH,
       minIntervalMs: env.AVAILABILITY_COALESCE_MS,
       coalesceMs: env.AVAILABILITY_COALESCE_MS,
@@ -142,7 +149,23 @@ const chainView = chainViewPublisher
   : undefined;
 
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
-const replica = openReplicaHandle({ path: env.HUB_REPLICA_PATH, kafka, topics, replicaId: env.HUB_INSTANCE_ID, log, deadLetters, metrics });
+// Every partition of every event topic, so every row is event-fed. A new or rebuilt replica loads the stock rows
+// and the catalogue from the chain view and continues the stock events from its offsets (the stock topic may no
+// longer hold their start); reservations and transfers are read from what their topics retain.
+const replica = openReplicaHandle({
+  path: env.HUB_REPLICA_PATH,
+  kafka,
+  topics: [...topics, chainViewTopic],
+  chainView: {
+    topic: chainViewTopic,
+    logicalTopic: (topic) => topic.slice(env.KAFKA_TOPIC_PREFIX.length),
+    continues: (topic) => topic === brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
+  },
+  replicaId: env.HUB_INSTANCE_ID,
+  log,
+  deadLetters,
+  metrics,
+});
 
 const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
 const stockChangeFeed = startStockChangeFeed({
@@ -223,6 +246,7 @@ onShutdownSignal(
       run: async () => {
         await chainView?.stop();
         await chainViewPublisher?.close();
+        await chainViewEnds.close();
       },
     },
     { name: "replica", run: () => replica.close() },

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { availabilityBatchQuerySchema, availabilityResponse, failure, isFailure, type AvailabilityResponse } from "@inventory/shared";
-import type { ReplicaStore } from "./replica-store.js";
+import { answerLagMs, type LaggingReplica } from "./answer-lag.js";
+import { setResponseHeader } from "./http/response-header.js";
 import { failureResponse } from "./http/error-response.js";
 import { parseQuery } from "./http/validate.js";
 import { jsonWithEtag } from "./http/json-with-etag.js";
@@ -9,7 +10,7 @@ import { jsonWithEtag } from "./http/json-with-etag.js";
  * `GET /v1/availability:batch?skus=A1,B2&storeId=`: the availability of up to 200 SKUs in one answer with one ETag,
  * each item the shape of `GET /v1/availability`, and the SKUs the replica does not know in `notFound`.
  */
-export const availabilityBatchRoute = (replica: { store(): ReplicaStore }) => {
+export const availabilityBatchRoute = (replica: LaggingReplica, lagHeader: string) => {
   const app = new Hono();
   app.get("/v1/availability:batch", (c) => {
     const query = parseQuery(c, availabilityBatchQuerySchema);
@@ -24,6 +25,7 @@ export const availabilityBatchRoute = (replica: { store(): ReplicaStore }) => {
       if (rows === undefined) notFound.push(sku);
       else items.push(availabilityResponse(sku, rows));
     }
+    setResponseHeader(c, lagHeader, String(answerLagMs(replica, query.storeId === undefined ? "chain" : [query.storeId])));
     return jsonWithEtag(c, { items, notFound });
   });
   return app;

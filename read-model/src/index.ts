@@ -12,6 +12,8 @@ export {
 } from "./kafka/kafka-security.js";
 export { ensureTopics, type TopicSpec } from "./kafka/ensure-topics.js";
 export { storeAffinePartitioner, storePartition } from "./kafka/store-affine-partitioner.js";
+export { chosenPartitionsAssigner, type PartitionChoice } from "./kafka/chosen-partitions-assigner.js";
+export { answerLagMs, type LaggingReplica } from "./answer-lag.js";
 export type {
   BatchContext,
   BatchHandler,

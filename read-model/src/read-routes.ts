@@ -9,14 +9,13 @@ import {
   skuSchema,
   storeIdSchema,
 } from "@inventory/shared";
-import type { ReplicaStore } from "./replica-store.js";
-import type { Freshness } from "./freshness.js";
 import { failureResponse } from "./http/error-response.js";
 import { parseParam, parseQuery } from "./http/validate.js";
 import { jsonWithEtag } from "./http/json-with-etag.js";
 import { setResponseHeader } from "./http/response-header.js";
 import { availabilityBatchRoute } from "./availability-batch-route.js";
 import { waitForConsistency } from "./consistency/wait-for-consistency.js";
+import { answerLagMs, type LaggingReplica } from "./answer-lag.js";
 
 export const LAG_HEADER = "X-Projection-Lag-ms";
 
@@ -24,7 +23,7 @@ export const LAG_HEADER = "X-Projection-Lag-ms";
  * The read API, identical on the hub and on every store agent, answered from the local replica only.
  * Every answer says how stale it may be (X-Projection-Lag-ms) and carries an ETag of its body.
  */
-export const readRoutes = (replica: { store(): ReplicaStore; freshness(): Freshness }) => {
+export const readRoutes = (replica: LaggingReplica) => {
   const app = new Hono();
   const paths = [
     "/v1/availability",
@@ -42,13 +41,14 @@ export const readRoutes = (replica: { store(): ReplicaStore; freshness(): Freshn
   });
   app.on("GET", paths, waitForConsistency(replica, { lagHeader: LAG_HEADER }));
 
-  app.route("/", availabilityBatchRoute(replica));
+  app.route("/", availabilityBatchRoute(replica, LAG_HEADER));
 
   const availability = (c: Context, sku: string, storeId?: string) => {
     if (storeId !== undefined && !replica.store().storeExists(storeId))
       return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
     const rows = replica.store().availability(sku, storeId);
     if (rows === undefined) return failureResponse(c, failure("NOT_FOUND", `unknown sku ${sku}`));
+    setResponseHeader(c, LAG_HEADER, String(answerLagMs(replica, storeId === undefined ? "chain" : [storeId])));
     return jsonWithEtag(c, availabilityResponse(sku, rows));
   };
 
@@ -68,6 +68,7 @@ export const readRoutes = (replica: { store(): ReplicaStore; freshness(): Freshn
     const query = parseQuery(c, productTotalsQuerySchema);
     if (isFailure(query)) return failureResponse(c, query);
     const { items, total } = replica.store().productTotals(query);
+    setResponseHeader(c, LAG_HEADER, String(answerLagMs(replica, "chain")));
     return jsonWithEtag(c, { items, page: query.page, size: query.size, total });
   });
 

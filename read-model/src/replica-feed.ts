@@ -8,6 +8,9 @@ import { projectStockEvent } from "./project-stock-event.js";
 import { groupApply } from "./group-apply.js";
 import { createFreshness, type Freshness } from "./freshness.js";
 import type { Logger } from "./http/logger.js";
+import { chosenPartitionsAssigner, type PartitionChoice } from "./kafka/chosen-partitions-assigner.js";
+import { projectChainView } from "./project-chain-view.js";
+import { loadChainView } from "./load-chain-view.js";
 
 export interface ReplicaFeedOptions {
   readonly kafka: Kafka;
@@ -28,6 +31,23 @@ export interface ReplicaFeedOptions {
   readonly metrics?: Metrics;
   /** Called once, the first time the replica holds everything Kafka had (the end of a replay). */
   readonly onCaughtUp?: () => void;
+  /** Which partitions of each topic this replica reads (a store's agent: its store's); every partition without it. */
+  readonly partitions?: PartitionChoice;
+  /**
+   * The chain view's topic on the broker, when this replica reads it (one of `topics`): its records are rows
+   * applied by version and the view's position, not events. A replica file that has no event positions yet is
+   * loaded from it first, and its event partitions continue from the offsets the view records.
+   */
+  readonly chainView?: {
+    readonly topic: string;
+    /** The logical name (as the view's position record names it) of a broker event topic. */
+    readonly logicalTopic: (brokerTopic: string) => string;
+    /**
+     * The event topics a loaded replica continues from the view's offsets; the others are read from their start
+     * (what Kafka retains). All of them without it.
+     */
+    readonly continues?: (brokerTopic: string) => boolean;
+  };
 }
 
 /** Tries of one message before a replica gives up on it. */
@@ -87,14 +107,19 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   let lastError: string | null = null;
   let stopped = false;
 
+  const chosen = (topic: string, count: number): number[] =>
+    options.partitions ? options.partitions(topic, count) : Array.from({ length: count }, (_, p) => p);
+
   const markKnownPositions = async () => {
     const admin = options.kafka.admin();
     try {
       await admin.connect();
       const ends = await Promise.all(options.topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
       for (const { topic, offsets } of ends) {
+        const read = new Set(chosen(topic, offsets.length));
         for (const p of offsets)
-          freshness.known(`${topic}/${p.partition}`, nextOffsets.get(`${topic}/${p.partition}`) ?? 0, Number(p.high));
+          if (read.has(p.partition))
+            freshness.known(`${topic}/${p.partition}`, nextOffsets.get(`${topic}/${p.partition}`) ?? 0, Number(p.high));
       }
     } finally {
       await admin.disconnect().catch(() => undefined);
@@ -102,12 +127,20 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   };
 
   /** What a message does to the replica, or why it never can: a poison message must not stall the replica. */
-  const toApplied = (offset: number, value: Buffer | null): AppliedMessage | { offset: number; rejected: string } => {
+  const toApplied = (topic: string, offset: number, value: Buffer | null): AppliedMessage | { offset: number; rejected: string } => {
     let raw: unknown;
     try {
       raw = value === null ? null : JSON.parse(value.toString("utf8"));
     } catch {
       return { offset, rejected: "not JSON" };
+    }
+    if (topic === options.chainView?.topic) {
+      // A key compacted away leaves a tombstone (null): nothing to apply.
+      if (raw === null) return { offset, changes: null, occurredAt: null };
+      const view = projectChainView(raw);
+      if (view.outcome === "rejected") return { offset, rejected: view.reason };
+      if (view.outcome === "position") return { offset, changes: null, occurredAt: null, viewAsOf: view.position.at };
+      return { offset, changes: view.changes, occurredAt: view.occurredAt };
     }
     const stockChange = projectStockEvent(raw);
     if (stockChange !== undefined) return { offset, changes: [stockChange], occurredAt: stockChange.lastEventAt };
@@ -191,6 +224,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
       sessionTimeout: 6_000,
       heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
+      ...(options.partitions ? { partitionAssigners: [chosenPartitionsAssigner(options.partitions)] } : {}),
       retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
     });
     c.on(c.events.FETCH, () => {
@@ -211,7 +245,32 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     return c;
   };
 
+  let loading: Consumer | undefined;
   const startConsumer = async (c: Consumer) => {
+    if (options.chainView) {
+      const view = options.chainView;
+      const loaded = await loadChainView({
+        kafka: options.kafka,
+        store,
+        topic: view.topic,
+        eventTopics: options.topics.filter((t) => t !== view.topic),
+        continues: view.continues ?? (() => true),
+        logicalTopic: view.logicalTopic,
+        partitions: chosen,
+        groupId: replicaGroupId(options.replicaId, store.epoch),
+        idleFetchMs,
+        toApplied: (offset, value) => toApplied(view.topic, offset, value),
+        onConsumer: (consumer) => {
+          loading = consumer;
+        },
+        stopped: () => stopped,
+      });
+      loading = undefined;
+      if (loaded) {
+        for (const p of store.positions()) nextOffsets.set(`${p.topic}/${p.partition}`, p.nextOffset);
+        log.info("replica loaded from the chain view", { replicaId: options.replicaId, ...loaded });
+      }
+    }
     await markKnownPositions();
     await c.connect();
     await c.subscribe({ topics: [...options.topics], fromBeginning: true });
@@ -225,7 +284,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
         const letters: DeadLetter[] = [];
         const messages: AppliedMessage[] = fresh.map((m) => {
-          const o = toApplied(Number(m.offset), m.value);
+          const o = toApplied(batch.topic, Number(m.offset), m.value);
           if (!("rejected" in o)) return o;
           letters.push({
             topic: batch.topic,
@@ -286,6 +345,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     stop: async () => {
       stopped = true;
       state = "STOPPED";
+      await loading?.disconnect().catch(() => undefined);
       await consumer.stop();
     },
   };

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
 import type { Kafka } from "kafkajs";
 import { openReplicaStore, type ReplicaStore } from "./replica-store.js";
-import { startReplicaFeed, type ReplicaFeed, type ReplicaFeedStatus } from "./replica-feed.js";
+import { startReplicaFeed, type ReplicaFeed, type ReplicaFeedOptions, type ReplicaFeedStatus } from "./replica-feed.js";
 import type { Freshness } from "./freshness.js";
 import type { DeadLetterSink } from "./dead-letters.js";
 import type { Metrics } from "./metrics.js";
@@ -17,6 +17,10 @@ export interface ReplicaHandleOptions {
   readonly metrics?: Metrics;
   /** Called once when the replica this process serves first catches up (see `ReplicaFeedOptions.onCaughtUp`). */
   readonly onCaughtUp?: () => void;
+  /** See `ReplicaFeedOptions.partitions`. */
+  readonly partitions?: ReplicaFeedOptions["partitions"];
+  /** See `ReplicaFeedOptions.chainView`; with it, `exactStoreId` names the one store whose rows come from its events. */
+  readonly chainView?: ReplicaFeedOptions["chainView"] & { readonly exactStoreId?: string };
 }
 
 export interface RebuildStatus {
@@ -42,6 +46,8 @@ export const openReplicaHandle = (options: ReplicaHandleOptions) => {
       ...(deadLetters ? { deadLetters } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(onCaughtUp ? { onCaughtUp } : {}),
+      ...(options.partitions ? { partitions: options.partitions } : {}),
+      ...(options.chainView ? { chainView: options.chainView } : {}),
     });
   let store = openReplicaStore(options.path);
   let feed = feedFor(store, options.replicaId, options.deadLetters, options.onCaughtUp);
@@ -76,6 +82,8 @@ export const openReplicaHandle = (options: ReplicaHandleOptions) => {
   return {
     store: (): ReplicaStore => store,
     freshness: (): Freshness => feed.freshness,
+    /** The store whose rows are exact here, when the rest of the chain comes from the coalesced chain view. */
+    exactStoreId: options.chainView?.exactStoreId,
     status: (): ReplicaFeedStatus & { rebuild: RebuildStatus } => ({ ...feed.status(), rebuild }),
     /** Starts a rebuild unless one is running; answers with its status. */
     rebuild: (): RebuildStatus => {

@@ -28,6 +28,8 @@ export interface AppliedMessage {
   /** null when the message carries nothing for this read model; its offset still moves the position on. */
   readonly changes: readonly ReadModelChange[] | null;
   readonly occurredAt: string | null;
+  /** From the chain view's position record: every change committed before this moment is in the view. */
+  readonly viewAsOf?: string;
 }
 
 /** Messages from one partition, in offset order. */
@@ -59,6 +61,13 @@ export interface ReplicaStore {
    */
   applyBatches(batches: readonly PartitionBatch[]): ApplyResult[];
   positions(): PartitionPosition[];
+  /**
+   * Sets where partitions not read yet start (a replica loaded from the chain view continues each event
+   * partition from the view's offsets), in one transaction; a partition already further on keeps its place.
+   */
+  seedPositions(start: readonly { topic: string; partition: number; nextOffset: number }[]): void;
+  /** The moment the chain view this replica holds is complete up to (ms since the epoch), or null without one. */
+  chainViewAsOf(): number | null;
   /** Names this file's Kafka consumer group: a new file is a new group, which starts from offset zero. */
   readonly epoch: string;
   availability(sku: string, storeId?: string): AvailabilityView[] | undefined;
@@ -196,11 +205,18 @@ export const openReplicaStore = (path: string): ReplicaStore => {
     }
   };
 
+  const upsertViewAsOf = sqlite.prepare<[string]>(
+    `INSERT INTO replica_meta (key, value) VALUES ('chain_view_as_of', ?)
+     ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)`,
+  );
+  const viewAsOf = sqlite.prepare<[], string>("SELECT value FROM replica_meta WHERE key = 'chain_view_as_of'").pluck();
+
   const applyMessages = (topic: string, partition: number, messages: readonly AppliedMessage[]): ApplyResult => {
     let applied = 0;
     let ignored = 0;
     let lastEventAt: string | null = null;
     for (const message of messages) {
+      if (message.viewAsOf !== undefined) upsertViewAsOf.run(message.viewAsOf);
       let changed = false;
       if (message.changes !== null) for (const change of message.changes) changed = applyChange(change) || changed;
       if (changed) applied += 1;
@@ -224,6 +240,13 @@ export const openReplicaStore = (path: string): ReplicaStore => {
     applyBatch: (topic, partition, messages) => applyBatch(topic, partition, messages),
     applyBatches: (batches) => applyBatches(batches),
     positions: () => db.select().from(positions).all(),
+    seedPositions: sqlite.transaction((start: readonly { topic: string; partition: number; nextOffset: number }[]) => {
+      for (const p of start) upsertPosition.run(p.topic, p.partition, p.nextOffset, 0, null);
+    }),
+    chainViewAsOf: () => {
+      const at = viewAsOf.get();
+      return at === undefined ? null : Date.parse(at);
+    },
     epoch,
     availability: (sku, storeId) => {
       const rows = storeId === undefined ? itemsOfSku.all(sku) : itemOfSkuAtStore.all(sku, storeId);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Kafka } from "kafkajs";
-import { chainViewRecordSchema, type ChainViewRecord } from "@inventory/shared";
+import { chainViewEntrySchema, chainViewRecordSchema, type ChainViewRecord } from "@inventory/shared";
 import {
   createKafka,
   createKafkaPublisher,
@@ -30,15 +30,25 @@ const flush = (overrides: { minIntervalMs?: number; maxEventsPerFlush?: number }
   });
 
 /** Every record on the topic, in offset order per partition. */
-const records = async () =>
+const entries = async () =>
   (await readTopicToEnd(kafka, topic)).map((m) => ({
     key: m.key!.toString(),
-    record: chainViewRecordSchema.parse(JSON.parse(m.value!.toString())),
+    entry: chainViewEntrySchema.parse(JSON.parse(m.value!.toString())),
   }));
+/** The stock item records on the topic. */
+const records = async () =>
+  (await entries()).filter((e) => !e.key.startsWith("#")).map((e) => ({ key: e.key, record: chainViewRecordSchema.parse(e.entry) }));
 const latestByKey = (all: { key: string; record: ChainViewRecord }[]) => new Map(all.map((r) => [r.key, r.record]));
 
-/** A published stock event for an item, as the relay leaves it in the outbox. */
+/** A committed stock change (the item's row) and its published event, as the relay leaves it in the outbox. */
 const published = async (storeId: string, sku: string, version: number, onHand: number) => {
+  await pool.query(
+    `INSERT INTO stock_items (store_id, sku, on_hand, reserved, in_transit, version, updated_at)
+     VALUES ($1, $2, $3, 1, 0, $4, $5)
+     ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = 1, in_transit = 0, version = excluded.version,
+       updated_at = excluded.updated_at`,
+    [storeId, sku, onHand, version, new Date(Date.UTC(2026, 11, 1, 12, 0, version)).toISOString()],
+  );
   const event = {
     eventId: randomUUID(),
     eventType: "StockAdjusted",
@@ -140,5 +150,31 @@ describe("the chain view on a compacted topic", () => {
       holder.release();
     }
     expect(await flush()).toMatchObject({ ran: true, published: 1 });
+  });
+
+  it("given a change committed whose event the relay has sent but not yet positioned, when flushed with the event log's ends, then the item's state is in the view, followed by a position record naming those ends", async () => {
+    await pool.query(
+      "UPDATE stock_items SET on_hand = 77, version = version + 1, updated_at = now() WHERE store_id = 'S2' AND sku = 'A' RETURNING version",
+    );
+    const { rows } = await pool.query<{ version: number }>("SELECT version FROM stock_items WHERE store_id = 'S2' AND sku = 'A'");
+    await pool.query(
+      `INSERT INTO outbox (event_id, topic, message_key, event, store_id, sku) VALUES ($1, 'stock.events', 'S2:A', $2, 'S2', 'A')`,
+      [
+        randomUUID(),
+        JSON.stringify({ eventType: "StockAdjusted", occurredAt: "2026-12-01T13:00:00.000Z", aggregate: { version: rows[0]!.version } }),
+      ],
+    );
+    const ends = { "stock.events": [5, 0, 9], "reservation.events": [1, 2, 3], "transfer.events": [0, 0, 0] };
+    const f = await flushChainView({ pool, publisher, topic, maxEventsPerFlush: 1000, minIntervalMs: 0, eventLogEnds: async () => ends });
+    expect(f.ran).toBe(true);
+    const all = await entries();
+    const lastIndexOf = (key: string) => all.map((e) => e.key).lastIndexOf(key);
+    const itemAt = lastIndexOf("S2:A");
+    const positionAt = lastIndexOf("#position");
+    expect(all[itemAt]!.entry).toMatchObject({ onHand: 77, version: rows[0]!.version, lastEventAt: "2026-12-01T13:00:00.000Z" });
+    expect(all[positionAt]!.entry).toMatchObject({ kind: "position", eventOffsets: ends, logPosition: f.position });
+    // Both on the topic: the record published before the position is read by whoever reads up to the position.
+    expect(itemAt).toBeGreaterThanOrEqual(0);
+    expect(positionAt).toBeGreaterThanOrEqual(0);
   });
 });

@@ -2,6 +2,8 @@ import type { Consumer, Kafka } from "kafkajs";
 import { available, STOCK_EVENT_TYPES } from "@inventory/shared";
 import { keepConsumerRunning, type KeptConsumer } from "../kafka/keep-consumer-running.js";
 import type { Logger } from "../http/logger.js";
+import { chosenPartitionsAssigner } from "../kafka/chosen-partitions-assigner.js";
+import { storePartition } from "../kafka/store-affine-partitioner.js";
 import type { StockChangeEvent, StockChangeLog } from "./stock-change-log.js";
 
 const STOCK_TYPES = new Set<string>(Object.values(STOCK_EVENT_TYPES));
@@ -47,6 +49,8 @@ export interface StockChangeFeedOptions {
   readonly groupId: string;
   readonly log: Logger;
   readonly changes: StockChangeLog;
+  /** A store's agent streams its own store's changes: it reads only the partition carrying them. Every store's without it. */
+  readonly onlyStore?: string;
 }
 
 /**
@@ -66,6 +70,9 @@ export const startStockChangeFeed = (options: StockChangeFeedOptions): KeptConsu
         heartbeatInterval: 1_000,
         allowAutoTopicCreation: false,
         retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
+        ...(options.onlyStore === undefined
+          ? {}
+          : { partitionAssigners: [chosenPartitionsAssigner((_topic, count) => [storePartition(options.onlyStore!, count)])] }),
       }),
     start: async (consumer) => {
       await consumer.connect();
@@ -80,7 +87,7 @@ export const startStockChangeFeed = (options: StockChangeFeedOptions): KeptConsu
             return;
           }
           const change = streamEventOf(raw);
-          if (change) options.changes.append(change);
+          if (change && (options.onlyStore === undefined || change.storeId === options.onlyStore)) options.changes.append(change);
         },
       });
     },

@@ -7,15 +7,18 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY shared/package.json shared/
+COPY platform/package.json platform/
 COPY read-model/package.json read-model/
 COPY hub/package.json hub/
 COPY edge-agent/package.json edge-agent/
 COPY e2e/package.json e2e/
 RUN npm ci --no-audit --no-fund
 COPY shared shared
+COPY platform platform
 COPY read-model read-model
 COPY hub hub
 RUN npx tsc -p shared/tsconfig.build.json \
+ && npx tsc -p platform/tsconfig.build.json \
  && npx tsc -p read-model/tsconfig.build.json \
  && npx tsc -p hub/tsconfig.build.json \
  && npm prune --omit=dev --no-audit --no-fund
@@ -27,6 +30,8 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/shared/package.json shared/
 COPY --from=build /app/shared/dist shared/dist
+COPY --from=build /app/platform/package.json platform/
+COPY --from=build /app/platform/dist platform/dist
 COPY --from=build /app/read-model/package.json read-model/
 COPY --from=build /app/read-model/dist read-model/dist
 COPY --from=build /app/hub/package.json hub/

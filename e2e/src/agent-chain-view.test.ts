@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AssignerProtocol } from "kafkajs";
-import { createKafka, silentLogger, storePartition } from "@inventory/read-model";
+import { createKafka, silentLogger, storePartition } from "@inventory/platform";
 import { eventually, sleep } from "./harness/infra.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 import { steadyWriteLoad } from "./harness/write-load.js";

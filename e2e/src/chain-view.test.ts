@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKafka, readTopicToEnd, silentLogger } from "@inventory/read-model";
+import { createKafka, readTopicToEnd, silentLogger } from "@inventory/platform";
 import { eventually } from "./harness/infra.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKafka, silentLogger } from "@inventory/read-model";
+import { createKafka, silentLogger } from "@inventory/platform";
 import { eventually, infra } from "./harness/infra.js";
 import { storeRegisteredEvent } from "./harness/events.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";

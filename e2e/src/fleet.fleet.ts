@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKafka, readTopicToEnd, silentLogger, storePartition } from "@inventory/read-model";
+import { createKafka, readTopicToEnd, silentLogger, storePartition } from "@inventory/platform";
 import { apiClient } from "./harness/http-client.js";
 import { eventually, freePort, sleep } from "./harness/infra.js";
 import { startProcess, type ManagedProcess } from "./harness/processes.js";

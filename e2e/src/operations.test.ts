@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKafka, silentLogger } from "@inventory/read-model";
+import { createKafka, silentLogger, storeAffinePartitioner } from "@inventory/platform";
 import { eventually } from "./harness/infra.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 import { tokenFor } from "./harness/tokens.js";
@@ -17,7 +17,8 @@ afterAll(() => system?.close());
 
 const produce = async (topic: string, key: string, value: string) => {
   const kafka = createKafka({ brokers: [system.kafkaBrokers], clientId: "e2e-injector" }, silentLogger);
-  const producer = kafka.producer();
+  // Keyed as the hub keys them, so the message lands on the partition its store's agent reads.
+  const producer = kafka.producer({ createPartitioner: storeAffinePartitioner });
   await producer.connect();
   await producer.send({ topic: `${system.topicPrefix}${topic}`, messages: [{ key, value }] });
   await producer.disconnect();
@@ -62,8 +63,10 @@ describe("dead letters", () => {
       { token: tokenFor("operator") },
     );
     expect(twice.body).toEqual({ replayed: [], alreadyReplayed: [pending.messageId], unknown: [] });
+    // The replayed event is keyed by a store no agent here serves, so it lands on that store's partition:
+    // the hub's replica, which reads every partition, applies it.
     await eventually(async () => {
-      const stores = await system.agent("S1").get("/v1/stores");
+      const stores = await system.hub.get("/v1/stores");
       expect(stores.body.items.map((s: { storeId: string }) => s.storeId)).toContain("REPLAYED");
     });
     expect((await deadLetters()).find((l) => l.key === "REPLAYED")).toBeUndefined();
@@ -144,6 +147,10 @@ describe("rebuild", () => {
       ["agent", system.agent("S1")],
       ["hub", system.hub],
     ] as const) {
+      // The dead-letter test's REPLAYED store exists only on Kafka, never in PostgreSQL: a rebuild loads the
+      // catalogue from the chain view (PostgreSQL's state), so it rightly leaves that store out.
+      const withoutKafkaOnly = (r: { body: { items?: { storeId?: string }[] } }) =>
+        r.body.items ? { ...r.body, items: r.body.items.filter((s) => s.storeId !== "REPLAYED") } : r.body;
       const before = await Promise.all(reads.map((path) => client.get(path)));
       const started = await client.post("/v1/projections/rebuild", {}, { token: tokenFor("operator") });
       expect(started.status).toBe(202);
@@ -160,8 +167,12 @@ describe("rebuild", () => {
       );
       const after = await Promise.all(reads.map((path) => client.get(path)));
       for (let i = 0; i < reads.length; i++) {
-        expect([name, reads[i], after[i]!.body]).toEqual([name, reads[i], before[i]!.body]);
-        expect(after[i]!.headers.get("etag")).toBe(before[i]!.headers.get("etag"));
+        // As strings, so a difference is shown whole.
+        expect(`${name} ${reads[i]} ${JSON.stringify(withoutKafkaOnly(after[i]!))}`).toBe(
+          `${name} ${reads[i]} ${JSON.stringify(withoutKafkaOnly(before[i]!))}`,
+        );
+        if (JSON.stringify(after[i]!.body) === JSON.stringify(before[i]!.body))
+          expect(after[i]!.headers.get("etag")).toBe(before[i]!.headers.get("etag"));
       }
     }
     expect((await system.agent("S1").post("/v1/projections/rebuild", {}, { token: tokenFor("clerk", { stores: ["S1"] }) })).status).toBe(

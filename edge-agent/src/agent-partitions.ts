@@ -1,5 +1,5 @@
 import { brokerTopic, TOPICS } from "@inventory/shared";
-import { storePartition, type PartitionChoice } from "@inventory/read-model";
+import { storePartition, type PartitionChoice } from "@inventory/platform";
 
 /**
  * What a store's agent reads: the one partition that carries its store on the per-store topics (stock and

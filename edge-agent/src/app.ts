@@ -2,6 +2,14 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { failure } from "@inventory/shared";
 import {
+  readRoutes,
+  projectionRoutes,
+  type ReplicaHandle,
+  stockStreamRoute,
+  type StockChangeLog,
+  type StockStreamOptions,
+} from "@inventory/read-model";
+import {
   authenticate,
   measureRequests,
   metricsRoute,
@@ -10,19 +18,13 @@ import {
   healthRoutes,
   notFound,
   onError,
-  readRoutes,
   requestLog,
   traceId,
   type Logger,
   type ReadinessProbe,
-  projectionRoutes,
-  type ReplicaHandle,
   type AuthenticateOptions,
   type TraceVariables,
-  stockStreamRoute,
-  type StockChangeLog,
-  type StockStreamOptions,
-} from "@inventory/read-model";
+} from "@inventory/platform";
 import { forwardToHub, type HubForwarderOptions } from "./hub-forwarder.js";
 import type { OfflineJournal } from "./offline/journal-store.js";
 import type { OfflineSales } from "./offline/offline-sales.js";

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger, traceId, type TraceVariables } from "@inventory/read-model";
+import { silentLogger, traceId, type TraceVariables } from "@inventory/platform";
 import { createCircuitBreaker } from "./circuit-breaker.js";
 import { forwardToHub } from "./hub-forwarder.js";
 

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { failure } from "@inventory/shared";
-import { failureResponse, type Logger, type TraceVariables } from "@inventory/read-model";
+import { failureResponse, type Logger, type TraceVariables } from "@inventory/platform";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 
 /** Request headers a write carries to the hub unchanged; the agent never adds or upgrades credentials. */

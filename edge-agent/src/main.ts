@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { agentStreamGroupPrefix, brokerTopic, CHAIN_VIEW_TOPIC, TOPICS } from "@inventory/shared";
+import { openReplicaHandle, createStockChangeLog, startStockChangeFeed } from "@inventory/read-model";
 import {
   createKafka,
   loadKafkaSecurity,
@@ -11,13 +12,10 @@ import {
   loadAuthOptions,
   closeHttpServer,
   onShutdownSignal,
-  openReplicaHandle,
   releaseMemory,
   serveHttp,
   serveOptionsOf,
-  createStockChangeLog,
-  startStockChangeFeed,
-} from "@inventory/read-model";
+} from "@inventory/platform";
 import { parseAgentEnv } from "./env.js";
 import { agentPartitions } from "./agent-partitions.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";

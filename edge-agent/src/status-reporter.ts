@@ -1,4 +1,5 @@
-import type { Logger, ReplicaHandle } from "@inventory/read-model";
+import type { ReplicaHandle } from "@inventory/read-model";
+import type { Logger } from "@inventory/platform";
 
 export interface StatusReporterOptions {
   readonly hubUrl: string;

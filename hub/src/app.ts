@@ -1,9 +1,17 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { routePath } from "hono/route";
 import { failure, type Failure } from "@inventory/shared";
 import {
+  readRoutes,
+  projectionRoutes,
+  type ReplicaHandle,
+  stockStreamRoute,
+  type StockChangeLog,
+  type StockStreamOptions,
+} from "@inventory/read-model";
+import {
   authenticate,
+  countCommandOutcomes,
   requireAction,
   failureResponse,
   measureRequests,
@@ -15,17 +23,11 @@ import {
   type RateLimitOptions,
   notFound,
   onError,
-  readRoutes,
   requestLog,
   traceId,
   type Logger,
   type ReadinessProbe,
-  projectionRoutes,
-  type ReplicaHandle,
-  stockStreamRoute,
-  type StockChangeLog,
-  type StockStreamOptions,
-} from "@inventory/read-model";
+} from "@inventory/platform";
 import type { CommandExecutor } from "./command-pipeline/execute-command.js";
 import type { HubRequestEnv } from "./command-pipeline/command-endpoint.js";
 import { stockRoutes } from "./stock/stock-routes.js";
@@ -73,11 +75,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   app.use("*", traceId());
   app.use("*", requestLog(deps.log));
   app.use("*", measureRequests(deps.metrics));
-  app.on("POST", "/v1/*", async (c, next) => {
-    await next();
-    const code = c.get("outcomeCode") ?? (c.res.status < 400 ? "OK" : `HTTP_${c.res.status}`);
-    deps.metrics.commandOutcomes.inc({ route: routePath(c, -1), code, replayed: String(c.get("replayed") ?? false) });
-  });
+  app.on("POST", "/v1/*", countCommandOutcomes(deps.metrics));
   app.route("/", metricsRoute(deps.metrics, deps.beforeScrape));
   app.on(
     "POST",

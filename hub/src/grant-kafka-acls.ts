@@ -8,7 +8,7 @@
  */
 import kafkajs, { type AclEntry } from "kafkajs";
 import { z } from "zod";
-import { createKafka, createLogger, kafkaSecurityEnvSchema, loadKafkaSecurity } from "@inventory/read-model";
+import { createKafka, createLogger, kafkaSecurityEnvSchema, loadKafkaSecurity } from "@inventory/platform";
 import { agentKafkaAcls, hubKafkaAcls, storeIdSchema, type KafkaAclGrant } from "@inventory/shared";
 
 const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;

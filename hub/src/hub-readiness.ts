@@ -1,5 +1,6 @@
 import type pg from "pg";
-import type { ReadinessProbe, ReplicaHandle } from "@inventory/read-model";
+import type { ReplicaHandle } from "@inventory/read-model";
+import type { ReadinessProbe } from "@inventory/platform";
 import type { OutboxRelay } from "./outbox/outbox-relay.js";
 
 /** The hub is ready when it can write (PostgreSQL answers) and its replica is fed (Kafka answers). */

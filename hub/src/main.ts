@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { brokerTopic, CHAIN_VIEW_TOPIC, failure, TOPICS } from "@inventory/shared";
+import { openReplicaHandle, createStockChangeLog, startStockChangeFeed } from "@inventory/read-model";
 import {
   createKafka,
   loadKafkaSecurity,
@@ -13,14 +14,11 @@ import {
   loadAuthOptions,
   closeHttpServer,
   onShutdownSignal,
-  openReplicaHandle,
   serveHttp,
   serveOptionsOf,
-  createStockChangeLog,
-  startStockChangeFeed,
   createKafkaPublisher,
   createKafkaSubscriber,
-} from "@inventory/read-model";
+} from "@inventory/platform";
 import { createDeadLetterQueue } from "./operations/dead-letter-queue.js";
 import { parseHubEnv } from "./env.js";
 import { createDatabase, createPool } from "./db/database.js";

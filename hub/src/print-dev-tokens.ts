@@ -3,7 +3,7 @@
  * Prints development tokens, one per role, signed with the development secret (or AUTH_JWT_SECRET).
  * `node hub/dist/print-dev-tokens.js [role] [--stores S1,S2] [--hours 12]`
  */
-import { DEV_SIGNING_SECRET } from "@inventory/read-model";
+import { DEV_SIGNING_SECRET } from "@inventory/platform";
 import { ROLES, signHs256Token, type Role } from "@inventory/shared";
 
 const args = process.argv.slice(2);

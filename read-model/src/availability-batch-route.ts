@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { availabilityBatchQuerySchema, availabilityResponse, failure, isFailure, type AvailabilityResponse } from "@inventory/shared";
 import { answerLagMs, type LaggingReplica } from "./answer-lag.js";
-import { setResponseHeader } from "./http/response-header.js";
-import { failureResponse } from "./http/error-response.js";
-import { parseQuery } from "./http/validate.js";
-import { jsonWithEtag } from "./http/json-with-etag.js";
+import { setResponseHeader } from "@inventory/platform";
+import { failureResponse } from "@inventory/platform";
+import { parseQuery } from "@inventory/platform";
+import { jsonWithEtag } from "@inventory/platform";
 
 /**
  * `GET /v1/availability:batch?skus=A1,B2&storeId=`: the availability of up to 200 SKUs in one answer with one ETag,

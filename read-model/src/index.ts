@@ -1,61 +1,10 @@
-export { createLogger, silentLogger, type Logger, type LogLevel } from "./http/logger.js";
-export { traceId, TRACE_HEADER, TRACE_ID_PATTERN, type TraceVariables } from "./http/trace-id.js";
-export { failureResponse, onError, notFound } from "./http/error-response.js";
-export { parseJsonBody, parseParam, parseQuery } from "./http/validate.js";
-export { createKafka, type KafkaOptions } from "./kafka/create-kafka.js";
-export {
-  kafkaSecurityEnvSchema,
-  kafkaSecurityProblems,
-  loadKafkaSecurity,
-  type KafkaSecurity,
-  type KafkaSecurityEnv,
-} from "./kafka/kafka-security.js";
-export { ensureTopics, type TopicSpec } from "./kafka/ensure-topics.js";
-export { storeAffinePartitioner, storePartition } from "./kafka/store-affine-partitioner.js";
-export { chosenPartitionsAssigner, type PartitionChoice } from "./kafka/chosen-partitions-assigner.js";
 export { answerLagMs, type LaggingReplica } from "./answer-lag.js";
-export type {
-  BatchContext,
-  BatchHandler,
-  ConsumedBatch,
-  ConsumedMessage,
-  MessagePublisher,
-  MessageSubscriber,
-  OutgoingMessage,
-  StartPositions,
-  SubscribeRequest,
-  Subscription,
-} from "./kafka/message-bus.js";
-export { isPermanentRefusal, isPublishFailure, publishFailure, type PublishFailure } from "./kafka/publish-failure.js";
-export { classifyKafkaError, createKafkaPublisher } from "./kafka/kafkajs-publisher.js";
-export { createKafkaSubscriber, type KafkaSubscriberOptions } from "./kafka/kafkajs-subscriber.js";
-export {
-  createInMemoryMessageBus,
-  type InMemoryMessageBus,
-  type PublishFault,
-  type StoredMessage,
-} from "./kafka/in-memory-message-bus.js";
 export { openReplicaStore, type ReplicaStore, type AppliedMessage, type PartitionPosition } from "./replica-store.js";
 export { startReplicaFeed, type ReplicaFeed, type ReplicaFeedStatus } from "./replica-feed.js";
 export { createFreshness, type Freshness } from "./freshness.js";
 export { readRoutes, LAG_HEADER } from "./read-routes.js";
-export { requestLog } from "./http/request-log.js";
-export { healthRoutes, type DependencyCheck, type ReadinessProbe } from "./http/readiness.js";
-export { serveHttp, type ServeOptions } from "./http/serve-http.js";
-export { closeHttpServer, onShutdownSignal, type ShutdownStep } from "./http/graceful-shutdown.js";
-export { authenticate, requireAction, DEV_TOKEN_PRINCIPAL, type AuthVariables, type AuthenticateOptions } from "./http/authenticate.js";
-export { httpServerEnvSchema, serveOptionsOf, type HttpServerEnv } from "./http/http-server-env.js";
-export { authEnvSchema, loadAuthOptions, DEV_SIGNING_SECRET, type AuthEnv } from "./http/auth-config.js";
-export { createTokenVerifier, type TokenCheck, type VerifyToken } from "./http/token-verifier.js";
-export { loadRemoteJwks, signingKeySet, type KeyLookup, type RemoteJwksOptions } from "./http/remote-jwks.js";
-export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";
-export { createKafkaDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
-export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";
-export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
 export { openReplicaHandle, type ReplicaHandle, type RebuildStatus } from "./replica-handle.js";
 export { projectionRoutes } from "./projection-routes.js";
-export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
-export { releaseMemory } from "./release-memory.js";
 export { createStockChangeLog, type StockChangeLog, type StockChangeEvent } from "./stream/stock-change-log.js";
 export { startStockChangeFeed, streamEventOf } from "./stream/stock-change-feed.js";
 export { stockStreamRoute, type StockStreamOptions } from "./stream/stock-stream-route.js";

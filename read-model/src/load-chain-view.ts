@@ -1,7 +1,7 @@
 import type { Consumer, Kafka } from "kafkajs";
 import { chainViewPositionSchema, type ChainViewPosition } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
-import { chosenPartitionsAssigner, type PartitionChoice } from "./kafka/chosen-partitions-assigner.js";
+import { chosenPartitionsAssigner, type PartitionChoice } from "@inventory/platform";
 
 export interface LoadChainViewOptions {
   readonly kafka: Kafka;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { authenticate, requireAction, type AuthenticateOptions, type AuthVariables } from "./http/authenticate.js";
-import { failureResponse } from "./http/error-response.js";
+import { authenticate, requireAction, type AuthenticateOptions, type AuthVariables } from "@inventory/platform";
+import { failureResponse } from "@inventory/platform";
 import type { ReplicaHandle } from "./replica-handle.js";
 
 const rebuildRequestSchema = z.strictObject({ projection: z.string().max(100).optional() });

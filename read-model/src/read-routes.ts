@@ -9,10 +9,10 @@ import {
   skuSchema,
   storeIdSchema,
 } from "@inventory/shared";
-import { failureResponse } from "./http/error-response.js";
-import { parseParam, parseQuery } from "./http/validate.js";
-import { jsonWithEtag } from "./http/json-with-etag.js";
-import { setResponseHeader } from "./http/response-header.js";
+import { failureResponse } from "@inventory/platform";
+import { parseParam, parseQuery } from "@inventory/platform";
+import { jsonWithEtag } from "@inventory/platform";
+import { setResponseHeader } from "@inventory/platform";
 import { availabilityBatchRoute } from "./availability-batch-route.js";
 import { waitForConsistency } from "./consistency/wait-for-consistency.js";
 import { answerLagMs, type LaggingReplica } from "./answer-lag.js";

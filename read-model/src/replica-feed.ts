@@ -1,14 +1,14 @@
 import type { Consumer, Kafka, KafkaMessage } from "kafkajs";
 import { projectEvent } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
-import type { DeadLetter, DeadLetterSink } from "./dead-letters.js";
-import type { Metrics } from "./metrics.js";
-import { keepConsumerRunning } from "./kafka/keep-consumer-running.js";
+import type { DeadLetter, DeadLetterSink } from "@inventory/platform";
+import type { Metrics } from "@inventory/platform";
+import { keepConsumerRunning } from "@inventory/platform";
 import { projectStockEvent } from "./project-stock-event.js";
 import { groupApply } from "./group-apply.js";
 import { createFreshness, type Freshness } from "./freshness.js";
-import type { Logger } from "./http/logger.js";
-import { chosenPartitionsAssigner, type PartitionChoice } from "./kafka/chosen-partitions-assigner.js";
+import type { Logger } from "@inventory/platform";
+import { chosenPartitionsAssigner, type PartitionChoice } from "@inventory/platform";
 import { projectChainView } from "./project-chain-view.js";
 import { loadChainView } from "./load-chain-view.js";
 

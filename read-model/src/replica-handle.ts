@@ -3,9 +3,9 @@ import type { Kafka } from "kafkajs";
 import { openReplicaStore, type ReplicaStore } from "./replica-store.js";
 import { startReplicaFeed, type ReplicaFeed, type ReplicaFeedOptions, type ReplicaFeedStatus } from "./replica-feed.js";
 import type { Freshness } from "./freshness.js";
-import type { DeadLetterSink } from "./dead-letters.js";
-import type { Metrics } from "./metrics.js";
-import type { Logger } from "./http/logger.js";
+import type { DeadLetterSink } from "@inventory/platform";
+import type { Metrics } from "@inventory/platform";
+import type { Logger } from "@inventory/platform";
 
 export interface ReplicaHandleOptions {
   readonly path: string;

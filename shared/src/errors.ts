@@ -1,7 +1,7 @@
 /**
  * Expected outcomes that are not successes. Each code has exactly one HTTP status;
  * hub and edge agent turn them into responses in one place (`failureResponse` in
- * `read-model/src/http/error-response.ts`).
+ * `platform/src/http/error-response.ts`).
  */
 export const ERROR_STATUS = {
   VALIDATION_ERROR: 400,

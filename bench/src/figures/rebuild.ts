@@ -10,7 +10,7 @@ import {
   TOPICS,
   type EventDraft,
 } from "@inventory/shared";
-import { createKafka, ensureTopics, silentLogger } from "@inventory/read-model";
+import { createKafka, ensureTopics, silentLogger } from "@inventory/platform";
 import type { BenchContext } from "../context.js";
 import { startNode, waitForOk } from "../processes.js";
 import { rssMb } from "../proc-stats.js";

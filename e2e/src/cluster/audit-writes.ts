@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { readTopicToEnd } from "@inventory/read-model";
+import { readTopicToEnd } from "@inventory/platform";
 import { eventually } from "../harness/infra.js";
 import type { ApiClient } from "../harness/http-client.js";
 import type { Acknowledged } from "../harness/write-load.js";

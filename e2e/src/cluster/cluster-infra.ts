@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
-import { createKafka, silentLogger, type KafkaSecurity } from "@inventory/read-model";
+import { createKafka, silentLogger, type KafkaSecurity } from "@inventory/platform";
 import type { Kafka } from "kafkajs";
 import { REPO_ROOT, sleep } from "../harness/infra.js";
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Kafka, logLevel, type Consumer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureTopics } from "@inventory/read-model";
+import { ensureTopics } from "@inventory/platform";
 import { agentConsumerGroupPrefix } from "@inventory/shared";
 import { eventually } from "../harness/infra.js";
 import { cluster } from "./cluster-infra.js";

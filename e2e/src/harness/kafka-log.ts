@@ -1,4 +1,4 @@
-import { createKafka, readTopicToEnd, silentLogger } from "@inventory/read-model";
+import { createKafka, readTopicToEnd, silentLogger } from "@inventory/platform";
 
 export interface LoggedMessage {
   readonly partition: number;

@@ -1,4 +1,4 @@
-import { DEV_SIGNING_SECRET } from "@inventory/read-model";
+import { DEV_SIGNING_SECRET } from "@inventory/platform";
 import { signHs256Token, type Role } from "@inventory/shared";
 
 /** A token as the identity provider of a development site would issue it. */

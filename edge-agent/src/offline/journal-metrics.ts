@@ -1,5 +1,5 @@
 import { Counter, Gauge } from "prom-client";
-import type { Metrics } from "@inventory/read-model";
+import type { Metrics } from "@inventory/platform";
 
 /** The journal's gauges and counters on the agent's /metrics; the gauges are read at each scrape. */
 export const journalMetrics = (metrics: Metrics) => {

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { authenticate, requireAction, type AuthenticateOptions, type AuthVariables } from "@inventory/read-model";
+import { authenticate, requireAction, type AuthenticateOptions, type AuthVariables } from "@inventory/platform";
 import type { OfflineJournal } from "./journal-store.js";
 import type { OfflineSales } from "./offline-sales.js";
 

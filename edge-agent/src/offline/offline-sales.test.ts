@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Hono } from "hono";
-import { silentLogger, traceId, type TraceVariables } from "@inventory/read-model";
+import { silentLogger, traceId, type TraceVariables } from "@inventory/platform";
 import { createCircuitBreaker } from "../circuit-breaker.js";
 import { openJournal, type OfflineJournal } from "./journal-store.js";
 import { offlineSales } from "./offline-sales.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import { failure, type AvailabilityView } from "@inventory/shared";
-import { failureResponse, type Logger, type TraceVariables } from "@inventory/read-model";
+import { failureResponse, type Logger, type TraceVariables } from "@inventory/platform";
 import type { CircuitBreaker } from "../circuit-breaker.js";
 import type { JournalEntry, OfflineJournal } from "./journal-store.js";
 import { journalableWrite, requestFingerprint } from "./journalable-write.js";

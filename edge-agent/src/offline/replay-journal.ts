@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Logger } from "@inventory/read-model";
+import type { Logger } from "@inventory/platform";
 import type { CircuitBreaker } from "../circuit-breaker.js";
 import type { JournalEntry, OfflineJournal } from "./journal-store.js";
 import { replayBody } from "./journalable-write.js";

@@ -3,14 +3,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Kafka } from "kafkajs";
 import { chainViewEntrySchema, chainViewRecordSchema, type ChainViewRecord } from "@inventory/shared";
-import {
-  createKafka,
-  createKafkaPublisher,
-  ensureTopics,
-  readTopicToEnd,
-  silentLogger,
-  type MessagePublisher,
-} from "@inventory/read-model";
+import { createKafka, createKafkaPublisher, ensureTopics, readTopicToEnd, silentLogger, type MessagePublisher } from "@inventory/platform";
 import { createPool } from "../db/database.js";
 import { runMigrations } from "../db/migrate.js";
 import { createScratchDatabase } from "../../test/scratch-database.js";

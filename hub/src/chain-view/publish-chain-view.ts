@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { CHAIN_VIEW_KEYS, itemKey, type ChainViewPosition, type ChainViewRecord } from "@inventory/shared";
-import type { MessagePublisher, OutgoingMessage } from "@inventory/read-model";
+import type { MessagePublisher, OutgoingMessage } from "@inventory/platform";
 
 /** Only one hub flushes the chain view at a time; the others skip the tick. */
 const CHAIN_VIEW_LOCK = 7_420_003;

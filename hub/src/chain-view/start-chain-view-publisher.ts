@@ -1,4 +1,4 @@
-import type { Logger } from "@inventory/read-model";
+import type { Logger } from "@inventory/platform";
 import { flushChainView, type ChainViewFlushDeps } from "./publish-chain-view.js";
 
 export interface ChainViewPublisherOptions extends ChainViewFlushDeps {

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { failureResponse } from "@inventory/read-model";
+import { failureResponse } from "@inventory/platform";
 import { databaseUnavailable } from "./database-failure.js";
 
 /** Runs a read of PostgreSQL for a request: an unreachable database is answered 503, anything else is thrown on. */

@@ -4,17 +4,19 @@ import { authorize, failure, idempotencyKeySchema, isFailure, type Action, type 
 import {
   failureResponse,
   parseJsonBody,
+  recordOutcome,
   TRACE_HEADER,
   TRACE_ID_PATTERN,
   type AuthVariables,
+  type OutcomeVariables,
   type TraceVariables,
-} from "@inventory/read-model";
+} from "@inventory/platform";
 import type { Command } from "./command.js";
 import type { CommandExecutor } from "./execute-command.js";
 import { requestFingerprint } from "./fingerprint.js";
 
 /** The Hono environment of a hub request: its trace, its caller, and what the command answered (for /metrics). */
-export type HubRequestEnv = { Variables: TraceVariables & AuthVariables & { outcomeCode?: string; replayed?: boolean } };
+export type HubRequestEnv = { Variables: TraceVariables & AuthVariables & OutcomeVariables };
 
 const IF_MATCH_PATTERN = /^(?:W\/)?"?(\d{1,9})"?$/;
 
@@ -101,7 +103,6 @@ export const commandEndpoint =
     const headers: Record<string, string> = { ...reply.headers };
     if (replayed) headers["Idempotent-Replayed"] = "true";
     const code = (reply.body as { code?: unknown } | null)?.code;
-    c.set("outcomeCode", reply.status >= 400 && typeof code === "string" ? code : "OK");
-    c.set("replayed", replayed);
+    recordOutcome(c, reply.status >= 400 && typeof code === "string" ? code : "OK", replayed);
     return c.json(reply.body, reply.status as 202, headers);
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { failure, isFailure, type Failure } from "@inventory/shared";
-import type { Logger } from "@inventory/read-model";
+import type { Logger } from "@inventory/platform";
 import type { Database } from "../db/database.js";
 import { runCommandBatch, type BatchOutcome, type QueuedCommand } from "./command-batch.js";
 import { HUB_PRINCIPAL, type Command, type CommandRequest, type Reply } from "./command.js";

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, extname, join, relative, sep } from "node:path";
 import { Hono, type Context } from "hono";
 import { failure } from "@inventory/shared";
-import { failureResponse } from "@inventory/read-model";
+import { failureResponse } from "@inventory/platform";
 
 export interface ConsoleOptions {
   /** The built console (console/dist); by default found through the @inventory/console package. */

@@ -1,6 +1,6 @@
 import type { Kafka, Producer } from "kafkajs";
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
-import { deadLetterTopic, readTopicToEnd, type TopicMessage } from "@inventory/read-model";
+import { deadLetterTopic, readTopicToEnd, storeAffinePartitioner, type TopicMessage } from "@inventory/platform";
 import type { Database } from "../db/database.js";
 import { deadLetterReplays, outbox } from "../db/schema.js";
 import { OUTBOX_CHANNEL } from "../outbox/append-to-outbox.js";
@@ -124,7 +124,13 @@ export const createDeadLetterQueue = (deps: { kafka: Kafka; db: Database; broker
       const wanted = new Set(messageIds.filter((id) => !already.has(id)));
       const found = (await read(topic)).filter((m) => wanted.has(`${m.partition}-${m.offset}`));
       if (!producer) {
-        const p = deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+        // Partitioned as the relay partitions, so a replayed event lands where its store's agent reads.
+        const p = deps.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          createPartitioner: storeAffinePartitioner,
+        });
         await p.connect();
         producer = p;
       }

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { eventTimelineQuerySchema, isFailure } from "@inventory/shared";
-import { failureResponse, parseQuery } from "@inventory/read-model";
+import { failureResponse, parseQuery } from "@inventory/platform";
 import type { Database } from "../db/database.js";
 import { databaseUnavailable } from "../command-pipeline/database-failure.js";
 import type { HubRequestEnv } from "../command-pipeline/command-endpoint.js";

@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { authorize, failure, idempotencyKeySchema, isFailure, labelSchema, storeIdSchema, TOPICS, type Failure } from "@inventory/shared";
+import type { ReplicaHandle } from "@inventory/read-model";
 import {
   authenticate,
   requireAction,
@@ -10,8 +11,7 @@ import {
   parseParam,
   parseQuery,
   type AuthenticateOptions,
-  type ReplicaHandle,
-} from "@inventory/read-model";
+} from "@inventory/platform";
 import type { Database } from "../db/database.js";
 import { idempotencyRecords } from "../db/schema.js";
 import type { HubRequestEnv } from "../command-pipeline/command-endpoint.js";

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { isFailure, reservationListQuerySchema, transferListQuerySchema } from "@inventory/shared";
-import { authenticate, failureResponse, parseQuery, requireAction, type AuthenticateOptions } from "@inventory/read-model";
+import { authenticate, failureResponse, parseQuery, requireAction, type AuthenticateOptions } from "@inventory/platform";
 import type { Database } from "../db/database.js";
 import type { HubRequestEnv } from "../command-pipeline/command-endpoint.js";
 import { answerFromDatabase } from "../command-pipeline/answer-from-database.js";

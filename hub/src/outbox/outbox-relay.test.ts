@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createInMemoryMessageBus, createMetrics, publishFailure, silentLogger, type InMemoryMessageBus } from "@inventory/read-model";
+import { createInMemoryMessageBus, createMetrics, publishFailure, silentLogger, type InMemoryMessageBus } from "@inventory/platform";
 import { stampEvent, storeRegisteredDraft, type EventEnvelope } from "@inventory/shared";
 import { createInMemoryOutboxStore, type InMemoryOutboxStore } from "./in-memory-outbox-store.js";
 import { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from "./outbox-relay.js";

@@ -1,4 +1,4 @@
-import { isPermanentRefusal, type Logger, type MessagePublisher, type Metrics, type OutgoingMessage } from "@inventory/read-model";
+import { isPermanentRefusal, type Logger, type MessagePublisher, type Metrics, type OutgoingMessage } from "@inventory/platform";
 import type { OutboxBacklog, OutboxRow, OutboxStore } from "./outbox-store.js";
 import { deadLetterPermanentRefusals, type PoisonPolicy } from "./poison-policy.js";
 import { exponentialBackoff, type RetryPolicy } from "./retry-policy.js";

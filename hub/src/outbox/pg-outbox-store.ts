@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Logger } from "@inventory/read-model";
+import type { Logger } from "@inventory/platform";
 import type { EventEnvelope } from "@inventory/shared";
 import { OUTBOX_CHANNEL } from "./append-to-outbox.js";
 import { createAppendSignal } from "./append-signal.js";

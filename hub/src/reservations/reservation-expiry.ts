@@ -1,4 +1,4 @@
-import type { Logger, Metrics } from "@inventory/read-model";
+import type { Logger, Metrics } from "@inventory/platform";
 import { isFailure } from "@inventory/shared";
 import type { Database } from "../db/database.js";
 import type { SystemCommandRunner } from "../command-pipeline/execute-command.js";

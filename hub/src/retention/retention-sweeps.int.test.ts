@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adjustStock, type Principal } from "@inventory/shared";
-import { silentLogger } from "@inventory/read-model";
+import { silentLogger } from "@inventory/platform";
 import type { Database } from "../db/database.js";
 import { openMigratedScratchDatabase, seedFreshItem } from "../../test/scratch-database.js";
 import { changeStockItem } from "../stock/change-stock-item.js";

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Logger } from "@inventory/read-model";
+import type { Logger } from "@inventory/platform";
 import { deleteExpiredRows, FINISHED_WEBHOOK_DELIVERIES, IDEMPOTENCY_RECORDS, PUBLISHED_OUTBOX_ROWS } from "./delete-expired-rows.js";
 
 export interface RetentionOptions {

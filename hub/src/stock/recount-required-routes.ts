@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { and, asc, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import { available, isFailure, storeIdSchema } from "@inventory/shared";
-import { failureResponse, parseQuery } from "@inventory/read-model";
+import { failureResponse, parseQuery } from "@inventory/platform";
 import type { Database } from "../db/database.js";
 import { stockItems } from "../db/schema.js";
 import { databaseUnavailable } from "../command-pipeline/database-failure.js";

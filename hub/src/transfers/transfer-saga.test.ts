@@ -1,12 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  createInMemoryMessageBus,
-  silentLogger,
-  type DeadLetter,
-  type DeadLetterSink,
-  type InMemoryMessageBus,
-} from "@inventory/read-model";
+import { createInMemoryMessageBus, silentLogger, type DeadLetter, type DeadLetterSink, type InMemoryMessageBus } from "@inventory/platform";
 import { failure, stampEvent, TRANSFER_AGGREGATE, TRANSFER_EVENT_TYPES, TOPICS } from "@inventory/shared";
 import type { Command } from "../command-pipeline/command.js";
 import type { SystemCommandRunner } from "../command-pipeline/execute-command.js";

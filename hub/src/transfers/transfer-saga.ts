@@ -1,5 +1,5 @@
 import { TRANSFER_EVENT_TYPES, transferPayloadSchema, eventEnvelopeSchema, isFailure } from "@inventory/shared";
-import type { ConsumedMessage, DeadLetterSink, Logger, MessageSubscriber } from "@inventory/read-model";
+import type { ConsumedMessage, DeadLetterSink, Logger, MessageSubscriber } from "@inventory/platform";
 import type { Command } from "../command-pipeline/command.js";
 import type { SystemCommandRunner } from "../command-pipeline/execute-command.js";
 import { completeTransferCommand, dispatchTransferCommand, receiveTransferCommand } from "./transfer-commands.js";

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Logger } from "@inventory/read-model";
+import type { Logger } from "@inventory/platform";
 import { claimDueDeliveries, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from "./delivery-queue.js";
 import { afterFailedAttempt, type RetryPolicy } from "./retry-schedule.js";
 import { sendWebhook, type AttemptResult, type SendOptions } from "./send-webhook.js";

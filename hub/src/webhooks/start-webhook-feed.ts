@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { streamEventOf, type Logger, type MessageSubscriber } from "@inventory/read-model";
+import { streamEventOf } from "@inventory/read-model";
+import type { Logger, MessageSubscriber } from "@inventory/platform";
 import { enqueueDeliveries, type QueuedChange } from "./delivery-queue.js";
 
 export interface WebhookFeedOptions {

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Registry } from "prom-client";
 import { brokerTopic, TOPICS } from "@inventory/shared";
-import type { Logger, MessageSubscriber } from "@inventory/read-model";
+import type { Logger, MessageSubscriber } from "@inventory/platform";
 import type { z } from "zod";
 import { pendingDeliveries } from "./delivery-queue.js";
 import { systemResolver } from "./resolve-target.js";

@@ -9,7 +9,7 @@ import {
   webhookListQuerySchema,
   type Failure,
 } from "@inventory/shared";
-import { authenticate, failureResponse, parseParam, parseQuery, requireAction, type AuthenticateOptions } from "@inventory/read-model";
+import { authenticate, failureResponse, parseParam, parseQuery, requireAction, type AuthenticateOptions } from "@inventory/platform";
 import type { Database } from "../db/database.js";
 import type { CommandExecutor } from "../command-pipeline/execute-command.js";
 import { answerFromDatabase } from "../command-pipeline/answer-from-database.js";

@@ -2,9 +2,9 @@ import type { MiddlewareHandler } from "hono";
 import { decodeConsistencyToken, failure, mergeConsistencyTokens, preferredWaitMs, type ConsistencyToken } from "@inventory/shared";
 import type { ReplicaStore } from "../replica-store.js";
 import type { Freshness } from "../freshness.js";
-import { failureResponse } from "../http/error-response.js";
-import { requestHeader } from "../http/request-header.js";
-import { setResponseHeader } from "../http/response-header.js";
+import { failureResponse } from "@inventory/platform";
+import { requestHeader } from "@inventory/platform";
+import { setResponseHeader } from "@inventory/platform";
 import { rowReached } from "./rows-reached.js";
 
 export const CONSISTENCY_HEADER = "X-Consistency";

@@ -1,9 +1,9 @@
 import type { Consumer, Kafka } from "kafkajs";
 import { available, STOCK_EVENT_TYPES } from "@inventory/shared";
-import { keepConsumerRunning, type KeptConsumer } from "../kafka/keep-consumer-running.js";
-import type { Logger } from "../http/logger.js";
-import { chosenPartitionsAssigner } from "../kafka/chosen-partitions-assigner.js";
-import { storePartition } from "../kafka/store-affine-partitioner.js";
+import { keepConsumerRunning, type KeptConsumer } from "@inventory/platform";
+import type { Logger } from "@inventory/platform";
+import { chosenPartitionsAssigner } from "@inventory/platform";
+import { storePartition } from "@inventory/platform";
 import type { StockChangeEvent, StockChangeLog } from "./stock-change-log.js";
 
 const STOCK_TYPES = new Set<string>(Object.values(STOCK_EVENT_TYPES));

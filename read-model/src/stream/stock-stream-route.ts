@@ -2,9 +2,9 @@ import type { IncomingMessage } from "node:http";
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { failure, isFailure, stockStreamQuerySchema, type Principal } from "@inventory/shared";
-import { failureResponse } from "../http/error-response.js";
-import { parseQuery } from "../http/validate.js";
-import { requestHeader } from "../http/request-header.js";
+import { failureResponse } from "@inventory/platform";
+import { parseQuery } from "@inventory/platform";
+import { requestHeader } from "@inventory/platform";
 import type { LoggedChange, StockChangeLog } from "./stock-change-log.js";
 
 export interface StockStreamOptions {

@@ -1,11 +1,12 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { failure, failureBody, failureStatus, type Failure } from "@inventory/shared";
+import { recordOutcome } from "./command-outcome.js";
 import type { Logger } from "./logger.js";
 
 /** The single place where an expected failure becomes an HTTP response. */
 export const failureResponse = (c: Context, f: Failure, headers: Record<string, string> = {}) => {
-  c.set("outcomeCode" as never, f.code as never);
+  recordOutcome(c, f.code);
   if (f.code === "UNAVAILABLE" && !headers["Retry-After"]) headers["Retry-After"] = String(f.details?.retryAfterSeconds ?? 1);
   if (f.code === "UNAUTHORIZED") headers["WWW-Authenticate"] = 'Bearer realm="inventory"';
   return c.json(failureBody(f), failureStatus(f) as 400, headers);

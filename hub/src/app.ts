@@ -39,6 +39,7 @@ import { transferRoutes } from "./transfers/transfer-routes.js";
 import { operationsRoutes, type OperationsDeps } from "./operations/operations-routes.js";
 import type { Database } from "./db/database.js";
 import { operatorListRoutes } from "./operations/operator-list-routes.js";
+import { DATABASE_BACKED_READ_PATHS, readMissingRecords } from "./operations/read-missing-records.js";
 import { consoleRoutes, type ConsoleOptions } from "./operations/console-routes.js";
 import { webhookRoutes, type WebhookRoutesDeps } from "./webhooks/webhook-routes.js";
 
@@ -106,6 +107,7 @@ export const createHubApp = (deps: HubAppDeps) => {
   app.route("/", reservationRoutes(deps.execute));
   app.route("/", eventTimelineRoutes(deps.db));
   app.route("/", transferRoutes(deps.execute));
+  app.on("GET", [...DATABASE_BACKED_READ_PATHS], readMissingRecords(deps.db, deps.log));
   app.route("/", readRoutes(deps.replica));
   app.route("/", stockStreamRoute(deps.stockChanges, deps.stream));
   app.notFound(notFound);

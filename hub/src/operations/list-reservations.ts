@@ -18,17 +18,20 @@ export const listReservations = async (db: Database, query: ReservationListQuery
     .where(and(...filters))
     .orderBy(desc(reservations.createdAt), desc(reservations.reservationId))
     .limit(query.limit + 1);
-  return toPage(
-    rows,
-    query.limit,
-    (r) => r.reservationId,
-    (r) =>
-      reservationView({
-        ...r,
-        status: r.status as ReservationStatus,
-        expiresAt: r.expiresAt.toISOString(),
-        createdAt: r.createdAt.toISOString(),
-        updatedAt: r.updatedAt.toISOString(),
-      }),
-  );
+  return toPage(rows, query.limit, (r) => r.reservationId, viewOf);
 };
+
+/** One reservation from the hub's own table, in the shape `GET /v1/reservations/{id}` answers; undefined when unknown. */
+export const findReservation = async (db: Database, reservationId: string) => {
+  const [row] = await db.select().from(reservations).where(eq(reservations.reservationId, reservationId));
+  return row ? viewOf(row) : undefined;
+};
+
+const viewOf = (r: typeof reservations.$inferSelect) =>
+  reservationView({
+    ...r,
+    status: r.status as ReservationStatus,
+    expiresAt: r.expiresAt.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  });

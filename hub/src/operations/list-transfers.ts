@@ -25,18 +25,21 @@ export const listTransfers = async (db: Database, query: TransferListQuery): Pro
     .where(and(...filters))
     .orderBy(desc(transfers.createdAt), desc(transfers.transferId))
     .limit(query.limit + 1);
-  return toPage(
-    rows,
-    query.limit,
-    (r) => r.transferId,
-    (r) =>
-      transferView({
-        ...r,
-        receipt: r.receipt as TransferReceipt,
-        status: r.status as TransferStatus,
-        history: r.history as Transfer["history"],
-        createdAt: r.createdAt.toISOString(),
-        updatedAt: r.updatedAt.toISOString(),
-      }),
-  );
+  return toPage(rows, query.limit, (r) => r.transferId, viewOf);
 };
+
+/** One transfer from the hub's own table, in the shape `GET /v1/transfers/{id}` answers; undefined when unknown. */
+export const findTransfer = async (db: Database, transferId: string) => {
+  const [row] = await db.select().from(transfers).where(eq(transfers.transferId, transferId));
+  return row ? viewOf(row) : undefined;
+};
+
+const viewOf = (r: typeof transfers.$inferSelect) =>
+  transferView({
+    ...r,
+    receipt: r.receipt as TransferReceipt,
+    status: r.status as TransferStatus,
+    history: r.history as Transfer["history"],
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  });

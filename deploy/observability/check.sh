@@ -8,7 +8,7 @@ promtool test rules alerts.test.yml
 python3 - <<'PY'
 import json, re, pathlib
 root = pathlib.Path("../..")
-source = "".join(p.read_text() for d in ("read-model/src", "hub/src") for p in (root / d).rglob("*.ts"))
+source = "".join(p.read_text() for d in ("platform/src", "read-model/src", "hub/src", "edge-agent/src") for p in (root / d).rglob("*.ts"))
 exported = set(re.findall(r'name: "(inventory_[a-z_]+)"', source))
 # prom-client's default process metrics, under the prefix the processes give them.
 exported |= {"inventory_process_cpu_seconds_total", "inventory_process_resident_memory_bytes"}

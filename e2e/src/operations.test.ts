@@ -151,6 +151,14 @@ describe("rebuild", () => {
       // catalogue from the chain view (PostgreSQL's state), so it rightly leaves that store out.
       const withoutKafkaOnly = (r: { body: { items?: { storeId?: string }[] } }) =>
         r.body.items ? { ...r.body, items: r.body.items.filter((s) => s.storeId !== "REPLAYED") } : r.body;
+      // The agent's rows of other stores come from the coalesced chain view: wait out its window, so that what
+      // is read before the rebuild is the whole state (what the hub's replica answers).
+      await eventually(async () => {
+        for (const path of reads) {
+          const [mine, hubs] = await Promise.all([client.get(path), system.hub.get(path)]);
+          expect(`${path} ${JSON.stringify(withoutKafkaOnly(mine))}`).toBe(`${path} ${JSON.stringify(withoutKafkaOnly(hubs))}`);
+        }
+      }, 10_000);
       const before = await Promise.all(reads.map((path) => client.get(path)));
       const started = await client.post("/v1/projections/rebuild", {}, { token: tokenFor("operator") });
       expect(started.status).toBe(202);

@@ -17,6 +17,10 @@ export interface QueuedChange {
  */
 export const enqueueDeliveries = async (db: Queryable, changes: readonly QueuedChange[]): Promise<number> => {
   if (changes.length === 0) return 0;
+  // Without an active subscription nothing can match: skip building and sending the batch's bodies. The JOIN below
+  // sees only committed subscriptions too, so this check misses nothing the statement would have queued.
+  const active = await db.query("SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE status = 'ACTIVE') AS any");
+  if (!active.rows[0]?.any) return 0;
   const column = <T>(of: (c: QueuedChange) => T) => changes.map(of);
   const result = await db.query(
     `INSERT INTO webhook_deliveries (delivery_id, webhook_id, event_id, event_type, item_key, trace_id, body, status, created_at, next_attempt_at)

@@ -1,7 +1,8 @@
 import { and, desc, eq, getTableColumns, type SQL } from "drizzle-orm";
-import { reservationView, type ReservationListPage, type ReservationListQuery, type ReservationStatus } from "@inventory/shared";
+import { reservationView, type ReservationListPage, type ReservationListQuery } from "@inventory/shared";
 import type { Database } from "../db/database.js";
 import { reservations } from "../db/schema.js";
+import { reservationFromRow } from "../reservations/reservation-rows.js";
 import { beforeCursor, createdAtMicros, hasLineFor, olderThan, toPage } from "./list-page.js";
 
 /** Reservations from the hub's own table (the source of truth), newest first, filtered and paged by a keyset cursor. */
@@ -27,11 +28,4 @@ export const findReservation = async (db: Database, reservationId: string) => {
   return row ? viewOf(row) : undefined;
 };
 
-const viewOf = (r: typeof reservations.$inferSelect) =>
-  reservationView({
-    ...r,
-    status: r.status as ReservationStatus,
-    expiresAt: r.expiresAt.toISOString(),
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-  });
+const viewOf = (r: typeof reservations.$inferSelect) => reservationView(reservationFromRow(r));

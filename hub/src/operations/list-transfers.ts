@@ -1,14 +1,8 @@
 import { and, desc, eq, getTableColumns, or, type SQL } from "drizzle-orm";
-import {
-  transferView,
-  type Transfer,
-  type TransferListPage,
-  type TransferListQuery,
-  type TransferReceipt,
-  type TransferStatus,
-} from "@inventory/shared";
+import { transferView, type TransferListPage, type TransferListQuery } from "@inventory/shared";
 import type { Database } from "../db/database.js";
 import { transfers } from "../db/schema.js";
+import { transferFromRow } from "../transfers/transfer-rows.js";
 import { beforeCursor, createdAtMicros, hasLineFor, olderThan, toPage } from "./list-page.js";
 
 /** Transfers from the hub's own table, newest first; `storeId` matches either end. */
@@ -34,12 +28,4 @@ export const findTransfer = async (db: Database, transferId: string) => {
   return row ? viewOf(row) : undefined;
 };
 
-const viewOf = (r: typeof transfers.$inferSelect) =>
-  transferView({
-    ...r,
-    receipt: r.receipt as TransferReceipt,
-    status: r.status as TransferStatus,
-    history: r.history as Transfer["history"],
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-  });
+const viewOf = (r: typeof transfers.$inferSelect) => transferView(transferFromRow(r));

@@ -6,7 +6,8 @@ import { lockStockItem, saveStockItem } from "../stock/stock-item-rows.js";
 
 type ReservationRow = typeof reservations.$inferSelect;
 
-const fromRow = (row: ReservationRow): Reservation => ({
+/** A reservation as the domain sees it, from its row. */
+export const reservationFromRow = (row: ReservationRow): Reservation => ({
   reservationId: row.reservationId,
   storeId: row.storeId,
   status: row.status as ReservationStatus,
@@ -39,7 +40,7 @@ export const lockReservation = async (
     .from(reservations)
     .where(eq(reservations.reservationId, reservationId))
     .for("update", options.skipLocked ? { skipLocked: true } : {});
-  return row ? fromRow(row) : failure("NOT_FOUND", `unknown reservation ${reservationId}`, { reservationId });
+  return row ? reservationFromRow(row) : failure("NOT_FOUND", `unknown reservation ${reservationId}`, { reservationId });
 };
 
 export const insertReservation = (tx: Transaction, r: Reservation) => tx.insert(reservations).values(toRow(r));

@@ -14,7 +14,8 @@ import { lockStockItem } from "../stock/stock-item-rows.js";
 
 type TransferRow = typeof transfers.$inferSelect;
 
-const fromRow = (row: TransferRow): Transfer => ({
+/** A transfer as the domain sees it, from its row. */
+export const transferFromRow = (row: TransferRow): Transfer => ({
   ...row,
   receipt: row.receipt as TransferReceipt,
   status: row.status as TransferStatus,
@@ -33,7 +34,7 @@ const toRow = (t: Transfer): TransferRow => ({
 
 export const lockTransfer = async (tx: Transaction, transferId: string): Promise<Transfer | Failure> => {
   const [row] = await tx.select().from(transfers).where(eq(transfers.transferId, transferId)).for("update");
-  return row ? fromRow(row) : failure("NOT_FOUND", `unknown transfer ${transferId}`, { transferId });
+  return row ? transferFromRow(row) : failure("NOT_FOUND", `unknown transfer ${transferId}`, { transferId });
 };
 
 export const insertTransfer = (tx: Transaction, t: Transfer) => tx.insert(transfers).values(toRow(t));

@@ -70,6 +70,15 @@ export const createMetrics = (service: "hub" | "edge-agent") => {
       (registers) =>
         new Gauge({ name: "inventory_outbox_oldest_unpublished_age_seconds", help: "Age of the oldest unpublished event", registers }),
     ),
+    fetchedBytes: metric(
+      (registers) =>
+        new Counter({
+          name: "inventory_replica_fetched_bytes_total",
+          help: "Bytes of record keys, values and headers a replica received from Kafka (as decompressed), by topic",
+          labelNames: ["topic"],
+          registers,
+        }),
+    ),
     eventsApplied: metric(
       (registers) =>
         new Counter({

@@ -70,6 +70,17 @@ const traceIdsOf = (messages: readonly KafkaMessage[]): string[] => {
   return [...ids];
 };
 
+/** What a batch's records weigh as received: keys, values and headers (decompressed). */
+const recordBytes = (messages: readonly KafkaMessage[]): number => {
+  let bytes = 0;
+  for (const m of messages) {
+    bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+    for (const [name, value] of Object.entries(m.headers ?? {}))
+      bytes += Buffer.byteLength(name) + (Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value ?? "")));
+  }
+  return bytes;
+};
+
 export interface ReplicaFeedStatus {
   readonly state: "STARTING" | "RUNNING" | "STOPPED";
   readonly caughtUp: boolean;
@@ -280,6 +291,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         const key = `${batch.topic}/${batch.partition}`;
+        options.metrics?.fetchedBytes.inc({ topic: batch.topic }, recordBytes(batch.messages));
         const from = nextOffsets.get(key) ?? 0;
         const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
         const letters: DeadLetter[] = [];

@@ -4,7 +4,7 @@ import type { ApiError } from "../../api/error-message.js";
 import { ConfirmButton } from "../../components/confirm-button.js";
 import { ErrorBanner } from "../../components/error-banner.js";
 
-/** Replays every topic into a new replica file for the hub while the current one keeps serving. */
+/** Loads a new replica file for the hub from the chain view and the events after it, while the current one keeps serving. */
 export const RebuildProjection = ({ api, mayOperate }: { api: ApiClient; mayOperate: boolean }) => {
   const [outcome, setOutcome] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | undefined>();
@@ -16,10 +16,13 @@ export const RebuildProjection = ({ api, mayOperate }: { api: ApiClient; mayOper
   return (
     <>
       <h2>Rebuild the hub's replica</h2>
-      <p>Replays every topic from offset zero into a new replica file; the current one keeps serving until the new one has caught up.</p>
+      <p>
+        Loads a new replica file from the chain view (every item's latest state) and continues with the events after it; the current one
+        keeps serving until the new one has caught up.
+      </p>
       <ConfirmButton
         label="Rebuild"
-        question="Rebuild the hub's replica from offset zero?"
+        question="Rebuild the hub's replica from the chain view?"
         disabled={!mayOperate}
         disabledReason="Needs an operator's or admin's token"
         onConfirm={() => void rebuild()}

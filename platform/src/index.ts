@@ -13,7 +13,7 @@ export {
 } from "./kafka/kafka-security.js";
 export { ensureTopics, type TopicSpec } from "./kafka/ensure-topics.js";
 export { storeAffinePartitioner, storePartition } from "./kafka/store-affine-partitioner.js";
-export { chosenPartitionsAssigner, type PartitionChoice } from "./kafka/chosen-partitions-assigner.js";
+export { chosenPartitionsAssigner } from "./kafka/chosen-partitions-assigner.js";
 export type {
   BatchContext,
   BatchHandler,
@@ -22,6 +22,7 @@ export type {
   MessagePublisher,
   MessageSubscriber,
   OutgoingMessage,
+  PartitionChoice,
   StartPositions,
   SubscribeRequest,
   Subscription,
@@ -47,6 +48,7 @@ export { loadRemoteJwks, signingKeySet, type KeyLookup, type RemoteJwksOptions }
 export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";
 export { createKafkaDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
 export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";
+export { readToEnd, type ReadToEndRequest } from "./kafka/read-to-end.js";
 export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory } from "./release-memory.js";

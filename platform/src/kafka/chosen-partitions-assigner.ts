@@ -1,7 +1,5 @@
 import { AssignerProtocol, type PartitionAssigner } from "kafkajs";
-
-/** Which partitions of a topic of `partitionCount` partitions a replica reads. */
-export type PartitionChoice = (topic: string, partitionCount: number) => number[];
+import type { PartitionChoice } from "./message-bus.js";
 
 const NAME = "ChosenPartitionsAssigner";
 

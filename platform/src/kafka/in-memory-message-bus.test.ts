@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { createInMemoryMessageBus } from "./in-memory-message-bus.js";
 import type { ConsumedBatch } from "./message-bus.js";
 import { publishFailure } from "./publish-failure.js";
+import { readToEnd } from "./read-to-end.js";
 import { storePartition } from "./store-affine-partitioner.js";
 
 const message = (key: string, value = key) => ({ topic: "t", key, value, headers: { eventId: value } });
@@ -62,5 +63,62 @@ describe("in-memory message bus", () => {
     await vi.waitFor(() => expect(bus.committed("g", "t", 0)).toBe(3));
     expect(resumed).toEqual([1, 2]);
     await second.stop();
+  });
+
+  it("given chosen partitions, when two members of a group subscribe, then each reads only and all of those partitions", async () => {
+    const bus = createInMemoryMessageBus({ partitions: 6 });
+    await bus.publish(["S1:A1", "S2:A1", "S4:A1", "S1:B2"].map((k) => message(k)));
+    const mine = storePartition("S1", 6);
+    const read = [new Set<string>(), new Set<string>()];
+    const subscriptions = read.map((into) =>
+      bus.subscribe({ name: "agent", topics: ["t"], group: "g", positions: { kind: "group" }, partitions: () => [mine] }, async (batch) => {
+        for (const m of batch.messages) into.add(`${batch.partition}:${m.key!.toString()}`);
+      }),
+    );
+    await vi.waitFor(() => expect(read.map((r) => r.size)).toEqual([2, 2]));
+    await new Promise((r) => setTimeout(r, 20));
+    for (const r of read) expect([...r].sort()).toEqual([`${mine}:S1:A1`, `${mine}:S1:B2`]);
+    await Promise.all(subscriptions.map((s) => s.stop()));
+  });
+
+  it("given a topic being written to, when read to its end, then the read stops at the end each chosen partition had when it began and counts what it received", async () => {
+    const bus = createInMemoryMessageBus({ partitions: 6, maxBatchSize: 2 });
+    await bus.publish(["S1:1", "S1:2", "S1:3", "S2:1"].map((k) => message(k)));
+    const mine = storePartition("S1", 6);
+    const handled: number[] = [];
+    let bytes = 0;
+    const ends = await readToEnd(bus, { name: "test", topic: "t", group: "r", partitions: () => [mine] }, async (batch, end) => {
+      expect(batch.partition).toBe(mine);
+      expect(end).toBe(3);
+      handled.push(...batch.messages.map((m) => m.offset));
+      if (handled.length === 2) await bus.publish([message("S1:4")]);
+    });
+    expect(handled).toEqual([0, 1, 2, 3].slice(0, handled.length));
+    expect(handled.length).toBeGreaterThanOrEqual(3);
+    expect(ends.get(mine)).toBe(3);
+    const sub = bus.subscribe(
+      {
+        name: "bytes",
+        topics: ["t"],
+        group: "b",
+        positions: { kind: "group" },
+        partitions: () => [storePartition("S2", 6)],
+        onReceived: (_t, b) => (bytes += b),
+      },
+      async () => undefined,
+    );
+    await vi.waitFor(() => expect(bytes).toBe("S2:1".length * 2 + "eventId".length + "S2:1".length));
+    await sub.stop();
+  });
+
+  it("given a read that is stopped, when its signal aborts, then it rejects instead of waiting for the end", async () => {
+    const bus = createInMemoryMessageBus({ partitions: 1 });
+    await bus.publish([message("S1:1")]);
+    const abort = new AbortController();
+    const reading = readToEnd(bus, { name: "test", topic: "t", group: "r", signal: abort.signal }, async () => {
+      abort.abort();
+      throw new Error("never handled");
+    });
+    await expect(reading).rejects.toThrow(/stopped while reading t/);
   });
 });

@@ -9,6 +9,7 @@ import type {
   Subscription,
 } from "./message-bus.js";
 import { publishFailure, type PublishFailure } from "./publish-failure.js";
+import { recordBytes } from "./record-bytes.js";
 import { storePartition } from "./store-affine-partitioner.js";
 
 export interface StoredMessage extends ConsumedMessage {
@@ -43,7 +44,8 @@ interface Member {
 /**
  * An in-memory Kafka for unit tests: topics of `partitions` partitions created on first use, messages placed
  * by the production store-affine partitioner, offsets from zero, consumer groups whose members share the
- * partitions (partition i goes to member i mod n, reassigned on every join and leave), committed offsets
+ * partitions (partition i goes to member i mod n, reassigned on every join and leave; chosen `partitions` go to
+ * every member that chose them), committed offsets
  * for `group` positions and the subscriber's own for `stored` ones.
  */
 export const createInMemoryMessageBus = (
@@ -69,8 +71,11 @@ export const createInMemoryMessageBus = (
   const partitionOf = (key: string) => storePartition(partitionKeyOf(key), partitionCount);
 
   const owned = (member: Member, topic: string, partition: number) => {
+    if (!member.request.topics.includes(topic)) return false;
+    const choice = member.request.partitions;
+    if (choice) return choice(topic, partitionCount).includes(partition);
     const members = groups.get(member.request.group) ?? [];
-    return members[partition % members.length] === member && member.request.topics.includes(topic);
+    return members[partition % members.length] === member;
   };
 
   const startOffset = (member: Member, topic: string, partition: number) =>
@@ -95,6 +100,7 @@ export const createInMemoryMessageBus = (
         const from = positions.kind === "stored" ? Math.max(cursor, positions.next(topic, partition) ?? 0) : cursor;
         const messages = log[partition]!.slice(from, from + maxBatchSize);
         if (messages.length === 0) continue;
+        member.request.onReceived?.(topic, recordBytes(messages));
         let handledUpTo = from - 1;
         const commit = (offset: number) => {
           if (positions.kind === "group") commits.set(`${member.request.group}/${place}`, offset + 1);

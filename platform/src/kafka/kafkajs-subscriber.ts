@@ -1,17 +1,19 @@
 import type { Consumer, IHeaders, Kafka } from "kafkajs";
 import type { Logger } from "../http/logger.js";
+import { chosenPartitionsAssigner } from "./chosen-partitions-assigner.js";
 import { keepConsumerRunning } from "./keep-consumer-running.js";
 import type { MessageSubscriber } from "./message-bus.js";
+import { recordBytes } from "./record-bytes.js";
 
 export interface KafkaSubscriberOptions {
   readonly log: Logger;
-  /** How long the broker holds an idle fetch open; bounds how soon a cut-off subscriber notices. Default 500. */
+  /** How long the broker holds an idle fetch open, unless a subscription says. Default 500. */
   readonly idleFetchMs?: number;
   /** Wait between attempts to (re)start a consumer while Kafka is unreachable. Default 2000. */
   readonly reconnectDelayMs?: number;
   /**
-   * A consumer that has completed no fetch for this long is replaced by a new one. Only for handlers that
-   * never wait long. Default: never.
+   * A consumer that has completed no fetch for this long is replaced by a new one, unless a subscription says.
+   * Only for handlers that never wait long. Default: never.
    */
   readonly restartAfterSilentMs?: number;
 }
@@ -24,7 +26,8 @@ export const headerText = (headers: IHeaders | undefined): Record<string, string
  * kafkajs adapter of `MessageSubscriber`. Every subscription runs under `keepConsumerRunning`, so it comes
  * up while the broker is away and survives crashes kafkajs does not restart from. The group's session is
  * 6 s (the broker's smallest), so a process restarted after a crash waits at most that for its
- * predecessor's partitions. With `stored` positions the consumer seeks to them on every join, commits
+ * predecessor's partitions. Chosen `partitions` are given by `chosenPartitionsAssigner`, to every member
+ * alike, so a restarted process need not wait for its dead predecessor at all. With `stored` positions the consumer seeks to them on every join, commits
  * nothing, and drops any message below them before the handler sees it; with `group` positions each
  * handled offset is committed.
  */
@@ -34,10 +37,11 @@ export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOpti
     const create = (): Consumer => {
       const c = kafka.consumer({
         groupId: request.group,
-        maxWaitTimeInMs: options.idleFetchMs ?? 500,
+        maxWaitTimeInMs: request.idleFetchMs ?? options.idleFetchMs ?? 500,
         sessionTimeout: 6_000,
         heartbeatInterval: 1_000,
         allowAutoTopicCreation: false,
+        ...(request.partitions ? { partitionAssigners: [chosenPartitionsAssigner(request.partitions)] } : {}),
         retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
       });
       if (request.onFetch) c.on(c.events.FETCH, request.onFetch);
@@ -62,6 +66,7 @@ export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOpti
         autoCommit: positions.kind === "group",
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }) => {
+          request.onReceived?.(batch.topic, recordBytes(batch.messages));
           const from = positions.kind === "stored" ? (positions.next(batch.topic, batch.partition) ?? 0) : 0;
           const messages = batch.messages
             .filter((m) => Number(m.offset) >= from)
@@ -83,13 +88,14 @@ export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOpti
         },
       });
     };
+    const restartAfterSilentMs = request.restartAfterSilentMs ?? options.restartAfterSilentMs;
     return keepConsumerRunning({
       name: request.name,
       log: options.log,
       create,
       start,
       delayMs: options.reconnectDelayMs ?? 2000,
-      ...(options.restartAfterSilentMs === undefined ? {} : { restartAfterSilentMs: options.restartAfterSilentMs }),
+      ...(restartAfterSilentMs === undefined ? {} : { restartAfterSilentMs }),
       ...(request.onState ? { onState: request.onState } : {}),
     });
   },

@@ -65,6 +65,9 @@ export type StartPositions =
   | { readonly kind: "stored"; readonly next: (topic: string, partition: number) => number | undefined }
   | { readonly kind: "group" };
 
+/** Which partitions of a topic of `partitionCount` partitions a subscription reads. */
+export type PartitionChoice = (topic: string, partitionCount: number) => number[];
+
 export interface SubscribeRequest {
   /** Names the subscription in logs, e.g. `replica feed`. */
   readonly name: string;
@@ -72,10 +75,27 @@ export interface SubscribeRequest {
   /** The consumer group. */
   readonly group: string;
   readonly positions: StartPositions;
+  /**
+   * Only these partitions of each topic, given to every member of the group alike instead of shared among them
+   * (a store's agent reads the partitions that carry its store). Every partition, shared, without it.
+   */
+  readonly partitions?: PartitionChoice;
+  /** How long the broker holds an idle fetch open; bounds how soon a cut-off subscriber notices. Default: the adapter's. */
+  readonly idleFetchMs?: number;
+  /**
+   * A subscription that has completed no fetch for this long is restarted. Only for handlers that never wait
+   * long. Default: the adapter's.
+   */
+  readonly restartAfterSilentMs?: number;
   /** Partitions whose batches may be handled at the same time. Default 1. */
   readonly partitionsConsumedConcurrently?: number;
   /** Called after every fetch from the broker, empty ones included (an idle fetch completes every `idleFetchMs`). */
   readonly onFetch?: () => void;
+  /**
+   * Called for every batch received, before messages below `stored` positions are dropped, with the bytes of its
+   * records' keys, values and headers.
+   */
+  readonly onReceived?: (topic: string, bytes: number) => void;
   /** Called with why the subscription is down each time it goes down, and with null once it runs. */
   readonly onState?: (error: string | null) => void;
 }
@@ -85,6 +105,7 @@ export interface Subscription {
 }
 
 export interface MessageSubscriber {
+  /** Starts in the background and keeps retrying while the broker is away; `onState` says how it goes. */
   subscribe(request: SubscribeRequest, handler: BatchHandler): Subscription;
   /** Each partition's end (next offset to be written) of a topic. */
   endOffsets(topic: string): Promise<Map<number, number>>;

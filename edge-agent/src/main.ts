@@ -5,6 +5,7 @@ import { agentStreamGroupPrefix, brokerTopic, CHAIN_VIEW_TOPIC, TOPICS } from "@
 import { openReplicaHandle, createStockChangeLog, startStockChangeFeed } from "@inventory/read-model";
 import {
   createKafka,
+  createKafkaSubscriber,
   loadKafkaSecurity,
   createMetrics,
   createKafkaDeadLetterSink,
@@ -39,7 +40,7 @@ const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
 // The agent's own store from its partition of the events, exact; the rest of the chain from the coalesced chain view.
 const replica = openReplicaHandle({
   path: replicaPath,
-  kafka,
+  subscriber: createKafkaSubscriber(kafka, { log }),
   topics: [...Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)), chainViewTopic],
   partitions: agentPartitions(env.STORE_ID, env.KAFKA_TOPIC_PREFIX),
   chainView: {

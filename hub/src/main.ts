@@ -152,7 +152,7 @@ if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH)
 // longer hold their start); reservations and transfers are read from what their topics retain.
 const replica = openReplicaHandle({
   path: env.HUB_REPLICA_PATH,
-  kafka,
+  subscriber: createKafkaSubscriber(kafka, { log }),
   topics: [...topics, chainViewTopic],
   chainView: {
     topic: chainViewTopic,

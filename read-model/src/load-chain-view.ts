@@ -1,10 +1,9 @@
-import type { Consumer, Kafka } from "kafkajs";
 import { chainViewPositionSchema, type ChainViewPosition } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
-import { chosenPartitionsAssigner, type PartitionChoice } from "@inventory/platform";
+import { readToEnd, type MessageSubscriber, type PartitionChoice } from "@inventory/platform";
 
 export interface LoadChainViewOptions {
-  readonly kafka: Kafka;
+  readonly subscriber: MessageSubscriber;
   readonly store: ReplicaStore;
   /** The chain view's topic on the broker. */
   readonly topic: string;
@@ -18,9 +17,9 @@ export interface LoadChainViewOptions {
   readonly groupId: string;
   readonly idleFetchMs: number;
   readonly toApplied: (offset: number, value: Buffer | null) => AppliedMessage | { offset: number; rejected: string };
-  /** Receives the consumer while it reads, so a stop can disconnect it. */
-  readonly onConsumer: (consumer: Consumer) => void;
-  readonly stopped: () => boolean;
+  /** Ends the load early (it then rejects). */
+  readonly signal?: AbortSignal;
+  readonly onState?: (error: string | null) => void;
   /** Longest the load may take before it is given up and tried again. Default 120000. */
   readonly timeoutMs?: number;
 }
@@ -57,72 +56,38 @@ export const loadChainView = async (options: LoadChainViewOptions): Promise<Chai
   const eventTopics = new Set(options.eventTopics);
   if (store.positions().some((p) => eventTopics.has(p.topic))) return undefined;
   const started = Date.now();
-  const admin = options.kafka.admin();
-  await admin.connect();
-  let ends: Map<number, number>;
-  let eventPartitions: { topic: string; count: number }[];
-  try {
-    ends = new Map((await admin.fetchTopicOffsets(options.topic)).map((p) => [p.partition, Number(p.high)]));
-    eventPartitions = await Promise.all(
-      options.eventTopics.map(async (topic) => ({ topic, count: (await admin.fetchTopicOffsets(topic)).length })),
-    );
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-  const remaining = new Set([...ends].filter(([, end]) => end > 0).map(([p]) => p));
-  if (remaining.size === 0) return undefined;
-
+  const eventPartitions = await Promise.all(
+    options.eventTopics.map(async (topic) => ({ topic, count: (await options.subscriber.endOffsets(topic)).size })),
+  );
   let latest: ChainViewPosition | undefined;
   let records = 0;
-  const consumer = options.kafka.consumer({
-    groupId: options.groupId,
-    maxWaitTimeInMs: options.idleFetchMs,
-    sessionTimeout: 6_000,
-    heartbeatInterval: 1_000,
-    allowAutoTopicCreation: false,
-    partitionAssigners: [chosenPartitionsAssigner((_topic, count) => Array.from({ length: count }, (_, p) => p))],
-  });
-  options.onConsumer(consumer);
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("chain view not loaded in time")), options.timeoutMs ?? 120_000);
-      const watch = setInterval(() => {
-        if (options.stopped()) reject(new Error("stopped while loading the chain view"));
-      }, 200);
-      const done = (err?: Error) => {
-        clearTimeout(timer);
-        clearInterval(watch);
-        if (err) reject(err);
-        else resolve();
-      };
-      consumer
-        .run({
-          autoCommit: false,
-          eachBatch: async ({ batch, heartbeat }) => {
-            const end = ends.get(batch.partition) ?? 0;
-            const messages: AppliedMessage[] = batch.messages.map((m) => {
-              const offset = Number(m.offset);
-              if (offset < end) {
-                const position = positionOf(m.value);
-                if (position && (latest === undefined || position.logPosition >= latest.logPosition)) latest = position;
-              }
-              const applied = options.toApplied(offset, m.value);
-              return "rejected" in applied ? { offset, changes: null, occurredAt: null } : applied;
-            });
-            if (messages.length > 0) store.applyBatch(options.topic, batch.partition, messages);
-            records += messages.length;
-            if (Number(batch.lastOffset()) + 1 >= end) remaining.delete(batch.partition);
-            if (remaining.size === 0) done();
-            await heartbeat();
-          },
-        })
-        .catch((err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
-    });
-  } finally {
-    await consumer.disconnect().catch(() => undefined);
-  }
+  // Every partition of the view, to every member of the replica's group: a process restarted after a crash
+  // need not wait for its dead predecessor's share.
+  await readToEnd(
+    options.subscriber,
+    {
+      name: "chain view load",
+      topic: options.topic,
+      group: options.groupId,
+      partitions: (_topic, count) => Array.from({ length: count }, (_, p) => p),
+      idleFetchMs: options.idleFetchMs,
+      timeoutMs: options.timeoutMs ?? 120_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onState ? { onState: options.onState } : {}),
+    },
+    async (batch, end) => {
+      const messages: AppliedMessage[] = batch.messages.map((m) => {
+        if (m.offset < end) {
+          const position = positionOf(m.value);
+          if (position && (latest === undefined || position.logPosition >= latest.logPosition)) latest = position;
+        }
+        const applied = options.toApplied(m.offset, m.value);
+        return "rejected" in applied ? { offset: m.offset, changes: null, occurredAt: null } : applied;
+      });
+      store.applyBatch(options.topic, batch.partition, messages);
+      records += messages.length;
+    },
+  );
   if (latest === undefined) return undefined;
   const offsets = latest.eventOffsets;
   store.seedPositions(

@@ -1,19 +1,25 @@
-import type { Consumer, Kafka, KafkaMessage } from "kafkajs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { projectEvent } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
-import type { DeadLetter, DeadLetterSink } from "@inventory/platform";
-import type { Metrics } from "@inventory/platform";
-import { keepConsumerRunning } from "@inventory/platform";
+import type {
+  ConsumedMessage,
+  DeadLetter,
+  DeadLetterSink,
+  Logger,
+  MessageSubscriber,
+  Metrics,
+  PartitionChoice,
+  Subscription,
+} from "@inventory/platform";
 import { projectStockEvent } from "./project-stock-event.js";
 import { groupApply } from "./group-apply.js";
 import { createFreshness, type Freshness } from "./freshness.js";
-import type { Logger } from "@inventory/platform";
-import { chosenPartitionsAssigner, type PartitionChoice } from "@inventory/platform";
 import { projectChainView } from "./project-chain-view.js";
 import { loadChainView } from "./load-chain-view.js";
 
 export interface ReplicaFeedOptions {
-  readonly kafka: Kafka;
+  /** The broker (`createKafkaSubscriber` in production). */
+  readonly subscriber: MessageSubscriber;
   readonly store: ReplicaStore;
   /** Broker topic names to follow. */
   readonly topics: readonly string[];
@@ -22,7 +28,7 @@ export interface ReplicaFeedOptions {
   readonly log: Logger;
   /** How long the broker holds an idle fetch open. Bounds how soon a cut-off replica notices. Default 500. */
   readonly idleFetchMs?: number;
-  /** Wait between attempts to (re)connect while Kafka is unreachable. Default 2000. */
+  /** Wait between attempts to load the chain view and learn the topics' ends while Kafka is unreachable. Default 2000. */
   readonly reconnectDelayMs?: number;
   /** A consumer that has completed no fetch for this long is replaced by a new one. Default 15000. */
   readonly restartAfterSilentMs?: number;
@@ -60,25 +66,14 @@ const APPLY_ATTEMPTS = 3;
 const PARTITIONS_APPLIED_TOGETHER = 32;
 
 /** Up to 20 distinct trace ids of a batch, for its log line. */
-const traceIdsOf = (messages: readonly KafkaMessage[]): string[] => {
+const traceIdsOf = (messages: readonly ConsumedMessage[]): string[] => {
   const ids = new Set<string>();
   for (const m of messages) {
-    const id = m.headers?.traceId?.toString();
+    const id = m.headers.traceId;
     if (id) ids.add(id);
     if (ids.size === 20) break;
   }
   return [...ids];
-};
-
-/** What a batch's records weigh as received: keys, values and headers (decompressed). */
-const recordBytes = (messages: readonly KafkaMessage[]): number => {
-  let bytes = 0;
-  for (const m of messages) {
-    bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
-    for (const [name, value] of Object.entries(m.headers ?? {}))
-      bytes += Buffer.byteLength(name) + (Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value ?? "")));
-  }
-  return bytes;
 };
 
 export interface ReplicaFeedStatus {
@@ -102,12 +97,13 @@ export interface ReplicaFeed {
 export const replicaGroupId = (replicaId: string, epoch: string): string => `inventory-replica.${replicaId}.${epoch.slice(0, 8)}`;
 
 /**
- * Feeds a replica from Kafka. Positions live in the replica file, written in the same SQLite transaction
- * as the rows; the consumer seeks to them on joining, and skips anything below them, so a redelivery never
- * applies twice. Kafka's own group offsets are not used (nothing is committed); the group only names the
- * replica on the broker. A process restarted after a crash waits at most the 6 s session timeout for its
- * predecessor's place in the group, serving reads from its file meanwhile; a graceful stop leaves at once.
- * Starts in the background and keeps retrying, so reads are served from the replica while Kafka is away.
+ * Feeds a replica from the broker, through the message-bus port. Positions live in the replica file, written
+ * in the same SQLite transaction as the rows; they are the subscription's `stored` positions, so it starts
+ * from them on every (re)join and never hands over anything below them: a redelivery never applies twice.
+ * Nothing is committed to the broker; the group only names the replica there. A process restarted after a
+ * crash waits at most the 6 s session timeout for its predecessor's place in the group (none with chosen
+ * partitions), serving reads from its file meanwhile; a graceful stop leaves at once. Starts in the
+ * background and keeps retrying, so reads are served from the replica while Kafka is away.
  */
 export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   const idleFetchMs = options.idleFetchMs ?? 500;
@@ -117,23 +113,18 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   let state: ReplicaFeedStatus["state"] = "STARTING";
   let lastError: string | null = null;
   let stopped = false;
+  const stopping = new AbortController();
+  const groupId = replicaGroupId(options.replicaId, store.epoch);
 
   const chosen = (topic: string, count: number): number[] =>
     options.partitions ? options.partitions(topic, count) : Array.from({ length: count }, (_, p) => p);
 
   const markKnownPositions = async () => {
-    const admin = options.kafka.admin();
-    try {
-      await admin.connect();
-      const ends = await Promise.all(options.topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
-      for (const { topic, offsets } of ends) {
-        const read = new Set(chosen(topic, offsets.length));
-        for (const p of offsets)
-          if (read.has(p.partition))
-            freshness.known(`${topic}/${p.partition}`, nextOffsets.get(`${topic}/${p.partition}`) ?? 0, Number(p.high));
-      }
-    } finally {
-      await admin.disconnect().catch(() => undefined);
+    const ends = await Promise.all(options.topics.map(async (topic) => ({ topic, offsets: await options.subscriber.endOffsets(topic) })));
+    for (const { topic, offsets } of ends) {
+      const read = new Set(chosen(topic, offsets.size));
+      for (const [partition, high] of offsets)
+        if (read.has(partition)) freshness.known(`${topic}/${partition}`, nextOffsets.get(`${topic}/${partition}`) ?? 0, high);
     }
   };
 
@@ -184,7 +175,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
    * batch is tried alone; if that fails too, each message is tried on its own, a few times, and one that still
    * fails is dead-lettered with its error so that the rest of the partition moves on.
    */
-  const applyOrIsolate = async (topic: string, partition: number, messages: AppliedMessage[], raw: KafkaMessage[]) => {
+  const applyOrIsolate = async (topic: string, partition: number, messages: AppliedMessage[], raw: readonly ConsumedMessage[]) => {
     try {
       return await applyGrouped({ topic, partition, messages });
     } catch {
@@ -205,7 +196,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
             break;
           } catch (err) {
             if (attempt < APPLY_ATTEMPTS) continue;
-            const m = raw.find((r) => Number(r.offset) === message.offset)!;
+            const m = raw.find((r) => r.offset === message.offset)!;
             await deadLetter([
               {
                 topic,
@@ -227,76 +218,61 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     }
   };
 
-  const createConsumer = (): Consumer => {
-    const c = options.kafka.consumer({
-      groupId: replicaGroupId(options.replicaId, store.epoch),
-      maxWaitTimeInMs: idleFetchMs,
-      // The broker's smallest: a restart after a crash waits this long for the dead member's place at most.
-      sessionTimeout: 6_000,
-      heartbeatInterval: 1_000,
-      allowAutoTopicCreation: false,
-      ...(options.partitions ? { partitionAssigners: [chosenPartitionsAssigner(options.partitions)] } : {}),
-      retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
-    });
-    c.on(c.events.FETCH, () => {
-      freshness.fetched(Date.now());
-      announceCaughtUp();
-    });
-    c.on(c.events.GROUP_JOIN, (e) => {
-      for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
-        for (const partition of partitions) {
-          const offset = nextOffsets.get(`${topic}/${partition}`);
-          if (offset !== undefined) c.seek({ topic, partition, offset: String(offset) });
-        }
-      }
-    });
-    c.on(c.events.CRASH, (e) => {
-      lastError = String(e.payload.error?.message ?? e.payload.error);
-    });
-    return c;
-  };
-
-  let loading: Consumer | undefined;
-  const startConsumer = async (c: Consumer) => {
+  /** Loads the chain view into a file without event positions, then learns where each partition ends. */
+  const prepare = async () => {
     if (options.chainView) {
       const view = options.chainView;
       const loaded = await loadChainView({
-        kafka: options.kafka,
+        subscriber: options.subscriber,
         store,
         topic: view.topic,
         eventTopics: options.topics.filter((t) => t !== view.topic),
         continues: view.continues ?? (() => true),
         logicalTopic: view.logicalTopic,
         partitions: chosen,
-        groupId: replicaGroupId(options.replicaId, store.epoch),
+        groupId,
         idleFetchMs,
         toApplied: (offset, value) => toApplied(view.topic, offset, value),
-        onConsumer: (consumer) => {
-          loading = consumer;
+        signal: stopping.signal,
+        onState: (error) => {
+          if (error !== null) lastError = error;
         },
-        stopped: () => stopped,
       });
-      loading = undefined;
       if (loaded) {
         for (const p of store.positions()) nextOffsets.set(`${p.topic}/${p.partition}`, p.nextOffset);
         log.info("replica loaded from the chain view", { replicaId: options.replicaId, ...loaded });
       }
     }
     await markKnownPositions();
-    await c.connect();
-    await c.subscribe({ topics: [...options.topics], fromBeginning: true });
-    await c.run({
-      partitionsConsumedConcurrently: PARTITIONS_APPLIED_TOGETHER,
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+  };
+
+  const follow = (): Subscription =>
+    options.subscriber.subscribe(
+      {
+        name: "replica feed",
+        topics: options.topics,
+        group: groupId,
+        positions: { kind: "stored", next: (topic, partition) => nextOffsets.get(`${topic}/${partition}`) },
+        ...(options.partitions ? { partitions: options.partitions } : {}),
+        idleFetchMs,
+        restartAfterSilentMs: options.restartAfterSilentMs ?? 15_000,
+        partitionsConsumedConcurrently: PARTITIONS_APPLIED_TOGETHER,
+        onFetch: () => {
+          freshness.fetched(Date.now());
+          announceCaughtUp();
+        },
+        onReceived: (topic, bytes) => options.metrics?.fetchedBytes.inc({ topic }, bytes),
+        onState: (error) => {
+          lastError = error;
+          if (error === null && !stopped) state = "RUNNING";
+        },
+      },
+      async (batch) => {
         const key = `${batch.topic}/${batch.partition}`;
-        options.metrics?.fetchedBytes.inc({ topic: batch.topic }, recordBytes(batch.messages));
-        const from = nextOffsets.get(key) ?? 0;
-        const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
+        const fresh = batch.messages;
         const letters: DeadLetter[] = [];
         const messages: AppliedMessage[] = fresh.map((m) => {
-          const o = toApplied(batch.topic, Number(m.offset), m.value);
+          const o = toApplied(batch.topic, m.offset, m.value);
           if (!("rejected" in o)) return o;
           letters.push({
             topic: batch.topic,
@@ -311,45 +287,45 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         });
         // Dead letters go out before the position moves past them; if Kafka refuses, the batch is retried.
         await deadLetter(letters);
-        if (messages.length > 0) {
-          const started = performance.now();
-          const result = await applyOrIsolate(batch.topic, batch.partition, messages, fresh);
-          options.metrics?.applyDuration.observe((performance.now() - started) / 1000);
-          options.metrics?.eventsApplied.inc({ topic: batch.topic, outcome: "applied" }, result.applied);
-          options.metrics?.eventsApplied.inc({ topic: batch.topic, outcome: "ignored" }, result.ignored);
-          nextOffsets.set(key, messages[messages.length - 1]!.offset + 1);
-          log.debug("batch applied", {
-            topic: batch.topic,
-            partition: batch.partition,
-            applied: result.applied,
-            ignored: result.ignored,
-            traceIds: traceIdsOf(fresh),
-          });
-        }
-        resolveOffset(batch.lastOffset());
-        freshness.applied(key, nextOffsets.get(key) ?? from, Number(batch.highWatermark), Date.now());
+        const started = performance.now();
+        const result = await applyOrIsolate(batch.topic, batch.partition, messages, fresh);
+        options.metrics?.applyDuration.observe((performance.now() - started) / 1000);
+        options.metrics?.eventsApplied.inc({ topic: batch.topic, outcome: "applied" }, result.applied);
+        options.metrics?.eventsApplied.inc({ topic: batch.topic, outcome: "ignored" }, result.ignored);
+        const next = messages[messages.length - 1]!.offset + 1;
+        nextOffsets.set(key, next);
+        log.debug("batch applied", {
+          topic: batch.topic,
+          partition: batch.partition,
+          applied: result.applied,
+          ignored: result.ignored,
+          traceIds: traceIdsOf(fresh),
+        });
+        freshness.applied(key, next, batch.highWatermark, Date.now());
         announceCaughtUp();
         options.metrics?.consumerLag.set(
           { topic: batch.topic, partition: String(batch.partition) },
-          Math.max(0, Number(batch.highWatermark) - (nextOffsets.get(key) ?? from)),
+          Math.max(0, batch.highWatermark - next),
         );
-        await heartbeat();
       },
-    });
-  };
+    );
 
-  const consumer = keepConsumerRunning({
-    name: "replica feed",
-    log,
-    create: createConsumer,
-    start: startConsumer,
-    delayMs: options.reconnectDelayMs ?? 2000,
-    restartAfterSilentMs: options.restartAfterSilentMs ?? 15_000,
-    onState: (error) => {
-      lastError = error;
-      if (error === null && !stopped) state = "RUNNING";
-    },
-  });
+  const reconnectDelayMs = options.reconnectDelayMs ?? 2000;
+  const start = async (): Promise<Subscription | undefined> => {
+    while (!stopped) {
+      try {
+        await prepare();
+        return stopped ? undefined : follow();
+      } catch (err) {
+        if (stopped) return undefined;
+        lastError = err instanceof Error ? err.message : String(err);
+        log.warn("replica feed cannot start yet; retrying", { error: lastError });
+        await sleep(reconnectDelayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+      }
+    }
+    return undefined;
+  };
+  const subscription = start();
 
   return {
     freshness,
@@ -357,8 +333,8 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     stop: async () => {
       stopped = true;
       state = "STOPPED";
-      await loading?.disconnect().catch(() => undefined);
-      await consumer.stop();
+      stopping.abort();
+      await (await subscription)?.stop();
     },
   };
 };

@@ -1,15 +1,15 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
-import type { Kafka } from "kafkajs";
 import { openReplicaStore, type ReplicaStore } from "./replica-store.js";
 import { startReplicaFeed, type ReplicaFeed, type ReplicaFeedOptions, type ReplicaFeedStatus } from "./replica-feed.js";
 import type { Freshness } from "./freshness.js";
-import type { DeadLetterSink } from "@inventory/platform";
+import type { DeadLetterSink, MessageSubscriber } from "@inventory/platform";
 import type { Metrics } from "@inventory/platform";
 import type { Logger } from "@inventory/platform";
 
 export interface ReplicaHandleOptions {
   readonly path: string;
-  readonly kafka: Kafka;
+  /** The broker (`createKafkaSubscriber` in production). */
+  readonly subscriber: MessageSubscriber;
   readonly topics: readonly string[];
   readonly replicaId: string;
   readonly log: Logger;
@@ -38,7 +38,7 @@ export interface RebuildStatus {
 export const openReplicaHandle = (options: ReplicaHandleOptions) => {
   const feedFor = (store: ReplicaStore, replicaId: string, deadLetters?: DeadLetterSink, onCaughtUp?: () => void): ReplicaFeed =>
     startReplicaFeed({
-      kafka: options.kafka,
+      subscriber: options.subscriber,
       store,
       topics: options.topics,
       replicaId,

@@ -28,7 +28,7 @@ export interface ConsumedMessage {
   readonly headers: Record<string, string>;
 }
 
-/** Messages of one partition, in offset order. */
+/** Messages of one partition, in offset order; never none. */
 export interface ConsumedBatch {
   readonly topic: string;
   readonly partition: number;

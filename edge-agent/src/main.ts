@@ -36,11 +36,12 @@ const kafka = createKafka(
   { brokers: env.KAFKA_BROKERS, clientId: `inventory-agent-${env.STORE_ID}`, security: loadKafkaSecurity(env) },
   log,
 );
+const subscriber = createKafkaSubscriber(kafka, { log });
 const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
 // The agent's own store from its partition of the events, exact; the rest of the chain from the coalesced chain view.
 const replica = openReplicaHandle({
   path: replicaPath,
-  subscriber: createKafkaSubscriber(kafka, { log }),
+  subscriber,
   topics: [...Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic)), chainViewTopic],
   partitions: agentPartitions(env.STORE_ID, env.KAFKA_TOPIC_PREFIX),
   chainView: {
@@ -57,11 +58,10 @@ const replica = openReplicaHandle({
 });
 const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
 const stockChangeFeed = startStockChangeFeed({
-  kafka,
+  subscriber,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
   groupId: `${agentStreamGroupPrefix(env.STORE_ID)}${randomUUID().slice(0, 8)}`,
   onlyStore: env.STORE_ID,
-  log,
   changes: stockChanges,
 });
 const breaker = createCircuitBreaker({ failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS });

@@ -60,6 +60,7 @@ const kafka = createKafka(
   { brokers: env.KAFKA_BROKERS, clientId: `inventory-hub-${env.HUB_INSTANCE_ID}`, security: loadKafkaSecurity(env) },
   log,
 );
+const subscriber = createKafkaSubscriber(kafka, { log });
 const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
 const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
 const deadLetters = createKafkaDeadLetterSink(kafka, `hub-${env.HUB_INSTANCE_ID}`, log);
@@ -90,7 +91,7 @@ const retention = startRetentionSweeps({
   deleteBatchSize: env.RETENTION_DELETE_BATCH,
 });
 const saga = startTransferSaga({
-  subscriber: createKafkaSubscriber(kafka, { log }),
+  subscriber,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.transfer),
   groupId: `${env.KAFKA_TOPIC_PREFIX}inventory-transfer-saga`,
   run: runSystemCommand,
@@ -152,7 +153,7 @@ if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH)
 // longer hold their start); reservations and transfers are read from what their topics retain.
 const replica = openReplicaHandle({
   path: env.HUB_REPLICA_PATH,
-  subscriber: createKafkaSubscriber(kafka, { log }),
+  subscriber,
   topics: [...topics, chainViewTopic],
   chainView: {
     topic: chainViewTopic,
@@ -167,14 +168,13 @@ const replica = openReplicaHandle({
 
 const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
 const stockChangeFeed = startStockChangeFeed({
-  kafka,
+  subscriber,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
   groupId: `inventory-stream.hub-${env.HUB_INSTANCE_ID}.${randomUUID().slice(0, 8)}`,
-  log,
   changes: stockChanges,
 });
 
-const webhooks = startWebhooks({ env, subscriber: createKafkaSubscriber(kafka, { log }), pool, log, registry: metrics.registry });
+const webhooks = startWebhooks({ env, subscriber, pool, log, registry: metrics.registry });
 
 const auth = await loadAuthOptions(env, log);
 const agentReports: AgentReports = new Map();

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +25,7 @@ import {
 } from "@inventory/platform";
 import { openReplicaStore, type ReplicaStore } from "./replica-store.js";
 import { startReplicaFeed, type ReplicaFeed, type ReplicaFeedOptions } from "./replica-feed.js";
+import { eventTime, stockEventMessage } from "./test-support/stock-event-message.js";
 
 const PREFIX = "test.";
 const STOCK = brokerTopic(PREFIX, TOPICS.stock);
@@ -34,18 +34,9 @@ const PARTITIONS = 6;
 const S1 = storePartition("S1", PARTITIONS);
 const S2 = storePartition("S2", PARTITIONS);
 
-const at = (version: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, version)).toISOString();
-
-/** A stock event as the outbox relay publishes it: the item's state after the change, as of `version`. */
-const stockEvent = (storeId: string, sku: string, onHand: number, version: number): OutgoingMessage => {
-  const draft = stockItemEventDraft({ storeId, sku, onHand, reserved: 0, inTransit: 0, version }, STOCK_EVENT_TYPES.adjusted, {
-    delta: 1,
-    reason: "sale",
-  });
-  const traceId = `trace-${storeId}-${version}`;
-  const event = stampEvent(draft, { eventId: randomUUID(), occurredAt: at(version), traceId });
-  return { topic: STOCK, key: draft.key, value: JSON.stringify(event), headers: { traceId } };
-};
+const at = eventTime;
+const stockEvent = (storeId: string, sku: string, onHand: number, version: number) =>
+  stockEventMessage(STOCK, storeId, sku, onHand, version);
 
 const viewRecord = (key: string, value: unknown): OutgoingMessage => ({ topic: VIEW, key, value: JSON.stringify(value), headers: {} });
 

@@ -78,10 +78,12 @@ export const createInMemoryMessageBus = (
     return members[partition % members.length] === member;
   };
 
-  const startOffset = (member: Member, topic: string, partition: number) =>
-    member.request.positions.kind === "stored"
-      ? (member.request.positions.next(topic, partition) ?? 0)
-      : (commits.get(`${member.request.group}/${topic}/${partition}`) ?? 0);
+  const startOffset = (member: Member, topic: string, partition: number) => {
+    const positions = member.request.positions;
+    if (positions.kind === "stored") return positions.next(topic, partition) ?? 0;
+    const newGroupStart = positions.newGroupFrom === "end" ? topicLog(topic)[partition]!.length : 0;
+    return commits.get(`${member.request.group}/${topic}/${partition}`) ?? newGroupStart;
+  };
 
   /** Delivers one batch per owned partition that has messages past the member's cursor. */
   const deliver = async (member: Member) => {

@@ -38,7 +38,7 @@ export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOpti
       const c = kafka.consumer({
         groupId: request.group,
         maxWaitTimeInMs: request.idleFetchMs ?? options.idleFetchMs ?? 500,
-        sessionTimeout: 6_000,
+        sessionTimeout: request.sessionTimeoutMs ?? 6_000,
         heartbeatInterval: 1_000,
         allowAutoTopicCreation: false,
         ...(request.partitions ? { partitionAssigners: [chosenPartitionsAssigner(request.partitions)] } : {}),
@@ -60,7 +60,10 @@ export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOpti
     };
     const start = async (c: Consumer) => {
       await c.connect();
-      await c.subscribe({ topics: [...request.topics], fromBeginning: true });
+      await c.subscribe({
+        topics: [...request.topics],
+        fromBeginning: positions.kind === "stored" || positions.newGroupFrom !== "end",
+      });
       await c.run({
         partitionsConsumedConcurrently: request.partitionsConsumedConcurrently ?? 1,
         autoCommit: positions.kind === "group",

@@ -58,12 +58,13 @@ export type BatchHandler = (batch: ConsumedBatch, context: BatchContext) => Prom
  * - `stored`: the subscriber keeps its own positions (e.g. in its SQLite file, committed with its rows);
  *   `next` answers the partition's next offset, or undefined to start from its beginning. Nothing is
  *   committed to the broker; the group only names the subscriber.
- * - `group`: the group's committed offsets (from the beginning for a new group); each handled batch is
- *   committed, so several processes sharing the group share the work and take over each other's partitions.
+ * - `group`: the group's committed offsets (a new group's from the beginning, or with `newGroupFrom: "end"`
+ *   from each partition's end when it joins); each handled batch is committed, so several processes sharing the
+ *   group share the work and take over each other's partitions.
  */
 export type StartPositions =
   | { readonly kind: "stored"; readonly next: (topic: string, partition: number) => number | undefined }
-  | { readonly kind: "group" };
+  | { readonly kind: "group"; readonly newGroupFrom?: "beginning" | "end" };
 
 /** Which partitions of a topic of `partitionCount` partitions a subscription reads. */
 export type PartitionChoice = (topic: string, partitionCount: number) => number[];
@@ -87,6 +88,8 @@ export interface SubscribeRequest {
    * long. Default: the adapter's.
    */
   readonly restartAfterSilentMs?: number;
+  /** How long the group waits for a silent member before giving its partitions to others. Default 6000 (the broker's smallest). */
+  readonly sessionTimeoutMs?: number;
   /** Partitions whose batches may be handled at the same time. Default 1. */
   readonly partitionsConsumedConcurrently?: number;
   /** Called after every fetch from the broker, empty ones included (an idle fetch completes every `idleFetchMs`). */

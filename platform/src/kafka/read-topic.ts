@@ -1,5 +1,7 @@
 import type { Kafka } from "kafkajs";
-import { headerText } from "./kafkajs-subscriber.js";
+import { silentLogger } from "../http/logger.js";
+import { createKafkaSubscriber } from "./kafkajs-subscriber.js";
+import { readToEnd } from "./read-to-end.js";
 
 export interface TopicMessage {
   readonly partition: number;
@@ -23,46 +25,34 @@ const deleteGroup = async (kafka: Kafka, groupId: string) => {
 };
 
 /**
- * Reads a topic from offset zero up to the end it had when the call began, with a throwaway consumer group
- * deleted afterwards. For audits and the operators' dead-letter view, not for the hot path.
+ * Reads a topic from offset zero up to the end it had when the call began (`readToEnd` on the kafkajs
+ * subscriber), with a throwaway consumer group deleted afterwards. For audits and the operators'
+ * dead-letter view, not for the hot path.
  */
 export const readTopicToEnd = async (kafka: Kafka, topic: string, options: { timeoutMs?: number } = {}): Promise<TopicMessage[]> => {
-  const admin = kafka.admin();
-  await admin.connect();
-  let ends: Map<number, number>;
-  try {
-    ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-  } finally {
-    await admin.disconnect();
-  }
-  const remaining = new Set([...ends].filter(([, end]) => end > 0).map(([p]) => p));
-  const messages: TopicMessage[] = [];
-  if (remaining.size === 0) return messages;
   const groupId = `inventory-reader-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  await consumer.connect();
+  const messages: TopicMessage[] = [];
+  // Set once the read has subscribed (an empty topic is read without joining any group).
+  let subscribed = false;
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${topic} not read to its end in time`)), options.timeoutMs ?? 15_000);
-      void consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          const offset = Number(message.offset);
-          const end = ends.get(partition) ?? 0;
-          if (offset < end)
-            messages.push({ partition, offset, key: message.key, value: message.value, headers: headerText(message.headers) });
-          if (offset + 1 >= end) remaining.delete(partition);
-          if (remaining.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
+    await readToEnd(
+      createKafkaSubscriber(kafka, { log: silentLogger }),
+      {
+        name: `read of ${topic}`,
+        topic,
+        group: groupId,
+        idleFetchMs: 100,
+        timeoutMs: options.timeoutMs ?? 15_000,
+        onState: () => {
+          subscribed = true;
         },
-      });
-    });
+      },
+      async ({ partition, messages: batch }, end) => {
+        for (const m of batch) if (m.offset < end) messages.push({ partition, ...m });
+      },
+    );
   } finally {
-    await consumer.disconnect();
-    await deleteGroup(kafka, groupId);
+    if (subscribed) await deleteGroup(kafka, groupId);
   }
   return messages.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
 };

@@ -1,9 +1,5 @@
-import type { Consumer, Kafka } from "kafkajs";
 import { available, STOCK_EVENT_TYPES } from "@inventory/shared";
-import { keepConsumerRunning, type KeptConsumer } from "@inventory/platform";
-import type { Logger } from "@inventory/platform";
-import { chosenPartitionsAssigner } from "@inventory/platform";
-import { storePartition } from "@inventory/platform";
+import { storePartition, type MessageSubscriber, type Subscription } from "@inventory/platform";
 import type { StockChangeEvent, StockChangeLog } from "./stock-change-log.js";
 
 const STOCK_TYPES = new Set<string>(Object.values(STOCK_EVENT_TYPES));
@@ -42,12 +38,12 @@ export const streamEventOf = (raw: unknown): StockChangeEvent | undefined => {
 };
 
 export interface StockChangeFeedOptions {
-  readonly kafka: Kafka;
+  /** The broker (`createKafkaSubscriber` in production). */
+  readonly subscriber: MessageSubscriber;
   /** The broker's stock topic. */
   readonly topic: string;
   /** One group per process run: every process sees every change. */
   readonly groupId: string;
-  readonly log: Logger;
   readonly changes: StockChangeLog;
   /** A store's agent streams its own store's changes: it reads only the partition carrying them. Every store's without it. */
   readonly onlyStore?: string;
@@ -57,38 +53,29 @@ export interface StockChangeFeedOptions {
  * Follows the stock topic from its end when the process starts and appends each stock event to the change log
  * the streams are served from. It runs beside the replica's own feed, so the streams cost the replica nothing.
  */
-export const startStockChangeFeed = (options: StockChangeFeedOptions): KeptConsumer =>
-  keepConsumerRunning({
-    name: "stock change stream",
-    log: options.log,
-    delayMs: 2000,
-    create: (): Consumer =>
-      options.kafka.consumer({
-        groupId: options.groupId,
-        maxWaitTimeInMs: 500,
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1_000,
-        allowAutoTopicCreation: false,
-        retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: Number.MAX_SAFE_INTEGER },
-        ...(options.onlyStore === undefined
-          ? {}
-          : { partitionAssigners: [chosenPartitionsAssigner((_topic, count) => [storePartition(options.onlyStore!, count)])] }),
-      }),
-    start: async (consumer) => {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [options.topic], fromBeginning: false });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          if (!message.value) return;
-          let raw: unknown;
-          try {
-            raw = JSON.parse(message.value.toString("utf8"));
-          } catch {
-            return;
-          }
-          const change = streamEventOf(raw);
-          if (change && (options.onlyStore === undefined || change.storeId === options.onlyStore)) options.changes.append(change);
-        },
-      });
+export const startStockChangeFeed = (options: StockChangeFeedOptions): Subscription => {
+  const { onlyStore } = options;
+  return options.subscriber.subscribe(
+    {
+      name: "stock change stream",
+      topics: [options.topic],
+      group: options.groupId,
+      positions: { kind: "group", newGroupFrom: "end" },
+      sessionTimeoutMs: 10_000,
+      ...(onlyStore === undefined ? {} : { partitions: (_topic, count) => [storePartition(onlyStore, count)] }),
     },
-  });
+    async (batch) => {
+      for (const message of batch.messages) {
+        if (!message.value) continue;
+        let raw: unknown;
+        try {
+          raw = JSON.parse(message.value.toString("utf8"));
+        } catch {
+          continue;
+        }
+        const change = streamEventOf(raw);
+        if (change && (onlyStore === undefined || change.storeId === onlyStore)) options.changes.append(change);
+      }
+    },
+  );
+};

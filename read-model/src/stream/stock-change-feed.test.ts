@@ -1,0 +1,51 @@
+import { describe, expect, it, vi } from "vitest";
+import { createInMemoryMessageBus, storePartition } from "@inventory/platform";
+import { createStockChangeLog, type LoggedChange } from "./stock-change-log.js";
+import { startStockChangeFeed } from "./stock-change-feed.js";
+import { stockEventMessage } from "../test-support/stock-event-message.js";
+
+const STOCK = "test.stock.events";
+const event = (storeId: string, sku: string, onHand: number, version: number) => stockEventMessage(STOCK, storeId, sku, onHand, version);
+
+/** The change log a stream is served from, and what it has logged. */
+const changeLog = () => {
+  const changes = createStockChangeLog({ epoch: "e1" });
+  const logged: LoggedChange[] = [];
+  changes.subscribe((l) => logged.push(l));
+  return { changes, seen: () => logged.map((l) => `${l.change.storeId}:${l.change.sku}@${l.change.version}`) };
+};
+
+describe("stock change stream feed", () => {
+  it("given events written before it starts, when more are written, then it logs only those written after it started, in order", async () => {
+    const bus = createInMemoryMessageBus({ partitions: 6 });
+    await bus.publish([event("S1", "A1", 1, 1), event("S2", "A1", 1, 1)]);
+    const { changes, seen } = changeLog();
+    const feed = startStockChangeFeed({ subscriber: bus, topic: STOCK, groupId: "stream-1", changes });
+    // The group has joined and placed itself at the end of every partition.
+    await vi.waitFor(() => expect(bus.committed("stream-1", STOCK, storePartition("S1", 6))).toBe(0));
+    await new Promise((r) => setTimeout(r, 20));
+
+    await bus.publish([event("S1", "A1", 2, 2), event("S2", "A1", 2, 2), event("S1", "A1", 3, 3)]);
+    await vi.waitFor(() => expect(seen()).toHaveLength(3));
+    expect(seen().filter((s) => s.startsWith("S1"))).toEqual(["S1:A1@2", "S1:A1@3"]);
+    expect(seen()).toContain("S2:A1@2");
+    await feed.stop();
+  });
+
+  it("given a store's agent, when the stock topic carries every store, then it reads only its store's partition and logs only its store", async () => {
+    const bus = createInMemoryMessageBus({ partitions: 6 });
+    const mine = storePartition("S1", 6);
+    // S3 shares S1's partition at 6 partitions; S2 does not.
+    expect(storePartition("S3", 6)).toBe(mine);
+    expect(storePartition("S2", 6)).not.toBe(mine);
+    const { changes, seen } = changeLog();
+    const feed = startStockChangeFeed({ subscriber: bus, topic: STOCK, groupId: "agent-S1", changes, onlyStore: "S1" });
+    await new Promise((r) => setTimeout(r, 20));
+
+    await bus.publish([event("S1", "A1", 1, 1), event("S3", "A1", 1, 1), event("S2", "A1", 1, 1), event("S1", "A1", 2, 2)]);
+    await vi.waitFor(() => expect(bus.committed("agent-S1", STOCK, mine)).toBe(3));
+    expect(seen()).toEqual(["S1:A1@1", "S1:A1@2"]);
+    expect(bus.committed("agent-S1", STOCK, storePartition("S2", 6))).toBe(0);
+    await feed.stop();
+  });
+});

@@ -208,7 +208,12 @@ const app = createHubApp({
   operations: {
     db,
     auth,
-    deadLetters: createDeadLetterQueue({ kafka, db, brokerTopic: (topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic) }),
+    deadLetters: createDeadLetterQueue({
+      kafka,
+      publisher: createKafkaPublisher(kafka),
+      db,
+      brokerTopic: (topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic),
+    }),
     replica,
     relay,
     instanceId: env.HUB_INSTANCE_ID,

@@ -48,7 +48,7 @@ export { loadRemoteJwks, signingKeySet, type KeyLookup, type RemoteJwksOptions }
 export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";
 export { createKafkaDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
 export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";
-export { readToEnd, type ReadToEndRequest } from "./kafka/read-to-end.js";
+export { isReadToEndFailure, readToEnd, type ReadToEndFailure, type ReadToEndRequest } from "./kafka/read-to-end.js";
 export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory } from "./release-memory.js";

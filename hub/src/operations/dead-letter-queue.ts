@@ -1,6 +1,6 @@
-import type { Kafka, Producer } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
-import { deadLetterTopic, readTopicToEnd, storeAffinePartitioner, type TopicMessage } from "@inventory/platform";
+import { deadLetterTopic, readTopicToEnd, type MessagePublisher, type TopicMessage } from "@inventory/platform";
 import type { Database } from "../db/database.js";
 import { deadLetterReplays, outbox } from "../db/schema.js";
 import { OUTBOX_CHANNEL } from "../outbox/append-to-outbox.js";
@@ -40,8 +40,13 @@ const view = (logicalTopic: string, m: TopicMessage): DeadLetterView => ({
  * replica dead-letters them again and they return to the list as a new entry. An outbox dead letter's
  * replay hands the row back to the relay, which dead-letters it again (same id) if Kafka still refuses it.
  */
-export const createDeadLetterQueue = (deps: { kafka: Kafka; db: Database; brokerTopic: (topic: string) => string }) => {
-  let producer: Producer | undefined;
+export const createDeadLetterQueue = (deps: {
+  kafka: Kafka;
+  /** Sends replays, partitioned as the relay partitions, so a replayed event lands where its store's agent reads. */
+  publisher: MessagePublisher;
+  db: Database;
+  brokerTopic: (topic: string) => string;
+}) => {
   const read = async (topic: string) => readTopicToEnd(deps.kafka, deadLetterTopic(deps.brokerTopic(topic)));
   const replayedIds = async (topic: string, ids: string[]) =>
     ids.length === 0
@@ -123,25 +128,17 @@ export const createDeadLetterQueue = (deps: { kafka: Kafka; db: Database; broker
       const already = await replayedIds(topic, [...messageIds]);
       const wanted = new Set(messageIds.filter((id) => !already.has(id)));
       const found = (await read(topic)).filter((m) => wanted.has(`${m.partition}-${m.offset}`));
-      if (!producer) {
-        // Partitioned as the relay partitions, so a replayed event lands where its store's agent reads.
-        const p = deps.kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          allowAutoTopicCreation: false,
-          createPartitioner: storeAffinePartitioner,
-        });
-        await p.connect();
-        producer = p;
-      }
       for (const m of found) {
         const id = `${m.partition}-${m.offset}`;
-        await producer.send({
-          topic: deps.brokerTopic(topic),
-          acks: -1,
-          timeout: 10_000,
-          messages: [{ key: m.key, value: m.value, headers: { replayOf: `${deadLetterTopic(deps.brokerTopic(topic))}/${id}` } }],
-        });
+        await deps.publisher.publish([
+          {
+            topic: deps.brokerTopic(topic),
+            // Every event of the product has a key; a message that came without one goes back under the empty key.
+            key: m.key?.toString() ?? "",
+            value: m.value,
+            headers: { replayOf: `${deadLetterTopic(deps.brokerTopic(topic))}/${id}` },
+          },
+        ]);
         await deps.db.insert(deadLetterReplays).values({ topic, messageId: id, replayedBy: by }).onConflictDoNothing();
       }
       const replayed = [...found.map((m) => `${m.partition}-${m.offset}`), ...fromOutbox.replayed];
@@ -152,7 +149,7 @@ export const createDeadLetterQueue = (deps: { kafka: Kafka; db: Database; broker
       };
     },
     close: async () => {
-      await producer?.disconnect().catch(() => undefined);
+      await deps.publisher.close().catch(() => undefined);
     },
   };
 };

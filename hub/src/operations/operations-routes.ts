@@ -7,6 +7,8 @@ import {
   authenticate,
   requireAction,
   failureResponse,
+  isPublishFailure,
+  isReadToEndFailure,
   parseJsonBody,
   parseParam,
   parseQuery,
@@ -116,7 +118,7 @@ export const operationsRoutes = (deps: OperationsDeps) => {
     } catch (err) {
       const unavailable: Failure | undefined = databaseUnavailable(err);
       if (unavailable) return failureResponse(c, unavailable);
-      if (err instanceof Error && err.name.startsWith("KafkaJS")) {
+      if ((err instanceof Error && err.name.startsWith("KafkaJS")) || isPublishFailure(err) || isReadToEndFailure(err)) {
         return failureResponse(
           c,
           failure("UNAVAILABLE", "Kafka did not answer; retry later", { retryAfterSeconds: 2, dependency: "kafka" }),

@@ -146,7 +146,7 @@ export const createInMemoryMessageBus = (
           partition,
           offset: log.length,
           key: Buffer.from(message.key),
-          value: Buffer.from(message.value),
+          value: message.value === null ? null : Buffer.from(message.value),
           headers: { ...message.headers },
         });
       }

@@ -72,7 +72,10 @@ export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: nu
   return {
     publish: async (messages) => {
       const p = await connected().catch((err: unknown) => Promise.reject(classifyKafkaError(err)));
-      const topicMessages: { topic: string; messages: { key: string; value: string; headers: Record<string, string> }[] }[] = [];
+      const topicMessages: {
+        topic: string;
+        messages: { key: string; value: string | Buffer | null; headers: Record<string, string> }[];
+      }[] = [];
       for (const m of messages) {
         const last = topicMessages[topicMessages.length - 1];
         const entry = { key: m.key, value: m.value, headers: m.headers };

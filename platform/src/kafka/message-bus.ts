@@ -6,8 +6,10 @@
 
 export interface OutgoingMessage {
   readonly topic: string;
+  /** Chooses the partition (store-affine: its store part). */
   readonly key: string;
-  readonly value: string;
+  /** Text, or bytes sent as they are (a dead letter replayed); null only for a message that never had any. */
+  readonly value: string | Buffer | null;
   readonly headers: Record<string, string>;
 }
 

@@ -16,13 +16,23 @@ export interface ReadToEndRequest {
   readonly onState?: (error: string | null) => void;
 }
 
+/** A read that did not reach the end: the broker was away too long, or the read was stopped. Recognised by shape. */
+export interface ReadToEndFailure extends Error {
+  readonly code: "READ_TO_END_FAILED";
+}
+
+const readFailure = (message: string): ReadToEndFailure => Object.assign(new Error(message), { code: "READ_TO_END_FAILED" as const });
+
+export const isReadToEndFailure = (err: unknown): err is ReadToEndFailure =>
+  err instanceof Error && (err as Partial<ReadToEndFailure>).code === "READ_TO_END_FAILED";
+
 const everyPartition: PartitionChoice = (_topic, count) => Array.from({ length: count }, (_, p) => p);
 
 /**
  * Reads a topic from its beginning up to the end each chosen partition had when the read began. `handle` gets
  * every batch in offset order, once (a rejoin resumes after the last batch handled), and may get records past
  * the partition's `end`, which the batch's own end decides. Resolves with the topic's ends once every chosen
- * partition has been handled up to its end.
+ * partition has been handled up to its end; rejects with a `ReadToEndFailure` when it does not in time.
  */
 export const readToEnd = async (
   subscriber: MessageSubscriber,
@@ -35,11 +45,15 @@ export const readToEnd = async (
   const remaining = new Set([...ends].filter(([p, end]) => chosen.has(p) && end > 0).map(([p]) => p));
   if (remaining.size === 0) return ends;
   const next = new Map<number, number>();
+  let lastError: string | null = null;
   let subscription: Subscription | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`${request.topic} not read to its end in time`)), request.timeoutMs ?? 15_000);
-      const abort = () => finish(new Error(`stopped while reading ${request.topic}`));
+      const timer = setTimeout(
+        () => finish(readFailure(`${request.topic} not read to its end in time${lastError === null ? "" : ` (${lastError})`}`)),
+        request.timeoutMs ?? 15_000,
+      );
+      const abort = () => finish(readFailure(`stopped while reading ${request.topic}`));
       const finish = (err?: Error) => {
         clearTimeout(timer);
         request.signal?.removeEventListener("abort", abort);
@@ -56,7 +70,10 @@ export const readToEnd = async (
           positions: { kind: "stored", next: (_topic, partition) => next.get(partition) },
           partitions,
           ...(request.idleFetchMs === undefined ? {} : { idleFetchMs: request.idleFetchMs }),
-          ...(request.onState ? { onState: request.onState } : {}),
+          onState: (error) => {
+            if (error !== null) lastError = error;
+            request.onState?.(error);
+          },
         },
         async (batch) => {
           const end = ends.get(batch.partition) ?? 0;

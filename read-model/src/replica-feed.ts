@@ -101,9 +101,9 @@ export const replicaGroupId = (replicaId: string, epoch: string): string => `inv
  * in the same SQLite transaction as the rows; they are the subscription's `stored` positions, so it starts
  * from them on every (re)join and never hands over anything below them: a redelivery never applies twice.
  * Nothing is committed to the broker; the group only names the replica there. A process restarted after a
- * crash waits at most the 6 s session timeout for its predecessor's place in the group (none with chosen
- * partitions), serving reads from its file meanwhile; a graceful stop leaves at once. Starts in the
- * background and keeps retrying, so reads are served from the replica while Kafka is away.
+ * crash waits at most the 6 s session timeout for its predecessor's place in the group, serving reads from
+ * its file meanwhile; a graceful stop leaves at once. Starts in the background and keeps retrying, so reads
+ * are served from the replica while Kafka is away.
  */
 export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   const idleFetchMs = options.idleFetchMs ?? 500;
@@ -269,9 +269,9 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
       },
       async (batch) => {
         const key = `${batch.topic}/${batch.partition}`;
-        const fresh = batch.messages;
+        const received = batch.messages;
         const letters: DeadLetter[] = [];
-        const messages: AppliedMessage[] = fresh.map((m) => {
+        const messages: AppliedMessage[] = received.map((m) => {
           const o = toApplied(batch.topic, m.offset, m.value);
           if (!("rejected" in o)) return o;
           letters.push({
@@ -288,7 +288,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         // Dead letters go out before the position moves past them; if Kafka refuses, the batch is retried.
         await deadLetter(letters);
         const started = performance.now();
-        const result = await applyOrIsolate(batch.topic, batch.partition, messages, fresh);
+        const result = await applyOrIsolate(batch.topic, batch.partition, messages, received);
         options.metrics?.applyDuration.observe((performance.now() - started) / 1000);
         options.metrics?.eventsApplied.inc({ topic: batch.topic, outcome: "applied" }, result.applied);
         options.metrics?.eventsApplied.inc({ topic: batch.topic, outcome: "ignored" }, result.ignored);
@@ -299,7 +299,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
           partition: batch.partition,
           applied: result.applied,
           ignored: result.ignored,
-          traceIds: traceIdsOf(fresh),
+          traceIds: traceIdsOf(received),
         });
         freshness.applied(key, next, batch.highWatermark, Date.now());
         announceCaughtUp();

@@ -25,11 +25,11 @@ export const headerText = (headers: IHeaders | undefined): Record<string, string
 /**
  * kafkajs adapter of `MessageSubscriber`. Every subscription runs under `keepConsumerRunning`, so it comes
  * up while the broker is away and survives crashes kafkajs does not restart from. The group's session is
- * 6 s (the broker's smallest), so a process restarted after a crash waits at most that for its
- * predecessor's partitions. Chosen `partitions` are given by `chosenPartitionsAssigner`, to every member
- * alike, so a restarted process need not wait for its dead predecessor at all. With `stored` positions the consumer seeks to them on every join, commits
- * nothing, and drops any message below them before the handler sees it; with `group` positions each
- * handled offset is committed.
+ * 6 s unless the subscription says (the broker's smallest), so a process restarted after a crash waits at
+ * most that for its predecessor's partitions. Chosen `partitions` are given by `chosenPartitionsAssigner`,
+ * to every member alike. With `stored` positions the consumer seeks to them on every join, commits nothing,
+ * and drops any message below them before the handler sees it; with `group` positions each handled offset
+ * is committed.
  */
 export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOptions): MessageSubscriber => ({
   subscribe: (request, handler) => {

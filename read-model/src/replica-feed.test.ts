@@ -253,4 +253,43 @@ describe("replica feed on the message bus", () => {
     await vi.waitFor(() => expect(row(store, "A1", "S2")).toMatchObject({ onHand: 25, version: 2 }));
     expect(await counted(metrics, STOCK)).toEqual({ applied: 2, ignored: 0 });
   });
+
+  it("given a replica fed by every event (the hub's), when it has loaded the chain view, then it follows the events alone and applies no later view record", async () => {
+    await bus.publish([stockEvent("S1", "A1", 10, 1)]);
+    await bus.publish([
+      viewRecord("S1:A1", {
+        storeId: "S1",
+        sku: "A1",
+        onHand: 10,
+        reserved: 0,
+        inTransit: 0,
+        available: 10,
+        version: 1,
+        lastEventAt: at(1),
+      }),
+      viewRecord(CHAIN_VIEW_KEYS.position, {
+        kind: "position",
+        at: at(1),
+        logPosition: 1,
+        eventOffsets: { [TOPICS.stock]: Array.from({ length: PARTITIONS }, (_, p) => (p === S1 ? 1 : 0)) },
+      }),
+    ]);
+    const { feed, store, metrics } = start("hub.sqlite", {
+      topics: [STOCK, VIEW],
+      chainView: { topic: VIEW, logicalTopic: (topic) => topic.slice(PREFIX.length), follow: false },
+    });
+    await vi.waitFor(() => expect(feed.status().caughtUp).toBe(true));
+    expect(row(store, "A1", "S1")).toMatchObject({ onHand: 10, version: 1 });
+
+    // A view record the events do not back: a replica that followed the view would apply it.
+    await bus.publish([
+      viewRecord("S2:B1", { storeId: "S2", sku: "B1", onHand: 3, reserved: 0, inTransit: 0, available: 3, version: 1, lastEventAt: at(2) }),
+    ]);
+    await bus.publish([stockEvent("S1", "A1", 11, 2)]);
+    await vi.waitFor(() => expect(row(store, "A1", "S1")?.version).toBe(2));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(row(store, "B1", "S2")).toBeUndefined();
+    expect((await metrics.fetchedBytes.get()).values.find((v) => v.labels.topic === VIEW)).toBeUndefined();
+    expect(await counted(metrics, STOCK)).toEqual({ applied: 1, ignored: 0 });
+  });
 });

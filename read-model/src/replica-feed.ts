@@ -53,6 +53,12 @@ export interface ReplicaFeedOptions {
      * (what Kafka retains). All of them without it.
      */
     readonly continues?: (brokerTopic: string) => boolean;
+    /**
+     * Whether the feed keeps reading the view once loaded (an agent: other stores' rows come only from it).
+     * A replica fed by every event (the hub's) reads it only to load, so it does not apply a second copy of
+     * every change. Default true.
+     */
+    readonly follow?: boolean;
   };
 }
 
@@ -116,11 +122,14 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   const stopping = new AbortController();
   const groupId = replicaGroupId(options.replicaId, store.epoch);
 
+  /** The topics read once loaded: the view only if it is followed. */
+  const followed = options.topics.filter((t) => t !== options.chainView?.topic || options.chainView.follow !== false);
+
   const chosen = (topic: string, count: number): number[] =>
     options.partitions ? options.partitions(topic, count) : Array.from({ length: count }, (_, p) => p);
 
   const markKnownPositions = async () => {
-    const ends = await Promise.all(options.topics.map(async (topic) => ({ topic, offsets: await options.subscriber.endOffsets(topic) })));
+    const ends = await Promise.all(followed.map(async (topic) => ({ topic, offsets: await options.subscriber.endOffsets(topic) })));
     for (const { topic, offsets } of ends) {
       const read = new Set(chosen(topic, offsets.size));
       for (const [partition, high] of offsets)
@@ -246,11 +255,11 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     await markKnownPositions();
   };
 
-  const follow = (): Subscription =>
+  const consume = (): Subscription =>
     options.subscriber.subscribe(
       {
         name: "replica feed",
-        topics: options.topics,
+        topics: followed,
         group: groupId,
         positions: { kind: "stored", next: (topic, partition) => nextOffsets.get(`${topic}/${partition}`) },
         ...(options.partitions ? { partitions: options.partitions } : {}),
@@ -315,7 +324,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     while (!stopped) {
       try {
         await prepare();
-        return stopped ? undefined : follow();
+        return stopped ? undefined : consume();
       } catch (err) {
         if (stopped) return undefined;
         lastError = err instanceof Error ? err.message : String(err);

@@ -48,10 +48,11 @@ export { loadRemoteJwks, signingKeySet, type KeyLookup, type RemoteJwksOptions }
 export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";
 export { createKafkaDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
 export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";
+export { recordBytes, type RecordParts } from "./kafka/record-bytes.js";
 export { isReadToEndFailure, readToEnd, type ReadToEndFailure, type ReadToEndRequest } from "./kafka/read-to-end.js";
 export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory } from "./release-memory.js";
 export { setResponseHeader } from "./http/response-header.js";
-export { jsonWithEtag } from "./http/json-with-etag.js";
+export { jsonWithEtag, prepareJson, sendPreparedJson, type PreparedJson } from "./http/json-with-etag.js";
 export { requestHeader } from "./http/request-header.js";

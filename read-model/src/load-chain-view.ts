@@ -16,7 +16,7 @@ export interface LoadChainViewOptions {
   /** The replica's own group: loading adds no group to the broker. */
   readonly groupId: string;
   readonly idleFetchMs: number;
-  readonly toApplied: (offset: number, value: Buffer | null) => AppliedMessage | { offset: number; rejected: string };
+  readonly toApplied: (offset: number, value: Buffer | null, key: Buffer | null) => AppliedMessage | { offset: number; rejected: string };
   /** Ends the load early (it then rejects). */
   readonly signal?: AbortSignal;
   readonly onState?: (error: string | null) => void;
@@ -81,7 +81,7 @@ export const loadChainView = async (options: LoadChainViewOptions): Promise<Chai
           const position = positionOf(m.value);
           if (position && (latest === undefined || position.logPosition >= latest.logPosition)) latest = position;
         }
-        const applied = options.toApplied(m.offset, m.value);
+        const applied = options.toApplied(m.offset, m.value, m.key);
         return "rejected" in applied ? { offset: m.offset, changes: null, occurredAt: null } : applied;
       });
       store.applyBatch(options.topic, batch.partition, messages);

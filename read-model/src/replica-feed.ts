@@ -138,7 +138,12 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   };
 
   /** What a message does to the replica, or why it never can: a poison message must not stall the replica. */
-  const toApplied = (topic: string, offset: number, value: Buffer | null): AppliedMessage | { offset: number; rejected: string } => {
+  const toApplied = (
+    topic: string,
+    offset: number,
+    value: Buffer | null,
+    key: Buffer | null,
+  ): AppliedMessage | { offset: number; rejected: string } => {
     let raw: unknown;
     try {
       raw = value === null ? null : JSON.parse(value.toString("utf8"));
@@ -148,7 +153,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     if (topic === options.chainView?.topic) {
       // A key compacted away leaves a tombstone (null): nothing to apply.
       if (raw === null) return { offset, changes: null, occurredAt: null };
-      const view = projectChainView(raw);
+      const view = projectChainView(key === null ? null : key.toString("utf8"), raw);
       if (view.outcome === "rejected") return { offset, rejected: view.reason };
       if (view.outcome === "position") return { offset, changes: null, occurredAt: null, viewAsOf: view.position.at };
       return { offset, changes: view.changes, occurredAt: view.occurredAt };
@@ -241,7 +246,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         partitions: chosen,
         groupId,
         idleFetchMs,
-        toApplied: (offset, value) => toApplied(view.topic, offset, value),
+        toApplied: (offset, value, key) => toApplied(view.topic, offset, value, key),
         signal: stopping.signal,
         onState: (error) => {
           if (error !== null) lastError = error;
@@ -281,7 +286,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         const received = batch.messages;
         const letters: DeadLetter[] = [];
         const messages: AppliedMessage[] = received.map((m) => {
-          const o = toApplied(batch.topic, m.offset, m.value);
+          const o = toApplied(batch.topic, m.offset, m.value, m.key);
           if (!("rejected" in o)) return o;
           letters.push({
             topic: batch.topic,

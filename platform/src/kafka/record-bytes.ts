@@ -1,17 +1,19 @@
-/** A record as a client receives it: its header values as bytes or text. */
-export interface ReceivedRecord {
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
+/** A record as a client sends or receives it: keys, values and header values as bytes or text. */
+export interface RecordParts {
+  readonly key: Buffer | string | null;
+  readonly value: Buffer | string | null;
   readonly headers?: Readonly<Record<string, unknown>>;
 }
 
-/** What records weigh as received: keys, values and headers (decompressed). */
-export const recordBytes = (records: readonly ReceivedRecord[]): number => {
+const byteLength = (part: unknown): number =>
+  Buffer.isBuffer(part) ? part.length : part === null || part === undefined ? 0 : Buffer.byteLength(String(part));
+
+/** What records weigh as a consumer receives them: keys, values and headers, names included (decompressed). */
+export const recordBytes = (records: readonly RecordParts[]): number => {
   let bytes = 0;
   for (const r of records) {
-    bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-    for (const [name, value] of Object.entries(r.headers ?? {}))
-      bytes += Buffer.byteLength(name) + (Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value ?? "")));
+    bytes += byteLength(r.key) + byteLength(r.value);
+    for (const [name, value] of Object.entries(r.headers ?? {})) bytes += Buffer.byteLength(name) + byteLength(value);
   }
   return bytes;
 };

@@ -18,7 +18,7 @@ import {
 } from "@inventory/platform";
 import { openReplicaStore, type ReplicaStore } from "./replica-store.js";
 import { startReplicaFeed, type ReplicaFeed, type ReplicaFeedOptions } from "./replica-feed.js";
-import { eventTime, stockEventMessage } from "./test-support/stock-event-message.js";
+import { eventTime, stockEventMessage } from "../test/stock-event-message.js";
 
 const PREFIX = "test.";
 const STOCK = brokerTopic(PREFIX, TOPICS.stock);

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { createInMemoryMessageBus, storePartition } from "@inventory/platform";
 import { createStockChangeLog, type LoggedChange } from "./stock-change-log.js";
 import { startStockChangeFeed } from "./stock-change-feed.js";
-import { stockEventMessage } from "../test-support/stock-event-message.js";
+import { stockEventMessage } from "../../test/stock-event-message.js";
 
 const STOCK = "test.stock.events";
 const event = (storeId: string, sku: string, onHand: number, version: number) => stockEventMessage(STOCK, storeId, sku, onHand, version);

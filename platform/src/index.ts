@@ -47,6 +47,7 @@ export { loadRemoteJwks, signingKeySet, type KeyLookup, type RemoteJwksOptions }
 export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";
 export { createKafkaDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
 export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";
+export { recordBytes } from "./kafka/record-bytes.js";
 export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory } from "./release-memory.js";

@@ -3,7 +3,7 @@ import { projectEvent } from "@inventory/shared";
 import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
 import type { DeadLetter, DeadLetterSink } from "@inventory/platform";
 import type { Metrics } from "@inventory/platform";
-import { keepConsumerRunning } from "@inventory/platform";
+import { keepConsumerRunning, recordBytes } from "@inventory/platform";
 import { projectStockEvent } from "./project-stock-event.js";
 import { groupApply } from "./group-apply.js";
 import { createFreshness, type Freshness } from "./freshness.js";
@@ -68,17 +68,6 @@ const traceIdsOf = (messages: readonly KafkaMessage[]): string[] => {
     if (ids.size === 20) break;
   }
   return [...ids];
-};
-
-/** What a batch's records weigh as received: keys, values and headers (decompressed). */
-const recordBytes = (messages: readonly KafkaMessage[]): number => {
-  let bytes = 0;
-  for (const m of messages) {
-    bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
-    for (const [name, value] of Object.entries(m.headers ?? {}))
-      bytes += Buffer.byteLength(name) + (Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value ?? "")));
-  }
-  return bytes;
 };
 
 export interface ReplicaFeedStatus {

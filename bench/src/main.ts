@@ -3,7 +3,7 @@
  * started, seeds a catalogue through the API, measures every figure of the benchmarks issue with its
  * ceiling, and writes bench/results/latest.json plus a markdown table on stdout.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import pg from "pg";
 import { api } from "./api.js";
 import { readConfig } from "./config.js";
@@ -18,7 +18,7 @@ import { spreadWrites } from "./figures/spread-writes.js";
 import { describeMachine } from "./machine.js";
 import { preparePgbenchDatabase } from "./pgbench.js";
 import { startNode, type ManagedProcess } from "./processes.js";
-import { rssMb } from "./proc-stats.js";
+import { pidFile, rssMb } from "./proc-stats.js";
 import { summarizeProfiles } from "./cpu-profile.js";
 import { goalRows, markdownTable } from "./report.js";
 import { HOT_SKU, seedCatalogue, skuName, waitVisible } from "./seed.js";
@@ -116,7 +116,6 @@ try {
     });
     processes.push(agentProcess);
 
-    const pidFile = (path: string) => Number(readFileSync(path, "utf8").split("\n")[0]);
     const ctx: BenchContext = {
       config,
       hub: api(hubProcess.url, TOKEN),

@@ -7,10 +7,10 @@ import type { Consumer } from "kafkajs";
 import { createKafka, recordBytes, silentLogger, storePartition } from "@inventory/platform";
 import { api, expectStatus, type Api } from "../api.js";
 import type { BenchConfig } from "../config.js";
-import { TOKEN } from "../context.js";
+import { cpuUse, TOKEN } from "../context.js";
 import { runLoad, writeHeaders } from "../load.js";
 import { startNode, waitForOk, type ManagedProcess } from "../processes.js";
-import { cpuMeter, machineBusyMeter, rssMb } from "../proc-stats.js";
+import { pidFile, rssMb } from "../proc-stats.js";
 import { SETTLE_MS } from "./rebuild.js";
 import { percentile, repeat, round, spread } from "../stats.js";
 
@@ -349,11 +349,11 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       { name: "agent", pid: agent.pid },
       {
         name: "postgres",
-        pid: Number(readFileSync(`${config.dataDir}/postgres/postmaster.pid`, "utf8").split("\n")[0]),
+        pid: pidFile(`${config.dataDir}/postgres/postmaster.pid`),
         withChildren: true,
         reaped: true,
       },
-      { name: "kafka", pid: Number(readFileSync(`${config.dataDir}/kafka/kafka.pid`, "utf8").split("\n")[0]) },
+      { name: "kafka", pid: pidFile(`${config.dataDir}/kafka/kafka.pid`) },
       { name: "benchClients", pid: process.pid },
     ];
 
@@ -362,8 +362,7 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       const everything = await startEverythingConsumer(config.kafkaBrokers, eventTopics);
       try {
         const before = await fetchedBytes(agent.url);
-        const cpu = cpuMeter(cpuTargets);
-        const machine = machineBusyMeter();
+        const cpu = cpuUse(cpuTargets);
         everything.count(true);
         const started = performance.now();
         const until = started + f.windowS * 1000;
@@ -393,7 +392,7 @@ export const fleet = async ({ config, log }: FleetDeps) => {
         const seconds = (performance.now() - started) / 1000;
         const after = await fetchedBytes(agent.url);
         const todayBytes = everything.count(false);
-        const cpuPct = { ...cpu.stop(), machine: machine.stop() };
+        const cpuPct = cpu.stop();
         const byTopic = Object.fromEntries(
           Object.keys(after).map((t) => [t.slice(prefix.length), Math.round((after[t]! - (before[t] ?? 0)) / seconds)]),
         );
@@ -471,7 +470,7 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       chainViewLagSpread: other,
       lagMeasuredFrom: commitTimes ? "commit (PostgreSQL commit timestamp)" : "acknowledgement (track_commit_timestamp is off)",
       chainViewProbeStore: otherStore,
-      probesPerRun: windows.map((w) => ({ own: w.own.probes, other: w.other.probes })),
+      probesPerRun: windows.map((w) => ({ ownStore: w.own.probes, chainView: w.other.probes })),
       bytesFetchedPerAgentPerSec: bytes.median,
       bytesFetchedSpread: bytes,
       bytesFetchedByTopic: middle.byTopic,
@@ -482,7 +481,9 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       bytesFetchedTodaySpread: today,
       fetchedRatio: round(fetchedPerMille.median / 1000, 3),
       fetchedRatioRuns: fetchedPerMille.runs.map((r) => round(r / 1000, 3)),
+      // Served: acknowledged writes over the run until the last answer, under the asked open-loop rate when the machine lags.
       writesPerSec: round(spread(windows.map((w) => w.writesOkPerSec)).median, 0),
+      writesPerSecAsked: f.writesPerSec,
       writingStores: f.writingStores,
       writingStoresOnAgentPartition: writingOnAgentPartition.length,
       windowS: f.windowS,

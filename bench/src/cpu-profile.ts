@@ -15,7 +15,7 @@ const origin = (url: string, functionName: string): string => {
   if (!url) return functionName.startsWith("(") ? functionName : "(native)";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  const workspace = /\/(hub|edge-agent|read-model|shared)\/dist\//.exec(url);
+  const workspace = /\/(hub|edge-agent|read-model|platform|shared)\/dist\//.exec(url);
   if (workspace) return `@inventory/${workspace[1]}`;
   if (url.startsWith("node:")) return "node internals";
   return url;

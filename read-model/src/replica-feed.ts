@@ -47,6 +47,12 @@ export interface ReplicaFeedOptions {
      * (what Kafka retains). All of them without it.
      */
     readonly continues?: (brokerTopic: string) => boolean;
+    /**
+     * Whether the feed keeps reading the view once loaded (an agent: other stores' rows come only from it).
+     * A replica fed by every event (the hub's) reads it only to load, so it does not apply a second copy of
+     * every change. Default true.
+     */
+    readonly follow?: boolean;
   };
 }
 
@@ -107,6 +113,9 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   let lastError: string | null = null;
   let stopped = false;
 
+  /** The topics read once loaded: the view only if it is followed. */
+  const followed = options.topics.filter((t) => t !== options.chainView?.topic || options.chainView.follow !== false);
+
   const chosen = (topic: string, count: number): number[] =>
     options.partitions ? options.partitions(topic, count) : Array.from({ length: count }, (_, p) => p);
 
@@ -114,7 +123,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     const admin = options.kafka.admin();
     try {
       await admin.connect();
-      const ends = await Promise.all(options.topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
+      const ends = await Promise.all(followed.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
       for (const { topic, offsets } of ends) {
         const read = new Set(chosen(topic, offsets.length));
         for (const p of offsets)
@@ -273,7 +282,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     }
     await markKnownPositions();
     await c.connect();
-    await c.subscribe({ topics: [...options.topics], fromBeginning: true });
+    await c.subscribe({ topics: followed, fromBeginning: true });
     await c.run({
       partitionsConsumedConcurrently: PARTITIONS_APPLIED_TOGETHER,
       autoCommit: false,

@@ -9,7 +9,6 @@ const message = (key: string | null, value: string | null, headers: KafkaMessage
   offset: "0",
   timestamp: "0",
   attributes: 0,
-  size: 0,
 });
 
 describe("recordBytes", () => {

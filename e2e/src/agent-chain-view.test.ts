@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AssignerProtocol } from "kafkajs";
-import { createKafka, silentLogger, storePartition } from "@inventory/platform";
+import { createKafka, createKafkaPublisher, silentLogger, storePartition } from "@inventory/platform";
+import { itemKey } from "@inventory/shared";
 import { eventually, sleep } from "./harness/infra.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 import { steadyWriteLoad } from "./harness/write-load.js";
@@ -13,7 +14,9 @@ const STORES = Array.from({ length: 40 }, (_, i) => `CV${i}`)
   .filter((s, i, all) => all.findIndex((o) => storePartition(o, PARTITIONS) === storePartition(s, PARTITIONS)) === i)
   .slice(0, 4);
 const SKUS = Array.from({ length: 8 }, (_, i) => `CVS-${i}`);
-const [FIRST, NEW_STORE] = [STORES[0]!, STORES[1]!];
+const [FIRST, NEW_STORE, LEGACY_STORE] = [STORES[0]!, STORES[1]!, STORES[3]!];
+/** An item whose chain-view record the test publishes in the object form that came before the compact one. */
+const LEGACY_SKU = "CVS-LEGACY";
 let system: TestSystem;
 
 const kafka = () => createKafka({ brokers: [system.kafkaBrokers], clientId: "e2e-agent-chain-view" }, silentLogger);
@@ -45,8 +48,8 @@ const eventsHandledThisRun = async (storeId: string) => {
 
 const expectOwnStoreMatches = async (storeId: string) => {
   const { rows } = await system.db.query<{ sku: string; on_hand: number; reserved: number; version: number }>(
-    "SELECT sku, on_hand, reserved, version FROM stock_items WHERE store_id = $1 ORDER BY sku",
-    [storeId],
+    "SELECT sku, on_hand, reserved, version FROM stock_items WHERE store_id = $1 AND sku = ANY($2) ORDER BY sku",
+    [storeId, SKUS],
   );
   expect(rows.length).toBe(SKUS.length);
   for (const row of rows) {
@@ -70,11 +73,10 @@ const expectChainMatchesHub = async (storeId: string) => {
 beforeAll(async () => {
   expect(STORES).toHaveLength(4);
   system = await startSystem({ hubEnv: { AVAILABILITY_COALESCE_MS: "500" } });
-  await seedCatalog(
-    system,
-    STORES,
-    SKUS.map((sku) => ({ sku, perStore: Object.fromEntries(STORES.map((s) => [s, 100])) })),
-  );
+  await seedCatalog(system, STORES, [
+    ...SKUS.map((sku) => ({ sku, perStore: Object.fromEntries(STORES.map((s) => [s, 100])) })),
+    { sku: LEGACY_SKU, perStore: { [LEGACY_STORE]: 5 } },
+  ]);
   await system.startAgent(FIRST);
 });
 afterAll(() => system?.close());
@@ -101,6 +103,27 @@ describe("an agent fed by its store's partition and the chain view", () => {
       Number((await system.db.query("SELECT count(*)::int AS n FROM outbox WHERE store_id = $1", [NEW_STORE])).rows[0].n);
     const load = steadyWriteLoad(system, { workers: 3, stores: STORES, skus: SKUS });
     await sleep(8000);
+    // A record in the object form, as a view published before the compact form still holds for unchanged items.
+    const legacy = {
+      storeId: LEGACY_STORE,
+      sku: LEGACY_SKU,
+      onHand: 42,
+      reserved: 2,
+      inTransit: 1,
+      available: 40,
+      version: 50,
+      lastEventAt: "2026-01-02T03:04:05.678Z",
+    };
+    const oldPublisher = createKafkaPublisher(kafka());
+    await oldPublisher.publish([
+      {
+        topic: `${system.topicPrefix}availability.latest`,
+        key: itemKey(LEGACY_STORE, LEGACY_SKU),
+        value: JSON.stringify(legacy),
+        headers: {},
+      },
+    ]);
+    await oldPublisher.close();
     const before = await eventsOfNewStore();
     const started = Date.now();
     await system.startAgent(NEW_STORE);
@@ -114,6 +137,8 @@ describe("an agent fed by its store's partition and the chain view", () => {
     expect(load.acknowledged.filter((a) => a.storeId === NEW_STORE).length).toBeGreaterThan(10);
     await eventually(() => expectOwnStoreMatches(NEW_STORE), 20_000, 300);
     await eventually(() => expectChainMatchesHub(NEW_STORE), 20_000, 300);
+    const legacyRow = await system.agent(NEW_STORE).get(`/v1/availability?sku=${LEGACY_SKU}&storeId=${LEGACY_STORE}`);
+    expect(legacyRow.body.perStore).toEqual([legacy]);
     const handled = await eventsHandledThisRun(NEW_STORE);
     console.log(`the new agent handled ${handled} events`);
     // What was written from a coalescing window before the start on, not the store's history.

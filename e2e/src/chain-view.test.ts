@@ -1,5 +1,7 @@
+import { readdir, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafka, readTopicToEnd, silentLogger } from "@inventory/platform";
+import { decodeChainViewItem } from "@inventory/shared";
 import { eventually } from "./harness/infra.js";
 import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 
@@ -10,8 +12,22 @@ const chainView = async () => {
   return (await readTopicToEnd(kafka, `${system.topicPrefix}availability.latest`, { timeoutMs: 30_000 })).map((m) => ({
     key: m.key!.toString(),
     partition: m.partition,
-    record: JSON.parse(m.value!.toString()) as { version: number; onHand: number; available: number },
+    bytes: m.key!.length + m.value!.length + Object.keys(m.headers).length,
+    record: decodeChainViewItem(m.key!.toString(), JSON.parse(m.value!.toString())),
   }));
+};
+
+/** The compression codec (attributes & 7: 0 none, 1 gzip) of every record batch the broker stored for the chain view. */
+const storedBatchCodecs = async () => {
+  const logDir = `${process.env.KAFKA_DATA_DIR}/kraft-logs`;
+  const codecs: number[] = [];
+  for (const dir of (await readdir(logDir)).filter((d) => d.startsWith(`${system.topicPrefix}availability.latest-`)))
+    for (const file of (await readdir(`${logDir}/${dir}`)).filter((f) => f.endsWith(".log"))) {
+      const log = await readFile(`${logDir}/${dir}/${file}`);
+      // A batch: base offset (8 bytes), length (4), leader epoch (4), magic (1), CRC (4), attributes (2), ...
+      for (let at = 0; at + 23 <= log.length; at += 12 + log.readInt32BE(at + 8)) codecs.push(log.readInt16BE(at + 21) & 7);
+    }
+  return codecs;
 };
 
 beforeAll(async () => {
@@ -42,9 +58,11 @@ describe("the hub's chain view", () => {
         const latest = new Map((await chainView()).map((r) => [r.key, r.record]));
         for (const row of rows)
           expect(latest.get(`${row.store_id}:${row.sku}`)).toMatchObject({
+            storeId: row.store_id,
+            sku: row.sku,
             version: row.version,
             onHand: row.on_hand,
-            available: row.on_hand - row.reserved,
+            reserved: row.reserved,
           });
       },
       15_000,
@@ -55,7 +73,16 @@ describe("the hub's chain view", () => {
     // At most one flush per second, plus the one that may have caught the item's seeding.
     expect(hot.length).toBeLessThanOrEqual(Math.ceil(burstSeconds) + 3);
     expect(hot.length).toBeLessThan(20);
-    const versions = hot.map((r) => r.record.version);
+    const versions = hot.map((r) => r.record!.version);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
+  });
+
+  it("given the records published, then an item's is a few dozen bytes with no headers, and the broker holds the batches gzipped", async () => {
+    const items = (await chainView()).filter((r) => !r.key.startsWith("#"));
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect(item.bytes).toBeLessThanOrEqual(40);
+    const codecs = await storedBatchCodecs();
+    expect(codecs.length).toBeGreaterThan(0);
+    expect(new Set(codecs)).toEqual(new Set([1]));
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafka, readTopicToEnd, silentLogger, storePartition } from "@inventory/platform";
+import { decodeChainViewItem } from "@inventory/shared";
 import { apiClient } from "./harness/http-client.js";
 import { eventually, freePort, sleep } from "./harness/infra.js";
 import { startProcess, type ManagedProcess } from "./harness/processes.js";
@@ -176,7 +177,7 @@ describe("a fleet of 20 agents and two hubs", () => {
         const view = new Map(
           (await readTopicToEnd(kafka(), `${system.topicPrefix}availability.latest`, { timeoutMs: 30_000 })).map((m) => [
             m.key!.toString(),
-            JSON.parse(m.value!.toString()),
+            decodeChainViewItem(m.key!.toString(), JSON.parse(m.value!.toString())),
           ]),
         );
         for (const r of rows) expect(view.get(`${r.store_id}:${r.sku}`)).toMatchObject({ version: r.version, onHand: r.on_hand });

@@ -52,5 +52,5 @@ export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./me
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory } from "./release-memory.js";
 export { setResponseHeader } from "./http/response-header.js";
-export { jsonWithEtag } from "./http/json-with-etag.js";
+export { jsonWithEtag, prepareJson, sendPreparedJson, type PreparedJson } from "./http/json-with-etag.js";
 export { requestHeader } from "./http/request-header.js";

@@ -17,7 +17,7 @@ export interface LoadChainViewOptions {
   /** The replica's own group: loading adds no group to the broker. */
   readonly groupId: string;
   readonly idleFetchMs: number;
-  readonly toApplied: (offset: number, value: Buffer | null) => AppliedMessage | { offset: number; rejected: string };
+  readonly toApplied: (offset: number, value: Buffer | null, key: Buffer | null) => AppliedMessage | { offset: number; rejected: string };
   /** Receives the consumer while it reads, so a stop can disconnect it. */
   readonly onConsumer: (consumer: Consumer) => void;
   readonly stopped: () => boolean;
@@ -108,7 +108,7 @@ export const loadChainView = async (options: LoadChainViewOptions): Promise<Chai
                 const position = positionOf(m.value);
                 if (position && (latest === undefined || position.logPosition >= latest.logPosition)) latest = position;
               }
-              const applied = options.toApplied(offset, m.value);
+              const applied = options.toApplied(offset, m.value, m.key);
               return "rejected" in applied ? { offset, changes: null, occurredAt: null } : applied;
             });
             if (messages.length > 0) store.applyBatch(options.topic, batch.partition, messages);

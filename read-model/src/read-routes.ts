@@ -11,11 +11,12 @@ import {
 } from "@inventory/shared";
 import { failureResponse } from "@inventory/platform";
 import { parseParam, parseQuery } from "@inventory/platform";
-import { jsonWithEtag } from "@inventory/platform";
+import { jsonWithEtag, sendPreparedJson } from "@inventory/platform";
 import { setResponseHeader } from "@inventory/platform";
 import { availabilityBatchRoute } from "./availability-batch-route.js";
 import { waitForConsistency } from "./consistency/wait-for-consistency.js";
 import { answerLagMs, type LaggingReplica } from "./answer-lag.js";
+import { readyAnswers } from "./ready-answers.js";
 
 export const LAG_HEADER = "X-Projection-Lag-ms";
 
@@ -43,13 +44,17 @@ export const readRoutes = (replica: LaggingReplica) => {
 
   app.route("/", availabilityBatchRoute(replica, LAG_HEADER));
 
+  const answers = readyAnswers();
   const availability = (c: Context, sku: string, storeId?: string) => {
-    if (storeId !== undefined && !replica.store().storeExists(storeId))
-      return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
-    const rows = replica.store().availability(sku, storeId);
-    if (rows === undefined) return failureResponse(c, failure("NOT_FOUND", `unknown sku ${sku}`));
+    const store = replica.store();
+    if (storeId !== undefined && !store.storeExists(storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
+    const answer = answers.get(store, sku, storeId ?? "", () => {
+      const rows = store.availability(sku, storeId);
+      return rows === undefined ? undefined : availabilityResponse(sku, rows);
+    });
+    if (answer === undefined) return failureResponse(c, failure("NOT_FOUND", `unknown sku ${sku}`));
     setResponseHeader(c, LAG_HEADER, String(answerLagMs(replica, storeId === undefined ? "chain" : [storeId])));
-    return jsonWithEtag(c, availabilityResponse(sku, rows));
+    return sendPreparedJson(c, answer);
   };
 
   app.get("/v1/availability", (c) => {

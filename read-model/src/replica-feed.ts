@@ -136,7 +136,12 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   };
 
   /** What a message does to the replica, or why it never can: a poison message must not stall the replica. */
-  const toApplied = (topic: string, offset: number, value: Buffer | null): AppliedMessage | { offset: number; rejected: string } => {
+  const toApplied = (
+    topic: string,
+    offset: number,
+    value: Buffer | null,
+    key: Buffer | null,
+  ): AppliedMessage | { offset: number; rejected: string } => {
     let raw: unknown;
     try {
       raw = value === null ? null : JSON.parse(value.toString("utf8"));
@@ -146,7 +151,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     if (topic === options.chainView?.topic) {
       // A key compacted away leaves a tombstone (null): nothing to apply.
       if (raw === null) return { offset, changes: null, occurredAt: null };
-      const view = projectChainView(raw);
+      const view = projectChainView(key === null ? null : key.toString("utf8"), raw);
       if (view.outcome === "rejected") return { offset, rejected: view.reason };
       if (view.outcome === "position") return { offset, changes: null, occurredAt: null, viewAsOf: view.position.at };
       return { offset, changes: view.changes, occurredAt: view.occurredAt };
@@ -268,7 +273,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         partitions: chosen,
         groupId: replicaGroupId(options.replicaId, store.epoch),
         idleFetchMs,
-        toApplied: (offset, value) => toApplied(view.topic, offset, value),
+        toApplied: (offset, value, key) => toApplied(view.topic, offset, value, key),
         onConsumer: (consumer) => {
           loading = consumer;
         },
@@ -294,7 +299,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
         const letters: DeadLetter[] = [];
         const messages: AppliedMessage[] = fresh.map((m) => {
-          const o = toApplied(batch.topic, Number(m.offset), m.value);
+          const o = toApplied(batch.topic, Number(m.offset), m.value, m.key);
           if (!("rejected" in o)) return o;
           letters.push({
             topic: batch.topic,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReadModelChange } from "@inventory/shared";
 import { openReplicaStore, type AppliedMessage } from "./replica-store.js";
@@ -76,5 +79,20 @@ describe("replica store", () => {
     ).toThrow();
     expect(store.availability("A1", "S1")).toBeUndefined();
     expect(store.positions()).toEqual([]);
+  });
+  it("given the chain view's position records, then the view's moment is the latest, and a reopened file still has it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "replica-store-"));
+    try {
+      const path = join(dir, "replica.db");
+      const store = openReplicaStore(path);
+      expect(store.chainViewAsOf()).toBeNull();
+      store.applyBatch("view", 0, [{ offset: 0, changes: null, occurredAt: null, viewAsOf: "2026-01-02T03:04:05.000Z" }]);
+      store.applyBatch("view", 0, [{ offset: 1, changes: null, occurredAt: null, viewAsOf: "2026-01-02T03:04:06.500Z" }]);
+      expect(store.chainViewAsOf()).toBe(Date.parse("2026-01-02T03:04:06.500Z"));
+      store.close();
+      expect(openReplicaStore(path).chainViewAsOf()).toBe(Date.parse("2026-01-02T03:04:06.500Z"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

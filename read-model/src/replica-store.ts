@@ -71,6 +71,12 @@ export interface ReplicaStore {
   /** Names this file's Kafka consumer group: a new file is a new group, which starts from offset zero. */
   readonly epoch: string;
   availability(sku: string, storeId?: string): AvailabilityView[] | undefined;
+  /**
+   * A number that changes whenever what `availability(sku, …)` answers may have changed (a row of the SKU, or
+   * the product, applied), so an answer built from it can be kept until then. Per store instance: a rebuilt
+   * replica starts again.
+   */
+  skuGeneration(sku: string): number;
   productTotals(query: { q?: string; page: number; size: number }): { items: ProductTotalView[]; total: number };
   stores(): StoreView[];
   store(storeId: string): StoreView | undefined;
@@ -150,10 +156,18 @@ export const openReplicaStore = (path: string): ReplicaStore => {
     )
     .pluck();
 
+  /** Bumped inside the apply, before its transaction commits: a reader can never see a row without its bump. */
+  const skuGenerations = new Map<string, number>();
+  const touched = (sku: string, changed: boolean): boolean => {
+    if (changed) skuGenerations.set(sku, (skuGenerations.get(sku) ?? 0) + 1);
+    return changed;
+  };
+
   const applyChange = (change: ReadModelChange): boolean => {
     switch (change.kind) {
       case "stock-item":
-        return (
+        return touched(
+          change.sku,
           upsertStockItem.run(
             change.sku,
             change.storeId,
@@ -162,7 +176,7 @@ export const openReplicaStore = (path: string): ReplicaStore => {
             change.inTransit,
             change.version,
             change.lastEventAt,
-          ).changes > 0
+          ).changes > 0,
         );
       case "store":
         return upsertStore.run(change.storeId, change.name, change.latencyMs).changes > 0;
@@ -201,7 +215,7 @@ export const openReplicaStore = (path: string): ReplicaStore => {
         );
       }
       case "product":
-        return insertProduct.run(change.sku, change.name, change.createdAt).changes > 0;
+        return touched(change.sku, insertProduct.run(change.sku, change.name, change.createdAt).changes > 0);
     }
   };
 
@@ -210,13 +224,35 @@ export const openReplicaStore = (path: string): ReplicaStore => {
      ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)`,
   );
   const viewAsOf = sqlite.prepare<[], string>("SELECT value FROM replica_meta WHERE key = 'chain_view_as_of'").pluck();
+  /** The view's moment as the file holds it, kept in memory too: every chain-wide read asks for it. */
+  let chainViewAsOfMs: number | null = null;
+  const readViewAsOf = () => {
+    const value = viewAsOf.get();
+    chainViewAsOfMs = value === undefined ? null : Date.parse(value);
+  };
+  readViewAsOf();
+  let viewMoved = false;
+  /** Runs an apply transaction, then takes the view's moment as committed (unchanged if it rolled back). */
+  const thenReadViewAsOf = <T>(apply: () => T): T => {
+    try {
+      return apply();
+    } finally {
+      if (viewMoved) {
+        viewMoved = false;
+        readViewAsOf();
+      }
+    }
+  };
 
   const applyMessages = (topic: string, partition: number, messages: readonly AppliedMessage[]): ApplyResult => {
     let applied = 0;
     let ignored = 0;
     let lastEventAt: string | null = null;
     for (const message of messages) {
-      if (message.viewAsOf !== undefined) upsertViewAsOf.run(message.viewAsOf);
+      if (message.viewAsOf !== undefined) {
+        upsertViewAsOf.run(message.viewAsOf);
+        viewMoved = true;
+      }
       let changed = false;
       if (message.changes !== null) for (const change of message.changes) changed = applyChange(change) || changed;
       if (changed) applied += 1;
@@ -237,22 +273,20 @@ export const openReplicaStore = (path: string): ReplicaStore => {
   const productKnown = (sku: string) => productBySku.get(sku) !== undefined;
 
   return {
-    applyBatch: (topic, partition, messages) => applyBatch(topic, partition, messages),
-    applyBatches: (batches) => applyBatches(batches),
+    applyBatch: (topic, partition, messages) => thenReadViewAsOf(() => applyBatch(topic, partition, messages)),
+    applyBatches: (batches) => thenReadViewAsOf(() => applyBatches(batches)),
     positions: () => db.select().from(positions).all(),
     seedPositions: sqlite.transaction((start: readonly { topic: string; partition: number; nextOffset: number }[]) => {
       for (const p of start) upsertPosition.run(p.topic, p.partition, p.nextOffset, 0, null);
     }),
-    chainViewAsOf: () => {
-      const at = viewAsOf.get();
-      return at === undefined ? null : Date.parse(at);
-    },
+    chainViewAsOf: () => chainViewAsOfMs,
     epoch,
     availability: (sku, storeId) => {
       const rows = storeId === undefined ? itemsOfSku.all(sku) : itemOfSkuAtStore.all(sku, storeId);
       if (rows.length === 0 && !productKnown(sku)) return undefined;
       return rows.map(toView);
     },
+    skuGeneration: (sku) => skuGenerations.get(sku) ?? 0,
     productTotals: ({ q, page, size }) => {
       const pattern = q ? `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
       const filter = pattern

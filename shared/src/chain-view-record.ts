@@ -1,6 +1,10 @@
 import { z } from "zod";
 
-/** One stock item's state on the chain view (`CHAIN_VIEW_TOPIC`, key `{storeId}:{sku}`), as of `version`. */
+/**
+ * One stock item's state on the chain view (key `{storeId}:{sku}`) in the object form published before the
+ * compact one (`chain-view-item.ts`). Still read: a compacted topic keeps such a record for every item that has
+ * not changed since, and a replica loading the view must not miss those items.
+ */
 export const chainViewRecordSchema = z.object({
   storeId: z.string(),
   sku: z.string(),
@@ -41,7 +45,7 @@ export const chainViewPositionSchema = z.object({
 });
 export type ChainViewPosition = z.infer<typeof chainViewPositionSchema>;
 
-/** Any record of the chain view topic. */
+/** Any record of the chain view topic except a compact item record (an array, see `decodeChainViewItem`). */
 export const chainViewEntrySchema = z.union([chainViewStoreSchema, chainViewProductSchema, chainViewPositionSchema, chainViewRecordSchema]);
 export type ChainViewEntry = z.infer<typeof chainViewEntrySchema>;
 

@@ -23,3 +23,11 @@ export const quantitySchema = z.number().int().min(0).max(MAX_QUANTITY);
 export const deltaSchema = z.number().int().min(-MAX_QUANTITY).max(MAX_QUANTITY);
 
 export const itemKey = (storeId: string, sku: string) => `${storeId}:${sku}`;
+
+/** The store and SKU an `itemKey` names, or undefined when it names none (neither id holds a `:`). */
+export const parseItemKey = (key: string): { storeId: string; sku: string } | undefined => {
+  const colon = key.indexOf(":");
+  const storeId = key.slice(0, colon);
+  const sku = key.slice(colon + 1);
+  return colon > 0 && IDENTIFIER_PATTERN.test(storeId) && IDENTIFIER_PATTERN.test(sku) ? { storeId, sku } : undefined;
+};

@@ -2,6 +2,7 @@ export * from "./identifiers.js";
 export * from "./errors.js";
 export * from "./topics.js";
 export * from "./chain-view-record.js";
+export * from "./chain-view-item.js";
 export * from "./event-envelope.js";
 export * from "./stock-item.js";
 export * from "./stock-events.js";

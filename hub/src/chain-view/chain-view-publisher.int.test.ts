@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Kafka } from "kafkajs";
-import { chainViewEntrySchema, chainViewRecordSchema, type ChainViewRecord } from "@inventory/shared";
+import { chainViewEntrySchema, decodeChainViewItem, type ChainViewItem } from "@inventory/shared";
 import { createKafka, createKafkaPublisher, ensureTopics, readTopicToEnd, silentLogger, type MessagePublisher } from "@inventory/platform";
 import { createPool } from "../db/database.js";
 import { runMigrations } from "../db/migrate.js";
@@ -22,16 +22,17 @@ const flush = (overrides: { minIntervalMs?: number; maxEventsPerFlush?: number }
     minIntervalMs: overrides.minIntervalMs ?? 0,
   });
 
-/** Every record on the topic, in offset order per partition. */
+/** Every record on the topic, in offset order per partition: items decoded from their compact form. */
 const entries = async () =>
-  (await readTopicToEnd(kafka, topic)).map((m) => ({
-    key: m.key!.toString(),
-    entry: chainViewEntrySchema.parse(JSON.parse(m.value!.toString())),
-  }));
+  (await readTopicToEnd(kafka, topic)).map((m) => {
+    const key = m.key!.toString();
+    const raw: unknown = JSON.parse(m.value!.toString());
+    return { key, raw, headers: m.headers, entry: key.startsWith("#") ? chainViewEntrySchema.parse(raw) : decodeChainViewItem(key, raw) };
+  });
 /** The stock item records on the topic. */
 const records = async () =>
-  (await entries()).filter((e) => !e.key.startsWith("#")).map((e) => ({ key: e.key, record: chainViewRecordSchema.parse(e.entry) }));
-const latestByKey = (all: { key: string; record: ChainViewRecord }[]) => new Map(all.map((r) => [r.key, r.record]));
+  (await entries()).filter((e) => !e.key.startsWith("#")).map((e) => ({ key: e.key, record: e.entry as ChainViewItem }));
+const latestByKey = (all: { key: string; record: ChainViewItem }[]) => new Map(all.map((r) => [r.key, r.record]));
 
 /** A committed stock change (the item's row) and its published event, as the relay leaves it in the outbox. */
 const published = async (storeId: string, sku: string, version: number, onHand: number) => {
@@ -67,7 +68,8 @@ beforeAll(async () => {
     ('S1', 'A', 10, 2, 0, 3), ('S1', 'B', 5, 0, 1, 1), ('S2', 'A', 7, 0, 0, 2)`);
   kafka = createKafka({ brokers: [process.env.TEST_KAFKA_BROKERS ?? "127.0.0.1:19092"], clientId: "chain-view-test" }, silentLogger);
   await ensureTopics(kafka, [{ topic, partitions: 3, cleanupPolicy: "compact" }], 1);
-  publisher = createKafkaPublisher(kafka);
+  // Gzip, as the hub publishes the chain view.
+  publisher = createKafkaPublisher(kafka, { gzip: true });
 });
 afterAll(async () => {
   await publisher?.close();
@@ -80,8 +82,12 @@ describe("the chain view on a compacted topic", () => {
     expect(first).toMatchObject({ ran: true, published: 3, position: 0 });
     const view = latestByKey(await records());
     expect([...view.keys()].sort()).toEqual(["S1:A", "S1:B", "S2:A"]);
-    expect(view.get("S1:A")).toMatchObject({ storeId: "S1", sku: "A", onHand: 10, reserved: 2, available: 8, version: 3 });
+    expect(view.get("S1:A")).toMatchObject({ storeId: "S1", sku: "A", onHand: 10, reserved: 2, version: 3 });
     expect(view.get("S1:B")).toMatchObject({ inTransit: 1, version: 1 });
+    // Compact: the key names the item, the value is the five numbers, and there are no headers.
+    const item = (await entries()).find((e) => e.key === "S1:A")!;
+    expect(item.raw).toEqual([10, 2, 0, 3, Date.parse(view.get("S1:A")!.lastEventAt)]);
+    expect(item.headers).toEqual({});
   });
 
   it("given fifty events on one item and one on another since, when flushed, then one record each with the latest state, and nothing for a flush with no news", async () => {
@@ -100,7 +106,7 @@ describe("the chain view on a compacted topic", () => {
     expect(view.get("S1:A")).toMatchObject({
       onHand: 153,
       version: 53,
-      available: 152,
+      reserved: 1,
       lastEventAt: new Date(Date.UTC(2026, 11, 1, 12, 0, 53)).toISOString(),
     });
     expect(view.get("S2:A")).toMatchObject({ onHand: 6, version: 3 });

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { CHAIN_VIEW_KEYS, itemKey, type ChainViewPosition, type ChainViewRecord } from "@inventory/shared";
+import { CHAIN_VIEW_KEYS, encodeChainViewItem, type ChainViewPosition } from "@inventory/shared";
 import type { MessagePublisher, OutgoingMessage } from "@inventory/platform";
 
 /** Only one hub flushes the chain view at a time; the others skip the tick. */
@@ -34,7 +34,7 @@ export interface ChainViewFlush {
   readonly position: number | null;
 }
 
-interface StateRow {
+export interface StateRow {
   store_id: string;
   sku: string;
   on_hand: number;
@@ -54,19 +54,20 @@ const STATE_COLUMNS = `s.store_id, s.sku, s.on_hand, s.reserved, s.in_transit, s
             ORDER BY o.log_position DESC NULLS FIRST LIMIT 1),
            to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS at`;
 
-const itemMessage = (topic: string, r: StateRow): OutgoingMessage => {
-  const record: ChainViewRecord = {
+/** An item's record, compact (see `chain-view-item.ts`): what every agent fetches for every changed item of the chain. */
+export const itemMessage = (topic: string, r: StateRow): OutgoingMessage => ({
+  topic,
+  ...encodeChainViewItem({
     storeId: r.store_id,
     sku: r.sku,
     onHand: r.on_hand,
     reserved: r.reserved,
     inTransit: r.in_transit,
-    available: r.on_hand - r.reserved,
     version: r.version,
     lastEventAt: r.at,
-  };
-  return { topic, key: itemKey(r.store_id, r.sku), value: JSON.stringify(record), headers: {} };
-};
+  }),
+  headers: {},
+});
 
 /** The catalogue rows named (all when `only` is undefined), as chain-view records. */
 const catalogMessages = async (
@@ -200,7 +201,9 @@ export const flushChainView = async (deps: ChainViewFlushDeps): Promise<ChainVie
       );
     if (items.length > 0) {
       const { rows } = await client.query<StateRow>(
-        `SELECT ${STATE_COLUMNS} FROM stock_items s JOIN unnest($1::text[], $2::text[]) AS c(store_id, sku) USING (store_id, sku)`,
+        // One primary-key lookup per changed item: joined as a set, the planner hashes the whole of stock_items instead.
+        `SELECT ${STATE_COLUMNS} FROM unnest($1::text[], $2::text[]) AS c(store_id, sku)
+         CROSS JOIN LATERAL (SELECT * FROM stock_items i WHERE i.store_id = c.store_id AND i.sku = c.sku LIMIT 1) AS s`,
         [items.map((r) => r.store_id), items.map((r) => r.sku)],
       );
       if (rows.length > 0) await deps.publisher.publish(rows.map((r) => itemMessage(deps.topic, r)));

@@ -47,6 +47,14 @@ const headersOf = (row: OutboxRow) => ({
   ...(row.event.traceId ? { traceId: row.event.traceId } : {}),
 });
 
+/** The Kafka message an outbox row is published as, on its broker topic. */
+export const outboxMessage = (row: OutboxRow, brokerTopic: string): OutgoingMessage => ({
+  topic: brokerTopic,
+  key: row.messageKey,
+  value: JSON.stringify(row.event),
+  headers: headersOf(row),
+});
+
 /**
  * Publishes committed outbox rows to Kafka in id order, then marks them published.
  * It selects rows that are not yet published rather than rows above a high-water id, so a transaction that
@@ -70,12 +78,7 @@ export const startOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   let lastErrorAt: string | null = null;
   let topicsReady = false;
 
-  const toMessage = (row: OutboxRow): OutgoingMessage => ({
-    topic: options.brokerTopic(row.topic),
-    key: row.messageKey,
-    value: JSON.stringify(row.event),
-    headers: headersOf(row),
-  });
+  const toMessage = (row: OutboxRow): OutgoingMessage => outboxMessage(row, options.brokerTopic(row.topic));
 
   const markPublished = async (rows: readonly OutboxRow[]) => {
     if (rows.length === 0) return;

@@ -21,6 +21,13 @@ export interface WebhookDispatcherOptions {
   readonly sendAttempt?: (request: Parameters<typeof sendWebhook>[0], options: SendOptions) => Promise<AttemptResult>;
 }
 
+/** The longest wait between claims while PostgreSQL keeps refusing them. */
+const MAX_CLAIM_BACKOFF_MS = 10_000;
+
+/** After `failures` claims in a row failed: the poll interval, doubled per failure, up to MAX_CLAIM_BACKOFF_MS (never under the poll interval). */
+export const claimBackoffMs = (pollMs: number, failures: number): number =>
+  failures === 0 ? pollMs : Math.max(pollMs, Math.min(MAX_CLAIM_BACKOFF_MS, pollMs * 2 ** failures));
+
 const sleep = (ms: number, wake: Promise<void>) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -43,6 +50,7 @@ export const startWebhookDispatcher = (options: WebhookDispatcherOptions) => {
   const leaseMs = options.send.timeoutMs + 5000;
   let running = true;
   const stopping = new AbortController();
+  const stopped = new Promise<void>((resolve) => stopping.signal.addEventListener("abort", () => resolve(), { once: true }));
   let wakeUp: () => void = () => undefined;
   let woken = new Promise<void>((resolve) => (wakeUp = resolve));
   const wake = () => {
@@ -102,10 +110,14 @@ export const startWebhookDispatcher = (options: WebhookDispatcherOptions) => {
   };
 
   const loop = async () => {
+    let failures = 0;
     while (running) {
       let claimed: ClaimedDelivery[] = [];
       try {
         claimed = await claimDueDeliveries(options.pool, options.concurrency, leaseMs);
+        if (failures > 0)
+          options.log.info("webhook dispatcher claims deliveries again", { traceId: "webhook-dispatcher", failedClaims: failures });
+        failures = 0;
         await Promise.all(
           claimed.map((d) =>
             attempt(d).catch((err) =>
@@ -118,7 +130,18 @@ export const startWebhookDispatcher = (options: WebhookDispatcherOptions) => {
           ),
         );
       } catch (err) {
-        options.log.warn("webhook dispatcher could not claim deliveries", { traceId: "webhook-dispatcher", error: String(err) });
+        failures += 1;
+        const waitMs = claimBackoffMs(options.pollMs, failures);
+        // The wait doubles, so while PostgreSQL is away this is logged ever less often, at most once per 10 s.
+        options.log.warn("webhook dispatcher could not claim deliveries", {
+          traceId: "webhook-dispatcher",
+          error: String(err),
+          failedClaims: failures,
+          nextClaimInMs: waitMs,
+        });
+        // New deliveries cannot be claimed either while claims fail: only stop cuts this wait short.
+        if (running) await sleep(waitMs, stopped);
+        continue;
       }
       if (claimed.length < options.concurrency && running) await sleep(options.pollMs, woken);
     }

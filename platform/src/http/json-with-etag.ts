@@ -3,16 +3,28 @@ import type { Context } from "hono";
 import { requestHeader } from "./request-header.js";
 import { setResponseHeader } from "./response-header.js";
 
-/**
- * Answers a read with its JSON body and a strong ETag of that body, or 304 when the caller already holds it.
- * Hashing the string before the response exists keeps the response a plain string body, which the Node
- * adapter writes directly; hashing a finished response means cloning and streaming it (a third of the cost).
- */
-export const jsonWithEtag = (c: Context, value: unknown) => {
+/** A JSON body and its strong ETag, ready to be sent as often as it stays true. */
+export interface PreparedJson {
+  readonly text: string;
+  readonly tag: string;
+}
+
+export const prepareJson = (value: unknown): PreparedJson => {
   const text = JSON.stringify(value);
-  const tag = `"${hash("sha1", text, "hex")}"`;
+  return { text, tag: `"${hash("sha1", text, "hex")}"` };
+};
+
+/**
+ * Answers a read with a prepared JSON body and its ETag, or 304 when the caller already holds it. The body stays
+ * a plain string, which the Node adapter writes directly; hashing a finished response means cloning and
+ * streaming it (a third of the cost).
+ */
+export const sendPreparedJson = (c: Context, { text, tag }: PreparedJson) => {
   const held = requestHeader(c, "if-none-match");
   setResponseHeader(c, "ETag", tag);
-  if (held !== undefined && held.split(",").some((t) => t.trim().replace(/^W\//, "") === tag)) return c.body(null, 304);
+  if (held?.split(",").some((t) => t.trim().replace(/^W\//, "") === tag)) return c.body(null, 304);
   return c.body(text, 200, { "Content-Type": "application/json" });
 };
+
+/** Answers a read with its JSON body and a strong ETag of that body, or 304 when the caller already holds it. */
+export const jsonWithEtag = (c: Context, value: unknown) => sendPreparedJson(c, prepareJson(value));

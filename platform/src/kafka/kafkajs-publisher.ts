@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from "kafkajs";
+import { CompressionTypes, type Kafka, type Producer } from "kafkajs";
 import type { MessagePublisher } from "./message-bus.js";
 import { isPublishFailure, publishFailure } from "./publish-failure.js";
 import { storeAffinePartitioner } from "./store-affine-partitioner.js";
@@ -32,9 +32,10 @@ export const classifyKafkaError = (err: unknown) => {
  * neither duplicates nor reorders messages within a partition. Partitions are store-affine: all of a
  * store's messages on one partition of each topic (`storeAffinePartitioner`). A send resolves only when every partition it
  * put messages on acknowledged them (see unacknowledged-partitions.ts); otherwise it fails (not permanently)
- * and the caller sends the batch again. Every failure is a `PublishFailure`.
+ * and the caller sends the batch again. Every failure is a `PublishFailure`. `gzip` compresses each partition's
+ * batch (the only codec kafkajs has without a native one); consumers decompress it themselves.
  */
-export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: number } = {}): MessagePublisher => {
+export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: number; gzip?: boolean } = {}): MessagePublisher => {
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
   const partitionCounts = new Map<string, number>();
@@ -82,7 +83,12 @@ export const createKafkaPublisher = (kafka: Kafka, options: { sendTimeoutMs?: nu
       try {
         const topics = [...new Set(messages.map((m) => m.topic))];
         if (topics.some((t) => !partitionCounts.has(t))) await learnPartitionCounts(topics);
-        const acks = await p.sendBatch({ topicMessages, acks: -1, timeout: options.sendTimeoutMs ?? 10_000 });
+        const acks = await p.sendBatch({
+          topicMessages,
+          acks: -1,
+          timeout: options.sendTimeoutMs ?? 10_000,
+          ...(options.gzip ? { compression: CompressionTypes.GZIP } : {}),
+        });
         const missing = unacknowledgedPartitions(
           expectedPartitions(messages, (t) => partitionCounts.get(t) ?? 1),
           acks,

@@ -40,4 +40,20 @@ describe("stock change log", () => {
     const edge = log.resume("e1.3");
     expect(edge.kind === "from" && edge.backlog.map((l) => l.change.version)).toEqual([4, 5]);
   });
+
+  it("given many more changes than it keeps, then after every one it resumes from each kept position and resets before them", () => {
+    const capacity = 3;
+    const log = createStockChangeLog({ epoch: "e1", capacity });
+    for (let v = 1; v <= 20; v++) {
+      log.append(change("A1", v));
+      for (let from = 0; from <= v; from++) {
+        const resumed = log.resume(`e1.${from}`);
+        if (from < v - capacity) expect(resumed.kind, `after ${v}, from ${from}`).toBe("reset");
+        else
+          expect(resumed.kind === "from" && resumed.backlog.map((l) => l.change.version), `after ${v}, from ${from}`).toEqual(
+            Array.from({ length: v - from }, (_, i) => from + 1 + i),
+          );
+      }
+    }
+  });
 });

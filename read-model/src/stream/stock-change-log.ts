@@ -36,7 +36,10 @@ export interface StockChangeLog {
  */
 export const createStockChangeLog = (options: { epoch: string; capacity?: number }): StockChangeLog => {
   const capacity = options.capacity ?? 10_000;
+  // The changes kept are kept[head..]: the oldest are let go by moving head, and the array is cut only once per
+  // `capacity` changes, so an append does not shift the whole array.
   const kept: LoggedChange[] = [];
+  let head = 0;
   let nextSequence = 1;
   const versions = new Map<string, number>();
   const listeners = new Set<(logged: LoggedChange) => void>();
@@ -53,14 +56,18 @@ export const createStockChangeLog = (options: { epoch: string; capacity?: number
       versions.set(key, change.version);
       const logged = { id: `${options.epoch}.${nextSequence++}`, change };
       kept.push(logged);
-      if (kept.length > capacity) kept.splice(0, kept.length - capacity);
+      if (kept.length - head > capacity) head += 1;
+      if (head >= capacity) {
+        kept.splice(0, head);
+        head = 0;
+      }
       for (const listener of listeners) listener(logged);
     },
     resume: (lastEventId) => {
       const sequence = sequenceOf(lastEventId);
       if (sequence === undefined) return { kind: "reset", reason: "the position is not from this server's current stream" };
       if (sequence >= nextSequence) return { kind: "reset", reason: "the position is ahead of this stream" };
-      const oldest = kept.length > 0 ? sequenceOf(kept[0]!.id)! : nextSequence;
+      const oldest = kept.length > head ? sequenceOf(kept[head]!.id)! : nextSequence;
       if (sequence < oldest - 1) return { kind: "reset", reason: "the position is older than the changes this server keeps" };
       return { kind: "from", backlog: kept.slice(kept.length - (nextSequence - 1 - sequence)) };
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
@@ -64,6 +64,24 @@ const batchCodecs = (kafkaLogDir: string, topic: string): Record<string, number>
     }
   }
   return counts;
+};
+
+/**
+ * Bytes of record batches the broker has stored for a topic's partitions (all when `partitions` is
+ * undefined), as the size of their log segments: what a consumer of them fetches, compressed as sent, less
+ * the fetch's own framing. The growth over a window is what that window's readers received on the wire.
+ */
+const storedBytes = (kafkaLogDir: string, topic: string, partitions?: readonly number[]): number => {
+  let bytes = 0;
+  if (!existsSync(kafkaLogDir)) return bytes;
+  for (const dir of readdirSync(kafkaLogDir)) {
+    if (!dir.startsWith(`${topic}-`)) continue;
+    const partition = dir.slice(topic.length + 1);
+    if (!/^\d+$/.test(partition) || (partitions && !partitions.includes(Number(partition)))) continue;
+    for (const file of readdirSync(`${kafkaLogDir}/${dir}`).filter((f) => f.endsWith(".log")))
+      bytes += statSync(`${kafkaLogDir}/${dir}/${file}`).size;
+  }
+  return bytes;
 };
 
 /** Consumer groups on the broker, by id. */
@@ -357,11 +375,22 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       { name: "benchClients", pid: process.pid },
     ];
 
+    const kafkaLogDir = `${config.dataDir}/kafka/kraft-logs`;
+    // The stored batches of what the agent reads and of every event partition (what the previous design read).
+    const stored = () => ({
+      agent:
+        storedBytes(kafkaLogDir, `${prefix}${CHAIN_VIEW_TOPIC}`) +
+        storedBytes(kafkaLogDir, `${prefix}stock.events`, [agentPartition]) +
+        storedBytes(kafkaLogDir, `${prefix}reservation.events`, [agentPartition]) +
+        storedBytes(kafkaLogDir, `${prefix}transfer.events`),
+      everything: eventTopics.reduce((n, t) => n + storedBytes(kafkaLogDir, t), 0),
+    });
     const windows = await repeat(config.runs, async (run) => {
       log(`fleet: window ${run + 1}, ${f.writesPerSec} writes/s over ${f.writingStores} stores for ${f.windowS} s`);
       const everything = await startEverythingConsumer(config.kafkaBrokers, eventTopics);
       try {
         const before = await fetchedBytes(agent.url);
+        const storedBefore = stored();
         const cpu = cpuUse(cpuTargets);
         everything.count(true);
         const started = performance.now();
@@ -391,16 +420,20 @@ export const fleet = async ({ config, log }: FleetDeps) => {
         await sleep(1500);
         const seconds = (performance.now() - started) / 1000;
         const after = await fetchedBytes(agent.url);
+        const storedAfter = stored();
         const todayBytes = everything.count(false);
         const cpuPct = cpu.stop();
         const byTopic = Object.fromEntries(
           Object.keys(after).map((t) => [t.slice(prefix.length), Math.round((after[t]! - (before[t] ?? 0)) / seconds)]),
         );
         const perSec = Object.values(byTopic).reduce((a, b) => a + b, 0);
+        const wire = (side: "agent" | "everything") => Math.round((storedAfter[side] - storedBefore[side]) / seconds);
         return {
           bytesPerSec: perSec,
           byTopic,
           todayBytesPerSec: Math.round(todayBytes / seconds),
+          wireBytesPerSec: wire("agent"),
+          todayWireBytesPerSec: wire("everything"),
           writesOkPerSec: load.okPerSec,
           writeStatus: load.statusCounts,
           own: lagOf(own),
@@ -433,7 +466,6 @@ export const fleet = async ({ config, log }: FleetDeps) => {
     const addedByKind: Record<string, number> = {};
     for (const g of added) addedByKind[groupKind(g)] = (addedByKind[groupKind(g)] ?? 0) + 1;
 
-    const kafkaLogDir = `${config.dataDir}/kafka/kraft-logs`;
     const codecs = {
       chainView: batchCodecs(kafkaLogDir, `${prefix}${CHAIN_VIEW_TOPIC}`),
       stockEvents: batchCodecs(kafkaLogDir, `${prefix}stock.events`),
@@ -478,6 +510,10 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       // outside the replica's counter: about the replica's own stock.events bytes again.
       changeStreamBytesPerSecEstimate: middle.byTopic["stock.events"] ?? 0,
       bytesFetchedTodayPerAgentPerSec: today.median,
+      // On the wire: the growth of the stored record batches each side reads, compressed as the producers sent them.
+      wireBytesPerAgentPerSec: spread(windows.map((w) => w.wireBytesPerSec)).median,
+      wireBytesTodayPerAgentPerSec: spread(windows.map((w) => w.todayWireBytesPerSec)).median,
+      wireRatio: round(spread(windows.map((w) => (1000 * w.wireBytesPerSec) / w.todayWireBytesPerSec)).median / 1000, 3),
       bytesFetchedTodaySpread: today,
       fetchedRatio: round(fetchedPerMille.median / 1000, 3),
       fetchedRatioRuns: fetchedPerMille.runs.map((r) => round(r / 1000, 3)),

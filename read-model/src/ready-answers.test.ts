@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ReadModelChange } from "@inventory/shared";
-import { openReplicaStore, type AppliedMessage } from "./replica-store.js";
+import { message, stock } from "../test/replica-messages.js";
+import { openReplicaStore } from "./replica-store.js";
 import { readyAnswers } from "./ready-answers.js";
-
-const at = "2026-01-02T03:04:05.678Z";
-const stock = (sku: string, storeId: string, onHand: number, version: number): ReadModelChange => ({
-  kind: "stock-item",
-  sku,
-  storeId,
-  onHand,
-  reserved: 0,
-  inTransit: 0,
-  version,
-  lastEventAt: at,
-});
-const message = (offset: number, ...changes: ReadModelChange[]): AppliedMessage => ({ offset, changes, occurredAt: at });
 
 /** An answer builder that counts its calls and answers the store's rows of the SKU. */
 const counting = (store: ReturnType<typeof openReplicaStore>, sku: string) => {

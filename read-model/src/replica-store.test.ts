@@ -3,20 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReadModelChange } from "@inventory/shared";
-import { openReplicaStore, type AppliedMessage } from "./replica-store.js";
-
-const at = "2026-01-02T03:04:05.678Z";
-const stock = (sku: string, storeId: string, onHand: number, version: number): ReadModelChange => ({
-  kind: "stock-item",
-  sku,
-  storeId,
-  onHand,
-  reserved: 0,
-  inTransit: 0,
-  version,
-  lastEventAt: at,
-});
-const message = (offset: number, ...changes: ReadModelChange[]): AppliedMessage => ({ offset, changes, occurredAt: at });
+import { at, message, stock } from "../test/replica-messages.js";
+import { openReplicaStore } from "./replica-store.js";
 
 describe("replica store", () => {
   it("given batches of several partitions, when applied together, then rows and every partition's position are stored", () => {

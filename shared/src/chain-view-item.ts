@@ -1,17 +1,9 @@
 import { z } from "zod";
 import { itemKey, parseItemKey } from "./identifiers.js";
+import type { StockItemState } from "./stock-item.js";
 
 /** One stock item's state as the chain view carries it, as of `version`. */
-export interface ChainViewItem {
-  readonly storeId: string;
-  readonly sku: string;
-  readonly onHand: number;
-  readonly reserved: number;
-  readonly inTransit: number;
-  readonly version: number;
-  /** When the change this state follows happened (ISO 8601, UTC, milliseconds). */
-  readonly lastEventAt: string;
-}
+export type ChainViewItem = StockItemState;
 
 const count = z.number().int();
 /** 9999-12-31T23:59:59.999Z: later moments have no four-digit-year ISO form. */

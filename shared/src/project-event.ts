@@ -1,7 +1,7 @@
 import { eventEnvelopeSchema, type EventEnvelope } from "./event-envelope.js";
 import { CATALOG_EVENT_TYPES, productCreatedPayloadSchema, storeRegisteredPayloadSchema } from "./catalog-events.js";
 import { stockItemPayloadSchemas } from "./stock-events.js";
-import { STOCK_ITEM_AGGREGATE } from "./stock-item.js";
+import { STOCK_ITEM_AGGREGATE, type StockItemState } from "./stock-item.js";
 import { RESERVATION_EVENT_TYPES, reservationPayloadSchema } from "./reservation-events.js";
 import type { ReservationView } from "./reservation.js";
 import { TRANSFER_EVENT_TYPES, transferPayloadSchema } from "./transfer-events.js";
@@ -9,16 +9,7 @@ import type { TransferView } from "./transfer.js";
 
 /** A read-model row change; a replica applies it only when `version` is newer than what it holds. */
 export type ReadModelChange =
-  | {
-      readonly kind: "stock-item";
-      readonly storeId: string;
-      readonly sku: string;
-      readonly onHand: number;
-      readonly reserved: number;
-      readonly inTransit: number;
-      readonly version: number;
-      readonly lastEventAt: string;
-    }
+  | ({ readonly kind: "stock-item" } & StockItemState)
   | { readonly kind: "store"; readonly storeId: string; readonly name: string; readonly latencyMs: number | null }
   | { readonly kind: "product"; readonly sku: string; readonly name: string; readonly createdAt: string }
   | ({ readonly kind: "reservation" } & ReservationView)

@@ -10,6 +10,12 @@ export interface StockItem {
   readonly version: number;
 }
 
+/** A stock item as of its last event: what a replica holds and the chain view carries. */
+export interface StockItemState extends StockItem {
+  /** When the change this state follows happened (ISO 8601, UTC, milliseconds). */
+  readonly lastEventAt: string;
+}
+
 export const available = (item: Pick<StockItem, "onHand" | "reserved">): number => item.onHand - item.reserved;
 
 /**

@@ -22,6 +22,8 @@ export interface BenchConfig {
   readonly footprintItems: number;
   /** Probe writes per second while measuring replication lag. */
   readonly lagProbesPerSecond: number;
+  /** The fleet figure's own deployment: a synthetic chain seeded straight into PostgreSQL. */
+  readonly fleet: FleetConfig;
   readonly pgUrl: string;
   readonly pgPort: number;
   readonly kafkaBrokers: string;
@@ -43,6 +45,24 @@ export interface BenchConfig {
   readonly agentEnv: Record<string, string>;
   /** Node options for the agents, after edge-agent/start.sh's own, e.g. "--max-semi-space-size=16". */
   readonly agentNodeArgs: readonly string[];
+}
+
+export interface FleetConfig {
+  readonly stores: number;
+  readonly skusPerStore: number;
+  /** Stores the steady writes go to; the measured agent's store is the first of them. */
+  readonly writingStores: number;
+  /** The steady write rate, well under saturation, while bytes and lags are measured. */
+  readonly writesPerSec: number;
+  /** Partitions of every topic; the default keeps the chain model's 4 stores a partition (docs/scale.md). */
+  readonly partitions: number;
+  /** Length of each measured window of steady writes. */
+  readonly windowS: number;
+  /** Probes per second on each of the two lags (own store, another store's row). */
+  readonly probesPerSec: number;
+  readonly restarts: number;
+  readonly hubPort: number;
+  readonly agentPort: number;
 }
 
 const words = (name: string): string[] => (process.env[name] ?? "").split(/\s+/).filter(Boolean);
@@ -70,6 +90,24 @@ const required = (name: string): string => {
   return value;
 };
 
+const fleetConfig = (quick: boolean): FleetConfig => {
+  const stores = num("BENCH_FLEET_STORES", quick ? 40 : 200);
+  const writingStores = num("BENCH_FLEET_WRITING_STORES", 20);
+  if (writingStores > stores) throw new Error(`BENCH_FLEET_WRITING_STORES (${writingStores}) exceeds BENCH_FLEET_STORES (${stores})`);
+  return {
+    stores,
+    skusPerStore: num("BENCH_FLEET_SKUS", quick ? 2_000 : 5_000),
+    writingStores,
+    writesPerSec: num("BENCH_FLEET_WRITES_PER_S", 250),
+    partitions: Math.min(256, num("BENCH_FLEET_PARTITIONS", Math.ceil(stores / 4))),
+    windowS: num("BENCH_FLEET_WINDOW_S", quick ? 10 : 30),
+    probesPerSec: num("BENCH_FLEET_PROBES_PER_S", 10),
+    restarts: num("BENCH_FLEET_RESTARTS", 5),
+    hubPort: num("BENCH_FLEET_HUB_PORT", 28083),
+    agentPort: num("BENCH_FLEET_AGENT_PORT", 28084),
+  };
+};
+
 export const readConfig = (): BenchConfig => {
   const quick = process.env.BENCH_QUICK === "1" || process.env.BENCH_QUICK === "true";
   const only = process.env.BENCH_ONLY
@@ -92,6 +130,7 @@ export const readConfig = (): BenchConfig => {
     rebuildEvents: num("BENCH_REBUILD_EVENTS", quick ? 100_000 : 1_000_000),
     footprintItems: num("BENCH_FOOTPRINT_ITEMS", quick ? 20_000 : 100_000),
     lagProbesPerSecond: num("BENCH_LAG_PROBES_PER_S", 20),
+    fleet: fleetConfig(quick),
     pgUrl: required("BENCH_PG_URL"),
     pgPort: num("PGPORT", 25432),
     kafkaBrokers: required("BENCH_KAFKA_BROKERS"),

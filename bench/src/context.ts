@@ -33,18 +33,28 @@ export interface Observed {
 const commits = async (db: pg.Pool) =>
   Number((await db.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0].xact_commit);
 
+/** CPU per process over an interval, with `other` and `machine` as `Observed.cpuPct` has them. */
+export const cpuUse = (targets: readonly CpuTarget[]) => {
+  const cpu = cpuMeter(targets);
+  const machine = machineBusyMeter();
+  return {
+    stop: (): Record<string, number> => {
+      const perProcess = cpu.stop();
+      const machinePct = machine.stop();
+      const tracked = Object.values(perProcess).reduce((a, b) => a + b, 0);
+      // What the machine spent outside the benchmark's own processes: other people's work on a shared box.
+      return { ...perProcess, other: Math.max(0, Math.round(machinePct * cpus().length - tracked)), machine: machinePct };
+    },
+  };
+};
+
 /** Measures CPU per process and PostgreSQL commits/s around `work`: what limits a figure, not a guess. */
 export const observe = async <T>(ctx: BenchContext, work: () => Promise<T>): Promise<{ result: T; observed: Observed }> => {
   const startCommits = await commits(ctx.db);
   const started = performance.now();
-  const cpu = cpuMeter(ctx.cpuTargets);
-  const machine = machineBusyMeter();
+  const cpu = cpuUse(ctx.cpuTargets);
   const result = await work();
-  const perProcess = cpu.stop();
-  const machinePct = machine.stop();
-  const tracked = Object.values(perProcess).reduce((a, b) => a + b, 0);
-  // What the machine spent outside the benchmark's own processes: other people's work on a shared box.
-  const cpuPct = { ...perProcess, other: Math.max(0, Math.round(machinePct * cpus().length - tracked)), machine: machinePct };
+  const cpuPct = cpu.stop();
   const elapsedS = (performance.now() - started) / 1000;
   // pg_stat_database is updated when a backend reports, at most every 500 ms: wait so the counter is current.
   await new Promise((r) => setTimeout(r, 600));

@@ -3,13 +3,14 @@
  * started, seeds a catalogue through the API, measures every figure of the benchmarks issue with its
  * ceiling, and writes bench/results/latest.json plus a markdown table on stdout.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import pg from "pg";
 import { api } from "./api.js";
 import { readConfig } from "./config.js";
 import { TOKEN, type BenchContext } from "./context.js";
 import { agentReads } from "./figures/agent-reads.js";
 import { flashSale } from "./figures/flash-sale.js";
+import { fleet } from "./figures/fleet.js";
 import { hotSku } from "./figures/hot-sku.js";
 import { rebuild } from "./figures/rebuild.js";
 import { replicationLag } from "./figures/replication-lag.js";
@@ -17,7 +18,7 @@ import { spreadWrites } from "./figures/spread-writes.js";
 import { describeMachine } from "./machine.js";
 import { preparePgbenchDatabase } from "./pgbench.js";
 import { startNode, type ManagedProcess } from "./processes.js";
-import { rssMb } from "./proc-stats.js";
+import { pidFile, rssMb } from "./proc-stats.js";
 import { summarizeProfiles } from "./cpu-profile.js";
 import { goalRows, markdownTable } from "./report.js";
 import { HOT_SKU, seedCatalogue, skuName, waitVisible } from "./seed.js";
@@ -78,90 +79,97 @@ try {
   log(
     `mode ${config.quick ? "quick" : "default"}: ${config.runs} runs of ${config.durationS} s per figure (the issue asks 30 s; BENCH_DURATION_S sets it)`,
   );
-  const hubProcess = await startNode("hub", `${config.repoRoot}/hub/dist/main.js`, config.hubPort, {
-    logDir: `${config.dataDir}/logs`,
-    cwd: config.repoRoot,
-    execArgv: profiled("hub"),
-    env: {
-      ...common,
-      DATABASE_URL: databaseUrl,
-      HUB_REPLICA_PATH: `${config.dataDir}/replicas/hub.sqlite`,
-      // Older and newer builds name the development token differently; both accept it this way.
-      HUB_TOKEN: TOKEN,
-      ALLOW_DEV_TOKEN: "true",
-      DEV_TOKEN: TOKEN,
-      // One caller sends all the load: the per-caller write limit would measure itself.
-      RATE_LIMIT_WRITES_PER_SECOND: "0",
-      ...config.hubEnv,
-    },
-  });
-  processes.push(hubProcess);
-  const agentProcess = await startNode("agent-S1", `${config.repoRoot}/edge-agent/start.sh`, config.agentPort, {
-    logDir: `${config.dataDir}/logs`,
-    cwd: config.repoRoot,
-    execArgv: [...config.agentNodeArgs, ...profiled("agent-S1")],
-    env: {
-      ...common,
-      STORE_ID: "S1",
-      HUB_URL: hubProcess.url,
-      AGENT_REPLICA_PATH: `${config.dataDir}/replicas/agent-S1.sqlite`,
-      ...config.agentEnv,
-    },
-  });
-  processes.push(agentProcess);
-
-  const pidFile = (path: string) => Number(readFileSync(path, "utf8").split("\n")[0]);
-  const ctx: BenchContext = {
-    config,
-    hub: api(hubProcess.url, TOKEN),
-    agent: api(agentProcess.url, TOKEN),
-    hubProcess,
-    agentProcess,
-    db,
-    cpuTargets: [
-      { name: "hub", pid: hubProcess.pid },
-      { name: "agent", pid: agentProcess.pid },
-      { name: "postgres", pid: pidFile(`${config.dataDir}/postgres/postmaster.pid`), withChildren: true, reaped: true },
-      { name: "kafka", pid: pidFile(`${config.dataDir}/kafka/kafka.pid`) },
-      // autocannon runs in this process; pgbench, the ceiling server and rebuild agents are children it reaps.
-      { name: "benchClients", pid: process.pid, reaped: true },
-    ],
-    log,
-  };
   const machine = await describeMachine(db, config.repoRoot, config.pgBin);
+  // The figures that share one hub, one agent and the API-seeded catalogue; the fleet figure has its own.
+  const sharedFigures = ["spreadWrites", "hotSku", "flashSale", "replicationLag", "agentReads", "rebuild"];
+  let seededSeconds: number | null = null;
+  if (sharedFigures.some(wanted)) {
+    const hubProcess = await startNode("hub", `${config.repoRoot}/hub/dist/main.js`, config.hubPort, {
+      logDir: `${config.dataDir}/logs`,
+      cwd: config.repoRoot,
+      execArgv: profiled("hub"),
+      env: {
+        ...common,
+        DATABASE_URL: databaseUrl,
+        HUB_REPLICA_PATH: `${config.dataDir}/replicas/hub.sqlite`,
+        // Older and newer builds name the development token differently; both accept it this way.
+        HUB_TOKEN: TOKEN,
+        ALLOW_DEV_TOKEN: "true",
+        DEV_TOKEN: TOKEN,
+        // One caller sends all the load: the per-caller write limit would measure itself.
+        RATE_LIMIT_WRITES_PER_SECOND: "0",
+        ...config.hubEnv,
+      },
+    });
+    processes.push(hubProcess);
+    const agentProcess = await startNode("agent-S1", `${config.repoRoot}/edge-agent/start.sh`, config.agentPort, {
+      logDir: `${config.dataDir}/logs`,
+      cwd: config.repoRoot,
+      execArgv: [...config.agentNodeArgs, ...profiled("agent-S1")],
+      env: {
+        ...common,
+        STORE_ID: "S1",
+        HUB_URL: hubProcess.url,
+        AGENT_REPLICA_PATH: `${config.dataDir}/replicas/agent-S1.sqlite`,
+        ...config.agentEnv,
+      },
+    });
+    processes.push(agentProcess);
 
-  log(`seeding ${config.skus} SKUs x ${config.stores.length} stores through the API`);
-  const seeded = await seedCatalogue(ctx.hub, config.stores, config.skus);
-  for (const storeId of config.stores) await waitVisible(ctx.agent, skuName(config.skus - 1), storeId, (row) => row.onHand > 0);
-  await waitVisible(ctx.agent, HOT_SKU, config.stores[0]!, (row) => row.onHand > 0);
-  log(`seeded in ${seeded.seconds.toFixed(1)} s; the agent has caught up`);
-  if (wanted("spreadWrites") || wanted("hotSku"))
-    await preparePgbenchDatabase(adminUrl, config.repoRoot, config.stores, config.spreadItems);
+    const ctx: BenchContext = {
+      config,
+      hub: api(hubProcess.url, TOKEN),
+      agent: api(agentProcess.url, TOKEN),
+      hubProcess,
+      agentProcess,
+      db,
+      cpuTargets: [
+        { name: "hub", pid: hubProcess.pid },
+        { name: "agent", pid: agentProcess.pid },
+        { name: "postgres", pid: pidFile(`${config.dataDir}/postgres/postmaster.pid`), withChildren: true, reaped: true },
+        { name: "kafka", pid: pidFile(`${config.dataDir}/kafka/kafka.pid`) },
+        // autocannon runs in this process; pgbench, the ceiling server and rebuild agents are children it reaps.
+        { name: "benchClients", pid: process.pid, reaped: true },
+      ],
+      log,
+    };
+    log(`seeding ${config.skus} SKUs x ${config.stores.length} stores through the API`);
+    const seeded = await seedCatalogue(ctx.hub, config.stores, config.skus);
+    seededSeconds = seeded.seconds;
+    for (const storeId of config.stores) await waitVisible(ctx.agent, skuName(config.skus - 1), storeId, (row) => row.onHand > 0);
+    await waitVisible(ctx.agent, HOT_SKU, config.stores[0]!, (row) => row.onHand > 0);
+    log(`seeded in ${seeded.seconds.toFixed(1)} s; the agent has caught up`);
+    if (wanted("spreadWrites") || wanted("hotSku"))
+      await preparePgbenchDatabase(adminUrl, config.repoRoot, config.stores, config.spreadItems);
 
-  const spread = await attempt("spreadWrites", () => spreadWrites(ctx));
-  if (spread) figures.spreadWrites = spread.figure;
-  const hot = await attempt("hotSku", () => hotSku(ctx));
-  if (hot) figures.hotSku = hot;
-  const flash = await attempt("flashSale", () => flashSale(ctx));
-  if (flash) figures.flashSale = flash;
-  const lagRate = spread ? spread.figure.value / 2 : Number(process.env.BENCH_LAG_WRITES_PER_S ?? 200);
-  const lag = await attempt("replicationLag", () => replicationLag(ctx, lagRate));
-  if (lag) figures.replicationLag = lag;
-  const reads = await attempt("agentReads", () => agentReads(ctx));
-  if (reads) figures.agentReads = reads;
-  const mainAgentRssMb = rssMb(agentProcess.pid);
-  const rebuilt = await attempt("rebuild", () => rebuild(ctx));
-  if (rebuilt) figures.rebuild = rebuilt.rebuild;
-  figures.footprint = {
-    agentRssMb: rebuilt?.agentRssMb.median ?? null,
-    agentItems: rebuilt ? config.footprintItems : null,
-    agentRssSpread: rebuilt?.agentRssMb ?? null,
-    agentRssAtReadyMb: rebuilt?.agentRssAtReadyMb ?? null,
-    hubRssMb: spread?.hubRssMb ?? null,
-    hubMemoryAfterSpread: spread?.hubMemory ?? null,
-    serviceAgentRssMb: mainAgentRssMb,
-    serviceAgentItems: config.skus * config.stores.length,
-  };
+    const spread = await attempt("spreadWrites", () => spreadWrites(ctx));
+    if (spread) figures.spreadWrites = spread.figure;
+    const hot = await attempt("hotSku", () => hotSku(ctx));
+    if (hot) figures.hotSku = hot;
+    const flash = await attempt("flashSale", () => flashSale(ctx));
+    if (flash) figures.flashSale = flash;
+    const lagRate = spread ? spread.figure.value / 2 : Number(process.env.BENCH_LAG_WRITES_PER_S ?? 200);
+    const lag = await attempt("replicationLag", () => replicationLag(ctx, lagRate));
+    if (lag) figures.replicationLag = lag;
+    const reads = await attempt("agentReads", () => agentReads(ctx));
+    if (reads) figures.agentReads = reads;
+    const mainAgentRssMb = rssMb(agentProcess.pid);
+    const rebuilt = await attempt("rebuild", () => rebuild(ctx));
+    if (rebuilt) figures.rebuild = rebuilt.rebuild;
+    figures.footprint = {
+      agentRssMb: rebuilt?.agentRssMb.median ?? null,
+      agentItems: rebuilt ? config.footprintItems : null,
+      agentRssSpread: rebuilt?.agentRssMb ?? null,
+      agentRssAtReadyMb: rebuilt?.agentRssAtReadyMb ?? null,
+      hubRssMb: spread?.hubRssMb ?? null,
+      hubMemoryAfterSpread: spread?.hubMemory ?? null,
+      serviceAgentRssMb: mainAgentRssMb,
+      serviceAgentItems: config.skus * config.stores.length,
+    };
+  }
+  await stopAll();
+  const fleetFigure = await attempt("fleet", () => fleet({ config, log }));
+  if (fleetFigure) figures.fleet = fleetFigure;
 
   // Stopped before writing the results: a profiled process writes its profile as it exits.
   await stopAll();
@@ -179,7 +187,8 @@ try {
       spreadItems: config.spreadItems,
       rebuildEvents: config.rebuildEvents,
       footprintItems: config.footprintItems,
-      seedSeconds: Math.round(seeded.seconds),
+      seedSeconds: seededSeconds === null ? null : Math.round(seededSeconds),
+      fleet: config.fleet,
       note: "throughput is closed-loop at saturation; latency percentiles at half the saturated rate (open loop: each request due at a fixed interval, timed from when it was due); every write has a fresh Idempotency-Key",
     },
     machine,
@@ -200,7 +209,7 @@ try {
       `## Benchmarks (${result.mode} mode${shorter}; median of ${config.runs} runs, min–max in brackets)`,
       "",
       `${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, Kafka ${machine.kafka} (kafkajs ${machine.kafkajs}), autocannon ${machine.autocannon}; everything on one machine.`,
-      `Catalogue: ${config.skus.toLocaleString("en-US")} SKUs x ${config.stores.length} stores, seeded through the API in ${Math.round(seeded.seconds)} s. Rebuild: ${config.rebuildEvents.toLocaleString("en-US")} events; agent footprint with ${config.footprintItems.toLocaleString("en-US")} items.`,
+      `Catalogue: ${config.skus.toLocaleString("en-US")} SKUs x ${config.stores.length} stores, seeded through the API in ${seededSeconds === null ? "–" : Math.round(seededSeconds)} s. Rebuild: ${config.rebuildEvents.toLocaleString("en-US")} events; agent footprint with ${config.footprintItems.toLocaleString("en-US")} items.`,
       "",
       markdownTable(rows),
       "",

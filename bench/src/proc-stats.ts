@@ -2,6 +2,9 @@ import { readFileSync, readdirSync } from "node:fs";
 
 const CLOCK_TICKS_PER_S = 100;
 
+/** The process id a pid file names on its first line (PostgreSQL's postmaster.pid, the broker's kafka.pid). */
+export const pidFile = (path: string): number => Number(readFileSync(path, "utf8").split("\n")[0]);
+
 /** Resident set size of one process, in MB, from /proc/<pid>/status (VmRSS). */
 export const rssMb = (pid: number): number => {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));

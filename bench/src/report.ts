@@ -90,6 +90,22 @@ export const goalRows = (f: Record<string, any>): GoalRow[] => {
         }
       : { figure: "footprint", measured: "not run", goal: "agent ≤ 150 MB, hub ≤ 300 MB", met: null },
   );
+  const fl = f.fleet;
+  const fleetGoal = "new agent ready ≤ 10 s; RSS ≤ 150 MB; fetched ≤ 1/10 of every partition; no new groups after restarts";
+  rows.push(
+    fl
+      ? {
+          figure: "fleet",
+          measured: `${fmt(fl.stores)} stores × ${fmt(fl.skusPerStore)} SKUs: new agent ready in ${fmt(fl.bootstrapSeconds, 1)} s${range(fl.bootstrapSecondsSpread, 1)} holding ${fmt(fl.bootstrapItems)} items (${fmt(fl.bootstrapOwnStoreItems)} its own), RSS ${fmt(fl.agentRssMb)} MB (${fmt(fl.agentRssAtReadyMb?.median)} at ready, ${fmt(fl.agentRssSettledMb?.median)} ${SETTLE_MS / 1000} s later, ${fmt(fl.agentRssAfterLoadMb)} after the writes); at ${fmt(fl.writesPerSec)} writes/s over ${fmt(fl.writingStores)} stores it fetched ${fmt(fl.bytesFetchedPerAgentPerSec)} B/s vs ${fmt(fl.bytesFetchedTodayPerAgentPerSec)} B/s reading every event partition = **${fmt(fl.fetchedRatio, 3)}×** decompressed, ${fmt(fl.wireBytesPerAgentPerSec)} vs ${fmt(fl.wireBytesTodayPerAgentPerSec)} B/s = **${fmt(fl.wireRatio, 3)}×** as stored (chain-view batches ${Object.keys(fl.batchCodecs?.chainView ?? {}).join("/") || "–"}); lag p99 own store ${fmt(fl.ownStoreLagP99Ms, 1)} ms, other store ${fmt(fl.chainViewLagP99Ms)} ms; groups ${fmt(fl.consumerGroupsBeforeRestarts)} → ${fmt(fl.consumerGroupsAfterRestarts)} after ${fmt(fl.restarts)} kill -9 restarts${Object.entries(
+            fl.consumerGroupsAdded ?? {},
+          )
+            .map(([kind, count]) => ` (+${count} ${kind})`)
+            .join("")}; load average ${(fl.loadAverage?.before ?? []).join("/")}`,
+          goal: fleetGoal,
+          met: Object.values(fl.goals as Record<string, boolean>).every(Boolean),
+        }
+      : { figure: "fleet", measured: "not run", goal: fleetGoal, met: null },
+  );
   return rows;
 };
 

@@ -7,12 +7,12 @@ import { seedCatalog, startSystem, type TestSystem } from "./harness/system.js";
 const SKUS = Array.from({ length: 30 }, (_, i) => `STABLE-${i}`);
 let system: TestSystem;
 
-/** Every replica's consumer group on the broker, with its state. */
-const replicaGroups = async () => {
+/** Every replica's and change stream's consumer group on the broker, with its state. */
+const processGroups = async () => {
   const admin = createKafka({ brokers: [system.kafkaBrokers], clientId: "e2e-group-count" }, silentLogger).admin();
   await admin.connect();
   try {
-    const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith("inventory-replica."));
+    const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith("inventory-replica.") || id.startsWith("inventory-stream."));
     const described = ids.length === 0 ? [] : (await admin.describeGroups(ids)).groups;
     return described.map((g) => ({ groupId: g.groupId, state: g.state, members: g.members.length }));
   } finally {
@@ -65,7 +65,7 @@ afterAll(() => system?.close());
 
 describe("an agent's identity on the broker", () => {
   it("given an agent killed -9 and restarted five times, then no consumer group is added, and each run resumes from its stored positions within seconds while serving reads", async () => {
-    const before = await replicaGroups();
+    const before = await processGroups();
     const eventsInLog = Number((await system.db.query("SELECT count(*)::int AS n FROM outbox")).rows[0].n);
     expect(eventsInLog).toBeGreaterThan(90);
     const resumeMs: number[] = [];
@@ -87,7 +87,7 @@ describe("an agent's identity on the broker", () => {
     console.log(`agent resumed after kill -9 in ${resumeMs.join(", ")} ms; ${eventsInLog} events in the log`);
     expect(Math.max(...resumeMs)).toBeLessThan(15_000);
 
-    const after = await replicaGroups();
+    const after = await processGroups();
     expect(after.length).toBe(before.length);
     expect(after.map((g) => g.groupId).sort()).toEqual(before.map((g) => g.groupId).sort());
     const active = after.filter((g) => g.groupId.startsWith("inventory-replica.agent-S1.") && g.members > 0);

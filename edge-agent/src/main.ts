@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { agentStreamGroupPrefix, brokerTopic, CHAIN_VIEW_TOPIC, TOPICS } from "@inventory/shared";
-import { openReplicaHandle, createStockChangeLog, startStockChangeFeed } from "@inventory/read-model";
+import { brokerTopic, CHAIN_VIEW_TOPIC, TOPICS } from "@inventory/shared";
+import { openReplicaHandle, createStockChangeLog, startStockChangeFeed, streamGroupId } from "@inventory/read-model";
 import {
   createKafka,
   createKafkaSubscriber,
@@ -60,7 +60,7 @@ const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
 const stockChangeFeed = startStockChangeFeed({
   subscriber,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
-  groupId: `${agentStreamGroupPrefix(env.STORE_ID)}${randomUUID().slice(0, 8)}`,
+  groupId: streamGroupId(`agent-${env.STORE_ID}`, replica.store().epoch),
   onlyStore: env.STORE_ID,
   changes: stockChanges,
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { brokerTopic, CHAIN_VIEW_TOPIC, failure, TOPICS } from "@inventory/shared";
-import { openReplicaHandle, createStockChangeLog, startStockChangeFeed } from "@inventory/read-model";
+import { openReplicaHandle, createStockChangeLog, startStockChangeFeed, streamGroupId } from "@inventory/read-model";
 import {
   createKafka,
   loadKafkaSecurity,
@@ -172,7 +172,7 @@ const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
 const stockChangeFeed = startStockChangeFeed({
   subscriber,
   topic: brokerTopic(env.KAFKA_TOPIC_PREFIX, TOPICS.stock),
-  groupId: `inventory-stream.hub-${env.HUB_INSTANCE_ID}.${randomUUID().slice(0, 8)}`,
+  groupId: streamGroupId(env.HUB_INSTANCE_ID, replica.store().epoch),
   changes: stockChanges,
 });
 

@@ -6,5 +6,5 @@ export { readRoutes, LAG_HEADER } from "./read-routes.js";
 export { openReplicaHandle, type ReplicaHandle, type RebuildStatus } from "./replica-handle.js";
 export { projectionRoutes } from "./projection-routes.js";
 export { createStockChangeLog, type StockChangeLog, type StockChangeEvent } from "./stream/stock-change-log.js";
-export { startStockChangeFeed, streamEventOf } from "./stream/stock-change-feed.js";
+export { startStockChangeFeed, streamGroupId, streamEventOf } from "./stream/stock-change-feed.js";
 export { stockStreamRoute, type StockStreamOptions } from "./stream/stock-stream-route.js";

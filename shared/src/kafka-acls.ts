@@ -22,7 +22,7 @@ export const agentKafkaUser = (storeId: string): string => `agent-${storeId}`;
  */
 export const agentConsumerGroupPrefix = (storeId: string): string => `inventory-replica.${agentKafkaUser(storeId)}.`;
 
-/** An agent's change-stream consumer (`GET /v1/stream/stock`) joins `inventory-stream.agent-<storeId>.<run>`. */
+/** An agent's change-stream consumer (`GET /v1/stream/stock`) joins `inventory-stream.agent-<storeId>.<epoch>` (its replica file's). */
 export const agentStreamGroupPrefix = (storeId: string): string => `inventory-stream.${agentKafkaUser(storeId)}.`;
 
 const eventTopics = (prefix: string) => Object.values(TOPICS).map((t) => brokerTopic(prefix, t));

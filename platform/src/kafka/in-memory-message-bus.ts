@@ -80,7 +80,8 @@ export const createInMemoryMessageBus = (
 
   const startOffset = (member: Member, topic: string, partition: number) => {
     const positions = member.request.positions;
-    if (positions.kind === "stored") return positions.next(topic, partition) ?? 0;
+    if (positions.kind === "stored")
+      return positions.next(topic, partition) ?? (positions.unknownFrom === "end" ? topicLog(topic)[partition]!.length : 0);
     const newGroupStart = positions.newGroupFrom === "end" ? topicLog(topic)[partition]!.length : 0;
     return commits.get(`${member.request.group}/${topic}/${partition}`) ?? newGroupStart;
   };

@@ -62,7 +62,8 @@ export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOpti
       await c.connect();
       await c.subscribe({
         topics: [...request.topics],
-        fromBeginning: positions.kind === "stored" || positions.newGroupFrom !== "end",
+        // Stored positions commit nothing, so where no position is sought this decides the start on every join.
+        fromBeginning: positions.kind === "stored" ? positions.unknownFrom !== "end" : positions.newGroupFrom !== "end",
       });
       await c.run({
         partitionsConsumedConcurrently: request.partitionsConsumedConcurrently ?? 1,

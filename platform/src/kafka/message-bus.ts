@@ -58,14 +58,19 @@ export type BatchHandler = (batch: ConsumedBatch, context: BatchContext) => Prom
 /**
  * Where each partition starts, every time the subscription (re)joins.
  * - `stored`: the subscriber keeps its own positions (e.g. in its SQLite file, committed with its rows);
- *   `next` answers the partition's next offset, or undefined to start from its beginning. Nothing is
- *   committed to the broker; the group only names the subscriber.
+ *   `next` answers the partition's next offset, or undefined to start from its beginning (with
+ *   `unknownFrom: "end"`, from its end as of joining). Nothing is committed to the broker; the group only names
+ *   the subscriber, so one stable name serves every run.
  * - `group`: the group's committed offsets (a new group's from the beginning, or with `newGroupFrom: "end"`
  *   from each partition's end when it joins); each handled batch is committed, so several processes sharing the
  *   group share the work and take over each other's partitions.
  */
 export type StartPositions =
-  | { readonly kind: "stored"; readonly next: (topic: string, partition: number) => number | undefined }
+  | {
+      readonly kind: "stored";
+      readonly next: (topic: string, partition: number) => number | undefined;
+      readonly unknownFrom?: "beginning" | "end";
+    }
   | { readonly kind: "group"; readonly newGroupFrom?: "beginning" | "end" };
 
 /** Which partitions of a topic of `partitionCount` partitions a subscription reads. */

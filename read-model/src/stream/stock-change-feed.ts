@@ -37,12 +37,18 @@ export const streamEventOf = (raw: unknown): StockChangeEvent | undefined => {
   };
 };
 
+/**
+ * A process's change-stream group: named after its replica and the replica file's epoch, like the replica's
+ * own group, so a restart on the same file rejoins it (nothing is committed to it) and two processes never share one.
+ */
+export const streamGroupId = (replicaId: string, epoch: string): string => `inventory-stream.${replicaId}.${epoch.slice(0, 8)}`;
+
 export interface StockChangeFeedOptions {
   /** The broker (`createKafkaSubscriber` in production). */
   readonly subscriber: MessageSubscriber;
   /** The broker's stock topic. */
   readonly topic: string;
-  /** One group per process run: every process sees every change. */
+  /** The process's own group (`streamGroupId`): restarts add none, and each process sees every change. */
   readonly groupId: string;
   readonly changes: StockChangeLog;
   /** A store's agent streams its own store's changes: it reads only the partition carrying them. Every store's without it. */
@@ -52,15 +58,18 @@ export interface StockChangeFeedOptions {
 /**
  * Follows the stock topic from its end when the process starts and appends each stock event to the change log
  * the streams are served from. It runs beside the replica's own feed, so the streams cost the replica nothing.
+ * Its positions live in memory for the process's life: a rejoin continues where it was, a new process starts
+ * at the end.
  */
 export const startStockChangeFeed = (options: StockChangeFeedOptions): Subscription => {
   const { onlyStore } = options;
+  const next = new Map<number, number>();
   return options.subscriber.subscribe(
     {
       name: "stock change stream",
       topics: [options.topic],
       group: options.groupId,
-      positions: { kind: "group", newGroupFrom: "end" },
+      positions: { kind: "stored", next: (_topic, partition) => next.get(partition), unknownFrom: "end" },
       sessionTimeoutMs: 10_000,
       ...(onlyStore === undefined ? {} : { partitions: (_topic, count) => [storePartition(onlyStore, count)] }),
     },
@@ -76,6 +85,8 @@ export const startStockChangeFeed = (options: StockChangeFeedOptions): Subscript
         const change = streamEventOf(raw);
         if (change && (onlyStore === undefined || change.storeId === onlyStore)) options.changes.append(change);
       }
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) next.set(batch.partition, last.offset + 1);
     },
   );
 };

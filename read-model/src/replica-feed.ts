@@ -15,7 +15,7 @@ import { projectStockEvent } from "./project-stock-event.js";
 import { groupApply } from "./group-apply.js";
 import { createFreshness, type Freshness } from "./freshness.js";
 import { projectChainView } from "./project-chain-view.js";
-import { loadChainView } from "./load-chain-view.js";
+import { CHAIN_VIEW_FETCH_BYTES, loadChainView } from "./load-chain-view.js";
 
 export interface ReplicaFeedOptions {
   /** The broker (`createKafkaSubscriber` in production). */
@@ -269,6 +269,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         positions: { kind: "stored", next: (topic, partition) => nextOffsets.get(`${topic}/${partition}`) },
         ...(options.partitions ? { partitions: options.partitions } : {}),
         idleFetchMs,
+        ...(followed.includes(options.chainView?.topic ?? "") ? { maxFetchBytes: CHAIN_VIEW_FETCH_BYTES } : {}),
         restartAfterSilentMs: options.restartAfterSilentMs ?? 15_000,
         partitionsConsumedConcurrently: PARTITIONS_APPLIED_TOGETHER,
         onFetch: () => {

@@ -95,6 +95,12 @@ export interface SubscribeRequest {
    * long. Default: the adapter's.
    */
   readonly restartAfterSilentMs?: number;
+  /**
+   * Most bytes one fetch brings, as stored on the broker (compressed batches count compressed): what a
+   * subscriber holds decoded at once grows with it, and by the compression ratio. Default: the adapter's
+   * (kafkajs: 10 MB a fetch, 1 MB a partition).
+   */
+  readonly maxFetchBytes?: number;
   /** How long the group waits for a silent member before giving its partitions to others. Default 6000 (the broker's smallest). */
   readonly sessionTimeoutMs?: number;
   /** Partitions whose batches may be handled at the same time. Default 1. */

@@ -9,6 +9,8 @@ export interface ReadToEndRequest {
   /** The partitions read. Every partition without it. */
   readonly partitions?: PartitionChoice;
   readonly idleFetchMs?: number;
+  /** See `SubscribeRequest.maxFetchBytes`. */
+  readonly maxFetchBytes?: number;
   /** Longest the read may take before it is given up. Default 15000. */
   readonly timeoutMs?: number;
   /** Ends the read early; it then rejects. */
@@ -70,6 +72,7 @@ export const readToEnd = async (
           positions: { kind: "stored", next: (_topic, partition) => next.get(partition) },
           partitions,
           ...(request.idleFetchMs === undefined ? {} : { idleFetchMs: request.idleFetchMs }),
+          ...(request.maxFetchBytes === undefined ? {} : { maxFetchBytes: request.maxFetchBytes }),
           onState: (error) => {
             if (error !== null) lastError = error;
             request.onState?.(error);

@@ -13,14 +13,15 @@ export interface QueuedChange {
  * Queues one delivery per (matching active subscription, event), in the events' order, in one statement. A
  * subscription gets only changes that happened after it was created. The (subscription, event) key is unique, so
  * an event Kafka hands over again (a rebalance, a hub killed before committing its offset) queues nothing twice.
- * Answers how many deliveries were queued.
+ * The changes are read (`changesOf`) only when a subscription is active. Answers how many deliveries were queued.
  */
-export const enqueueDeliveries = async (db: Queryable, changes: readonly QueuedChange[]): Promise<number> => {
-  if (changes.length === 0) return 0;
-  // Without an active subscription nothing can match: skip building and sending the batch's bodies. The JOIN below
-  // sees only committed subscriptions too, so this check misses nothing the statement would have queued.
+export const enqueueDeliveries = async (db: Queryable, changesOf: () => readonly QueuedChange[]): Promise<number> => {
+  // Without an active subscription nothing can match: skip reading the batch's changes and sending their bodies.
+  // The JOIN below sees only committed subscriptions too, so this check misses nothing the statement would have queued.
   const active = await db.query("SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE status = 'ACTIVE') AS any");
   if (!active.rows[0]?.any) return 0;
+  const changes = changesOf();
+  if (changes.length === 0) return 0;
   const column = <T>(of: (c: QueuedChange) => T) => changes.map(of);
   const result = await db.query(
     `INSERT INTO webhook_deliveries (delivery_id, webhook_id, event_id, event_type, item_key, trace_id, body, status, created_at, next_attempt_at)

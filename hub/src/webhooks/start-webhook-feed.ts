@@ -41,9 +41,18 @@ const changeOf = (value: Buffer | null): QueuedChange | undefined => {
 export const startWebhookFeed = (options: WebhookFeedOptions) => {
   let stopped = false;
   const subscription = options.subscriber.subscribe(
-    { name: "webhook feed", topics: [options.topic], group: options.groupId, positions: { kind: "group" } },
+    {
+      name: "webhook feed",
+      topics: [options.topic],
+      group: options.groupId,
+      positions: { kind: "group" },
+      // A delivery may wait a quarter second for its batch: the broker then answers a few fetches a second with
+      // many changes each, not one fetch per change, which every write would otherwise pay for on hub and broker.
+      minFetchBytes: 64 * 1024,
+      idleFetchMs: 250,
+    },
     async (batch, context) => {
-      const changes = batch.messages.map((m) => changeOf(m.value)).filter((c): c is QueuedChange => c !== undefined);
+      const changes = () => batch.messages.map((m) => changeOf(m.value)).filter((c): c is QueuedChange => c !== undefined);
       for (let attempt = 1; ; attempt++) {
         if (stopped) throw new Error("webhook feed stopping: the batch is left uncommitted");
         try {

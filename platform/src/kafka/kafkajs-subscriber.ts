@@ -39,6 +39,7 @@ export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOpti
         groupId: request.group,
         maxWaitTimeInMs: request.idleFetchMs ?? options.idleFetchMs ?? 500,
         sessionTimeout: request.sessionTimeoutMs ?? 6_000,
+        ...(request.minFetchBytes === undefined ? {} : { minBytes: request.minFetchBytes }),
         ...(request.maxFetchBytes === undefined
           ? {}
           : { maxBytes: request.maxFetchBytes, maxBytesPerPartition: Math.min(request.maxFetchBytes, 1_048_576) }),

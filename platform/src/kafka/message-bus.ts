@@ -101,6 +101,11 @@ export interface SubscribeRequest {
    * (kafkajs: 10 MB a fetch, 1 MB a partition).
    */
   readonly maxFetchBytes?: number;
+  /**
+   * The broker holds a fetch until it has this many bytes for it or `idleFetchMs` has passed: fewer, larger
+   * fetches, for a subscriber that need not see each message at once. Default 1 (answer as soon as anything is there).
+   */
+  readonly minFetchBytes?: number;
   /** How long the group waits for a silent member before giving its partitions to others. Default 6000 (the broker's smallest). */
   readonly sessionTimeoutMs?: number;
   /** Partitions whose batches may be handled at the same time. Default 1. */

@@ -8,9 +8,10 @@ import {
   storeRegisteredDraft,
   STOCK_EVENT_TYPES,
   TOPICS,
+  CHAIN_VIEW_TOPIC,
   type EventDraft,
 } from "@inventory/shared";
-import { createKafka, ensureTopics, silentLogger } from "@inventory/platform";
+import { createKafka, ensureTopics, silentLogger, storeAffinePartitioner } from "@inventory/platform";
 import type { BenchContext } from "../context.js";
 import { startNode, waitForOk } from "../processes.js";
 import { rssMb } from "../proc-stats.js";
@@ -21,7 +22,7 @@ const PARTITIONS = 6;
 /**
  * Writes a stream of `events` events in the hub's exact format (built with @inventory/shared's own drafts and
  * stamp) straight to a topic prefix of its own: the stores, one ProductCreated per SKU, then StockRecounted
- * events cycling over `items` stock items, each with the next version. Producing through the hub would take
+ * events cycling over `items` stock items of the agent's store, each with the next version. Producing through the hub would take
  * far longer than the replay being measured; what is measured is the agent's consume-and-apply rate.
  */
 const produceStream = async (ctx: BenchContext, prefix: string, events: number, items: number) => {
@@ -29,13 +30,21 @@ const produceStream = async (ctx: BenchContext, prefix: string, events: number, 
   const kafka = createKafka({ brokers: config.kafkaBrokers.split(","), clientId: "bench-rebuild" }, silentLogger);
   await ensureTopics(
     kafka,
-    Object.values(TOPICS).map((t) => ({ topic: brokerTopic(prefix, t), partitions: PARTITIONS })),
+    [
+      ...Object.values(TOPICS).map((t) => ({ topic: brokerTopic(prefix, t), partitions: PARTITIONS })),
+      // The agent reads the chain view too; left empty (no position record), its replica replays the events.
+      { topic: brokerTopic(prefix, CHAIN_VIEW_TOPIC), partitions: PARTITIONS, cleanupPolicy: "compact" as const },
+    ],
     1,
   );
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Placed as the relay places them: a store's events on its partition, the one its agent reads.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: storeAffinePartitioner });
   await producer.connect();
   const topic = brokerTopic(prefix, TOPICS.stock);
-  const skus = Math.ceil(items / config.stores.length);
+  // Every item is the agent's own store's: an agent replays only its store's partition (the rest of the chain
+  // comes from the chain view), so that is the replay a new agent without a view would do.
+  const own = config.stores[0]!;
+  const skus = items;
   const occurredAt = new Date().toISOString();
   const draftAt = (k: number): EventDraft => {
     if (k < config.stores.length)
@@ -47,8 +56,8 @@ const produceStream = async (ctx: BenchContext, prefix: string, events: number, 
     const version = Math.floor(k / items) + 1;
     const onHand = 100 + (version % 7);
     const next = {
-      storeId: config.stores[item % config.stores.length]!,
-      sku: `R${Math.floor(item / config.stores.length)}`,
+      storeId: own,
+      sku: `R${item}`,
       onHand,
       reserved: 0,
       inTransit: 0,
@@ -56,7 +65,8 @@ const produceStream = async (ctx: BenchContext, prefix: string, events: number, 
     };
     return stockItemEventDraft(next, STOCK_EVENT_TYPES.recounted, { previousOnHand: 0, delta: onHand, countRef: null });
   };
-  const batch = 5_000;
+  // One partition takes a send whole: 1,000 events of ~400 bytes stay under the broker's 1 MB batch limit.
+  const batch = 1_000;
   const inFlight: Promise<unknown>[] = [];
   let last: { storeId: string; sku: string; version: number } | undefined;
   for (let from = 0; from < events; from += batch) {
@@ -71,7 +81,7 @@ const produceStream = async (ctx: BenchContext, prefix: string, events: number, 
       }
     }
     inFlight.push(producer.send({ topic, messages, acks: 1 }));
-    if (inFlight.length >= 4) await inFlight.shift();
+    if (inFlight.length >= 8) await inFlight.shift();
   }
   await Promise.all(inFlight);
   await producer.disconnect();

@@ -4,9 +4,9 @@
  * ceiling, and writes bench/results/latest.json plus a markdown table on stdout.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import pg from "pg";
 import { api } from "./api.js";
 import { readConfig } from "./config.js";
+import { freshDatabase } from "./fresh-database.js";
 import { TOKEN, type BenchContext } from "./context.js";
 import { agentReads } from "./figures/agent-reads.js";
 import { flashSale } from "./figures/flash-sale.js";
@@ -43,13 +43,7 @@ const otherCpuNote = (all: Record<string, any>): string => {
 
 const DATABASE = "bench";
 const adminUrl = `${config.pgUrl}/inventory`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${DATABASE} OWNER inventory`);
-await admin.end();
-const databaseUrl = `${config.pgUrl}/${DATABASE}`;
-const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+const { url: databaseUrl, pool: db } = await freshDatabase(config.pgUrl, DATABASE);
 mkdirSync(`${config.dataDir}/replicas`, { recursive: true });
 
 const profileDir = `${config.dataDir}/profiles`;

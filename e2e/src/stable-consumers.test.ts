@@ -12,7 +12,9 @@ const processGroups = async () => {
   const admin = createKafka({ brokers: [system.kafkaBrokers], clientId: "e2e-group-count" }, silentLogger).admin();
   await admin.connect();
   try {
-    const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith("inventory-replica.") || id.startsWith("inventory-stream."));
+    const ids = (await admin.listGroups()).groups
+      .map((g) => g.groupId)
+      .filter((id) => id.startsWith("inventory-replica.") || id.startsWith("inventory-stream."));
     const described = ids.length === 0 ? [] : (await admin.describeGroups(ids)).groups;
     return described.map((g) => ({ groupId: g.groupId, state: g.state, members: g.members.length }));
   } finally {

@@ -150,8 +150,9 @@ const chainView = chainViewPublisher
 
 if (env.HUB_REPLICA_PATH !== ":memory:") mkdirSync(dirname(env.HUB_REPLICA_PATH), { recursive: true });
 // Every partition of every event topic, so every row is event-fed. A new or rebuilt replica loads the stock rows
-// and the catalogue from the chain view (and reads it no further) and continues the stock events from its offsets (the stock topic may no
-// longer hold their start); reservations and transfers are read from what their topics retain.
+// and the catalogue from the chain view (and reads it no further) and continues the stock events from its
+// offsets (the stock topic may no longer hold their start); reservations and transfers are read from what their
+// topics retain.
 const replica = openReplicaHandle({
   path: env.HUB_REPLICA_PATH,
   subscriber,

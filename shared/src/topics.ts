@@ -1,6 +1,6 @@
 import { itemKey } from "./identifiers.js";
 
-/** Kafka topics. Every topic keeps its events forever so a replica can be rebuilt from offset zero. */
+/** Kafka topics. Each keeps its events for `KAFKA_EVENT_RETENTION_MS` (7 days by default); replicas load from the chain view. */
 export const TOPICS = {
   stock: "stock.events",
   reservation: "reservation.events",

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs
 import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Consumer } from "kafkajs";
+import { brokerTopic, CHAIN_VIEW_TOPIC, TOPICS } from "@inventory/shared";
 import { createKafka, recordBytes, silentLogger, storePartition } from "@inventory/platform";
 import { api, expectStatus, type Api } from "../api.js";
 import type { BenchConfig } from "../config.js";
@@ -11,21 +12,18 @@ import { runLoad, writeHeaders } from "../load.js";
 import { freshDatabase } from "../fresh-database.js";
 import { startNode, waitForOk, type ManagedProcess } from "../processes.js";
 import { pidFile, rssMb } from "../proc-stats.js";
+import { skuName } from "../seed.js";
 import { SETTLE_MS } from "./rebuild.js";
 import { percentile, repeat, round, spread } from "../stats.js";
 
 /** Every seeded item's count: the totals an agent shows at ready, divided by it, are the items it holds. */
 const SEED_ON_HAND = 1_000;
 const DATABASE = "bench_fleet";
-/** The event topics, by their logical names (shared's TOPICS): what an agent of the previous design read in full. */
-const EVENT_TOPICS = ["stock.events", "reservation.events", "transfer.events"];
-const CHAIN_VIEW_TOPIC = "availability.latest";
 const FETCHED_BYTES = "inventory_replica_fetched_bytes_total";
 /** Kafka's record batch compression codecs, by the low three bits of a batch's attributes. */
 const CODECS = ["none", "gzip", "snappy", "lz4", "zstd"];
 
 const storeName = (i: number) => `F${String(i).padStart(3, "0")}`;
-const skuName = (n: number) => `P${String(n).padStart(5, "0")}`;
 
 export interface FleetDeps {
   readonly config: BenchConfig;
@@ -44,23 +42,32 @@ const fetchedBytes = async (agentUrl: string): Promise<Record<string, number>> =
   return byTopic;
 };
 
+/** The log segment files the broker keeps for a topic's partitions (all when `partitions` is undefined). */
+const partitionLogFiles = (kafkaLogDir: string, topic: string, partitions?: readonly number[]): string[] => {
+  if (!existsSync(kafkaLogDir)) return [];
+  const files: string[] = [];
+  for (const dir of readdirSync(kafkaLogDir)) {
+    const partition = dir.slice(topic.length + 1);
+    if (!dir.startsWith(`${topic}-`) || !/^\d+$/.test(partition) || (partitions && !partitions.includes(Number(partition)))) continue;
+    for (const file of readdirSync(`${kafkaLogDir}/${dir}`)) if (file.endsWith(".log")) files.push(`${kafkaLogDir}/${dir}/${file}`);
+  }
+  return files;
+};
+
 /**
  * The compression codec of every record batch the broker stored for a topic, read from its log segments'
  * batch headers (attributes at byte 21 of a batch): what producers sent, which is what consumers fetch.
  */
 const batchCodecs = (kafkaLogDir: string, topic: string): Record<string, number> => {
   const counts: Record<string, number> = {};
-  if (!existsSync(kafkaLogDir)) return counts;
-  for (const dir of readdirSync(kafkaLogDir).filter((d) => d.startsWith(`${topic}-`) && /^\d+$/.test(d.slice(topic.length + 1)))) {
-    for (const file of readdirSync(`${kafkaLogDir}/${dir}`).filter((f) => f.endsWith(".log"))) {
-      const log = readFileSync(`${kafkaLogDir}/${dir}/${file}`);
-      for (let at = 0; at + 61 <= log.length; ) {
-        const batchLength = log.readInt32BE(at + 8);
-        if (batchLength <= 0) break;
-        const codec = CODECS[log.readInt16BE(at + 21) & 7] ?? "unknown";
-        counts[codec] = (counts[codec] ?? 0) + 1;
-        at += 12 + batchLength;
-      }
+  for (const file of partitionLogFiles(kafkaLogDir, topic)) {
+    const log = readFileSync(file);
+    for (let at = 0; at + 61 <= log.length; ) {
+      const batchLength = log.readInt32BE(at + 8);
+      if (batchLength <= 0) break;
+      const codec = CODECS[log.readInt16BE(at + 21) & 7] ?? "unknown";
+      counts[codec] = (counts[codec] ?? 0) + 1;
+      at += 12 + batchLength;
     }
   }
   return counts;
@@ -71,18 +78,8 @@ const batchCodecs = (kafkaLogDir: string, topic: string): Record<string, number>
  * undefined), as the size of their log segments: what a consumer of them fetches, compressed as sent, less
  * the fetch's own framing. The growth over a window is what that window's readers received on the wire.
  */
-const storedBytes = (kafkaLogDir: string, topic: string, partitions?: readonly number[]): number => {
-  let bytes = 0;
-  if (!existsSync(kafkaLogDir)) return bytes;
-  for (const dir of readdirSync(kafkaLogDir)) {
-    if (!dir.startsWith(`${topic}-`)) continue;
-    const partition = dir.slice(topic.length + 1);
-    if (!/^\d+$/.test(partition) || (partitions && !partitions.includes(Number(partition)))) continue;
-    for (const file of readdirSync(`${kafkaLogDir}/${dir}`).filter((f) => f.endsWith(".log")))
-      bytes += statSync(`${kafkaLogDir}/${dir}/${file}`).size;
-  }
-  return bytes;
-};
+const storedBytes = (kafkaLogDir: string, topic: string, partitions?: readonly number[]): number =>
+  partitionLogFiles(kafkaLogDir, topic, partitions).reduce((bytes, file) => bytes + statSync(file).size, 0);
 
 /** Consumer groups on the broker, by id. */
 const listGroups = async (brokers: string): Promise<string[]> => {
@@ -354,7 +351,8 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       };
     };
 
-    const eventTopics = EVENT_TOPICS.map((t) => `${prefix}${t}`);
+    // What an agent of the previous design read in full: every event topic.
+    const eventTopics = Object.values(TOPICS).map((t) => brokerTopic(prefix, t));
     const writingOnAgentPartition = writing.filter((s) => storePartition(s, f.partitions) === agentPartition);
     const cpuTargets = [
       { name: "hub", pid: hub.pid },
@@ -373,10 +371,10 @@ export const fleet = async ({ config, log }: FleetDeps) => {
     // The stored batches of what the agent reads and of every event partition (what the previous design read).
     const stored = () => ({
       agent:
-        storedBytes(kafkaLogDir, `${prefix}${CHAIN_VIEW_TOPIC}`) +
-        storedBytes(kafkaLogDir, `${prefix}stock.events`, [agentPartition]) +
-        storedBytes(kafkaLogDir, `${prefix}reservation.events`, [agentPartition]) +
-        storedBytes(kafkaLogDir, `${prefix}transfer.events`),
+        storedBytes(kafkaLogDir, brokerTopic(prefix, CHAIN_VIEW_TOPIC)) +
+        storedBytes(kafkaLogDir, brokerTopic(prefix, TOPICS.stock), [agentPartition]) +
+        storedBytes(kafkaLogDir, brokerTopic(prefix, TOPICS.reservation), [agentPartition]) +
+        storedBytes(kafkaLogDir, brokerTopic(prefix, TOPICS.transfer)),
       everything: eventTopics.reduce((n, t) => n + storedBytes(kafkaLogDir, t), 0),
     });
     const windows = await repeat(config.runs, async (run) => {
@@ -461,8 +459,8 @@ export const fleet = async ({ config, log }: FleetDeps) => {
     for (const g of added) addedByKind[groupKind(g)] = (addedByKind[groupKind(g)] ?? 0) + 1;
 
     const codecs = {
-      chainView: batchCodecs(kafkaLogDir, `${prefix}${CHAIN_VIEW_TOPIC}`),
-      stockEvents: batchCodecs(kafkaLogDir, `${prefix}stock.events`),
+      chainView: batchCodecs(kafkaLogDir, brokerTopic(prefix, CHAIN_VIEW_TOPIC)),
+      stockEvents: batchCodecs(kafkaLogDir, brokerTopic(prefix, TOPICS.stock)),
     };
     const compressed = Object.values(codecs).some((c) => Object.keys(c).some((codec) => codec !== "none"));
 

@@ -82,8 +82,7 @@ export const createInMemoryMessageBus = (
     const positions = member.request.positions;
     if (positions.kind === "stored")
       return positions.next(topic, partition) ?? (positions.unknownFrom === "end" ? topicLog(topic)[partition]!.length : 0);
-    const newGroupStart = positions.newGroupFrom === "end" ? topicLog(topic)[partition]!.length : 0;
-    return commits.get(`${member.request.group}/${topic}/${partition}`) ?? newGroupStart;
+    return commits.get(`${member.request.group}/${topic}/${partition}`) ?? 0;
   };
 
   /** Delivers one batch per owned partition that has messages past the member's cursor. */

@@ -67,7 +67,7 @@ export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOpti
       await c.subscribe({
         topics: [...request.topics],
         // Stored positions commit nothing, so where no position is sought this decides the start on every join.
-        fromBeginning: positions.kind === "stored" ? positions.unknownFrom !== "end" : positions.newGroupFrom !== "end",
+        fromBeginning: positions.kind === "group" || positions.unknownFrom !== "end",
       });
       await c.run({
         partitionsConsumedConcurrently: request.partitionsConsumedConcurrently ?? 1,

@@ -61,9 +61,8 @@ export type BatchHandler = (batch: ConsumedBatch, context: BatchContext) => Prom
  *   `next` answers the partition's next offset, or undefined to start from its beginning (with
  *   `unknownFrom: "end"`, from its end as of joining). Nothing is committed to the broker; the group only names
  *   the subscriber, so one stable name serves every run.
- * - `group`: the group's committed offsets (a new group's from the beginning, or with `newGroupFrom: "end"`
- *   from each partition's end when it joins); each handled batch is committed, so several processes sharing the
- *   group share the work and take over each other's partitions.
+ * - `group`: the group's committed offsets (a new group's from the beginning); each handled batch is
+ *   committed, so several processes sharing the group share the work and take over each other's partitions.
  */
 export type StartPositions =
   | {
@@ -71,7 +70,7 @@ export type StartPositions =
       readonly next: (topic: string, partition: number) => number | undefined;
       readonly unknownFrom?: "beginning" | "end";
     }
-  | { readonly kind: "group"; readonly newGroupFrom?: "beginning" | "end" };
+  | { readonly kind: "group" };
 
 /** Which partitions of a topic of `partitionCount` partitions a subscription reads. */
 export type PartitionChoice = (topic: string, partitionCount: number) => number[];

@@ -8,7 +8,8 @@ import {
   createKafkaSubscriber,
   loadKafkaSecurity,
   createMetrics,
-  createKafkaDeadLetterSink,
+  createDeadLetterSink,
+  createKafkaPublisher,
   createLogger,
   loadAuthOptions,
   closeHttpServer,
@@ -51,7 +52,7 @@ const replica = openReplicaHandle({
   },
   replicaId: `agent-${env.STORE_ID}`,
   log,
-  deadLetters: createKafkaDeadLetterSink(kafka, `agent-${env.STORE_ID}`, log),
+  deadLetters: createDeadLetterSink(createKafkaPublisher(kafka), `agent-${env.STORE_ID}`, log),
   metrics,
   // A store's box is small: the memory a replay grew is given back once the replica has caught up.
   onCaughtUp: releaseMemory,

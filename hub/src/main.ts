@@ -7,7 +7,7 @@ import {
   createKafka,
   loadKafkaSecurity,
   createMetrics,
-  createKafkaDeadLetterSink,
+  createDeadLetterSink,
   createLogger,
   deadLetterTopic,
   ensureTopics,
@@ -63,7 +63,7 @@ const kafka = createKafka(
 const subscriber = createKafkaSubscriber(kafka, { log });
 const topics = Object.values(TOPICS).map((topic) => brokerTopic(env.KAFKA_TOPIC_PREFIX, topic));
 const chainViewTopic = brokerTopic(env.KAFKA_TOPIC_PREFIX, CHAIN_VIEW_TOPIC);
-const deadLetters = createKafkaDeadLetterSink(kafka, `hub-${env.HUB_INSTANCE_ID}`, log);
+const deadLetters = createDeadLetterSink(createKafkaPublisher(kafka), `hub-${env.HUB_INSTANCE_ID}`, log);
 
 const execute = createCommandExecutor({
   db,

@@ -46,7 +46,7 @@ export { authEnvSchema, loadAuthOptions, DEV_SIGNING_SECRET, type AuthEnv } from
 export { createTokenVerifier, type TokenCheck, type VerifyToken } from "./http/token-verifier.js";
 export { loadRemoteJwks, signingKeySet, type KeyLookup, type RemoteJwksOptions } from "./http/remote-jwks.js";
 export { rateLimitWrites, type RateLimitOptions } from "./http/rate-limit.js";
-export { createKafkaDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
+export { createDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetterSink } from "./dead-letters.js";
 export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";
 export { recordBytes, type RecordParts } from "./kafka/record-bytes.js";
 export { isReadToEndFailure, readToEnd, type ReadToEndFailure, type ReadToEndRequest } from "./kafka/read-to-end.js";

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { brokerTopic, CHAIN_VIEW_KEYS, CHAIN_VIEW_TOPIC, encodeChainViewItem, TOPICS, type ChainViewItem } from "@inventory/shared";
 import {
+  createDeadLetterSink,
   createInMemoryMessageBus,
   createMetrics,
+  deadLetterTopic,
   silentLogger,
   storePartition,
-  type DeadLetter,
-  type DeadLetterSink,
   type InMemoryMessageBus,
   type Metrics,
   type OutgoingMessage,
@@ -37,18 +37,6 @@ const viewRecord = (key: string, value: unknown): OutgoingMessage => ({ topic: V
 const stockEventBytes = (m: StoredMessage) => m.key!.length + m.value!.length + "traceId".length + m.headers.traceId!.length;
 
 const compactItem = (item: ChainViewItem): OutgoingMessage => ({ topic: VIEW, ...encodeChainViewItem(item), headers: {} });
-
-const collectingSink = (): DeadLetterSink & { letters: DeadLetter[] } => {
-  const letters: DeadLetter[] = [];
-  return {
-    letters,
-    send: async (batch) => {
-      letters.push(...batch);
-    },
-    sent: () => letters.length,
-    close: async () => undefined,
-  };
-};
 
 const counted = async (metrics: Metrics, topic: string) => {
   const values = (await metrics.eventsApplied.get()).values.filter((v) => v.labels.topic === topic);
@@ -172,16 +160,22 @@ describe("replica feed on the message bus", () => {
       { topic: STOCK, key: "S1:A1", value: JSON.stringify({ eventType: "stock.adjusted" }), headers: {} },
       stockEvent("S1", "A1", 12, 2),
     ]);
-    const deadLetters = collectingSink();
+    const deadLetters = createDeadLetterSink(bus, "agent-S1", silentLogger);
     const { feed, store, metrics } = start("replica.sqlite", { deadLetters });
 
     await vi.waitFor(() => expect(feed.status().caughtUp).toBe(true));
-    expect(deadLetters.letters.map((l) => [l.partition, l.offset, l.value?.toString()])).toEqual([
-      [S1, 1, "{not json"],
-      [S1, 2, JSON.stringify({ eventType: "stock.adjusted" })],
+    const letters = bus.messages(deadLetterTopic(STOCK));
+    expect(letters.map((l) => [l.key?.toString(), l.value?.toString(), l.headers.sourcePartition, l.headers.sourceOffset])).toEqual([
+      ["S1:A1", "{not json", String(S1), "1"],
+      ["S1:A1", JSON.stringify({ eventType: "stock.adjusted" }), String(S1), "2"],
     ]);
-    expect(deadLetters.letters[0]!.error).toBe("not JSON");
-    expect(deadLetters.letters[1]!.error).toMatch(/bad envelope/);
+    expect(letters.map((l) => [l.headers.sourceTopic, l.headers.replicaId, l.headers.attempts])).toEqual([
+      [STOCK, "agent-S1", "1"],
+      [STOCK, "agent-S1", "1"],
+    ]);
+    expect(deadLetters.sent()).toBe(2);
+    expect(letters[0]!.headers.error).toBe("not JSON");
+    expect(letters[1]!.headers.error).toMatch(/bad envelope/);
     expect(row(store, "A1", "S1")).toMatchObject({ onHand: 12, version: 2 });
     expect(positionsOf(store, STOCK)).toEqual([[S1, 4]]);
     expect((await metrics.deadLetters.get()).values.find((v) => v.labels.topic === STOCK)?.value).toBe(2);

@@ -53,13 +53,14 @@ const positionOf = (value: Buffer | null): ChainViewPosition | undefined => {
 
 /**
  * Loads a replica that holds no event position yet (a new agent, a wiped file, a rebuild) from the chain view
- * instead of the event history: reads the compacted topic up to the end it had when the load began, applying
- * each batch with its position (one SQLite transaction a batch), and remembers the latest position record
- * below that end. Every record published before that position record is below the end too, so the replica
- * then holds every change the position covers, and each event partition is set to continue from the offset
- * the record names for it: nothing is missed, and events the view already holds are older versions, ignored.
- * Without a position record on the view (the hub has not completed a flush) nothing is loaded and the events
- * are read from their start. Answers undefined when there was nothing to load.
+ * instead of the event history: reads the compacted topic up to the end it had when the load began, staging
+ * each batch with its position (one SQLite transaction a batch; stock rows merged into the replica in one sorted
+ * pass at the end), and remembers the latest position record below that end. Every record published before that
+ * position record is below the end too, so the replica then holds every change the position covers, and each
+ * event partition is set to continue from the offset the record names for it: nothing is missed, and events the
+ * view already holds are older versions, ignored. Without a position record on the view (the hub has not
+ * completed a flush) nothing is loaded and the events are read from their start. Answers undefined when there
+ * was nothing to load.
  */
 export const loadChainView = async (options: LoadChainViewOptions): Promise<ChainViewLoaded | undefined> => {
   const { store } = options;
@@ -71,6 +72,7 @@ export const loadChainView = async (options: LoadChainViewOptions): Promise<Chai
   );
   let latest: ChainViewPosition | undefined;
   let records = 0;
+  store.clearStaged();
   // Every partition of the view, to every member of the replica's group: a process restarted after a crash
   // need not wait for its dead predecessor's share.
   await readToEnd(
@@ -95,10 +97,11 @@ export const loadChainView = async (options: LoadChainViewOptions): Promise<Chai
         const applied = options.toApplied(m.offset, m.value, m.key);
         return "rejected" in applied ? { offset: m.offset, changes: null, occurredAt: null } : applied;
       });
-      store.applyBatch(options.topic, batch.partition, messages);
+      store.stageBatch(options.topic, batch.partition, messages);
       records += messages.length;
     },
   );
+  store.mergeStaged();
   if (latest === undefined) return undefined;
   const offsets = latest.eventOffsets;
   store.seedPositions(

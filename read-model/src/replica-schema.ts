@@ -80,6 +80,10 @@ CREATE TABLE IF NOT EXISTS stock_items (
   in_transit INTEGER NOT NULL, version INTEGER NOT NULL, last_event_at TEXT NOT NULL, PRIMARY KEY (sku, store_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS stock_items_store_idx ON stock_items (store_id);
+CREATE TABLE IF NOT EXISTS staged_stock_items (
+  sku TEXT NOT NULL, store_id TEXT NOT NULL, on_hand INTEGER NOT NULL, reserved INTEGER NOT NULL,
+  in_transit INTEGER NOT NULL, version INTEGER NOT NULL, last_event_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS products (sku TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stores (store_id TEXT PRIMARY KEY, name TEXT NOT NULL, latency_ms INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reservations (

@@ -40,6 +40,40 @@ describe("replica store", () => {
     expect(store.positions()[0]).toMatchObject({ nextOffset: 3, eventsApplied: 1 });
   });
 
+  it("given staged stock rows, then they are unseen until merged, and the merge keeps the newest version of each row", () => {
+    const store = openReplicaStore(":memory:");
+    store.applyBatch("stock", 0, [message(0, stock("A1", "S1", 5, 3))]);
+    const before = store.skuGeneration("B2");
+    // Store-major, as a load receives them, with two versions of one row and one older than the replica's.
+    expect(
+      store.stageBatch("view", 2, [
+        message(0, stock("B2", "S2", 7, 1)),
+        message(1, stock("A1", "S2", 4, 2)),
+        message(2, stock("A1", "S1", 1, 2)),
+        message(3, stock("B2", "S2", 8, 2)),
+      ]),
+    ).toEqual({ applied: 4, ignored: 0 });
+    expect(store.availability("B2")).toBeUndefined();
+    expect(store.positions().find((p) => p.topic === "view")).toMatchObject({ partition: 2, nextOffset: 4 });
+
+    expect(store.mergeStaged()).toBe(4);
+    expect(store.availability("A1")?.map((r) => [r.storeId, r.onHand, r.version])).toEqual([
+      ["S1", 5, 3],
+      ["S2", 4, 2],
+    ]);
+    expect(store.availability("B2")?.map((r) => [r.storeId, r.onHand, r.version])).toEqual([["S2", 8, 2]]);
+    expect(store.skuGeneration("B2")).toBeGreaterThan(before);
+    expect(store.mergeStaged()).toBe(0);
+  });
+
+  it("given staged rows of a load that starts again, when cleared, then none of them reach the replica", () => {
+    const store = openReplicaStore(":memory:");
+    store.stageBatch("view", 0, [message(0, stock("A1", "S1", 5, 1))]);
+    store.clearStaged();
+    expect(store.mergeStaged()).toBe(0);
+    expect(store.availability("A1", "S1")).toBeUndefined();
+  });
+
   it("given a position behind the stored one, when applied, then the position never moves back", () => {
     const store = openReplicaStore(":memory:");
     store.applyBatch("stock", 0, [message(10, stock("A1", "S1", 5, 1))]);

@@ -54,8 +54,9 @@ const replica = openReplicaHandle({
   log,
   deadLetters: createDeadLetterSink(createKafkaPublisher(kafka), `agent-${env.STORE_ID}`, log),
   metrics,
-  // A store's box is small: the memory a replay grew is given back once the replica has caught up.
+  // A store's box is small: the memory a replay or a chain-view load grows is given back as it goes and once caught up.
   onCaughtUp: releaseMemory,
+  releaseMemory,
 });
 const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });
 const stockChangeFeed = startStockChangeFeed({

@@ -37,6 +37,11 @@ export interface ReplicaFeedOptions {
   readonly metrics?: Metrics;
   /** Called once, the first time the replica holds everything Kafka had (the end of a replay). */
   readonly onCaughtUp?: () => void;
+  /**
+   * Gives back the memory a burst of allocation grew (`releaseMemory` in production): called between the batches
+   * of a chain-view load, every `LOAD_RELEASE_EVERY_RECORDS` records.
+   */
+  readonly releaseMemory?: () => void;
   /** Which partitions of each topic this replica reads (a store's agent: its store's); every partition without it. */
   readonly partitions?: PartitionChoice;
   /**
@@ -247,6 +252,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
         groupId,
         idleFetchMs,
         toApplied: (offset, value, key) => toApplied(view.topic, offset, value, key),
+        ...(options.releaseMemory ? { releaseMemory: options.releaseMemory } : {}),
         signal: stopping.signal,
         onState: (error) => {
           if (error !== null) lastError = error;

@@ -17,6 +17,8 @@ export interface ReplicaHandleOptions {
   readonly metrics?: Metrics;
   /** Called once when the replica this process serves first catches up (see `ReplicaFeedOptions.onCaughtUp`). */
   readonly onCaughtUp?: () => void;
+  /** See `ReplicaFeedOptions.releaseMemory`; given to every feed, a rebuild's too. */
+  readonly releaseMemory?: () => void;
   /** See `ReplicaFeedOptions.partitions`. */
   readonly partitions?: ReplicaFeedOptions["partitions"];
   /** See `ReplicaFeedOptions.chainView`; with it, `exactStoreId` names the one store whose rows come from its events. */
@@ -46,6 +48,7 @@ export const openReplicaHandle = (options: ReplicaHandleOptions) => {
       ...(deadLetters ? { deadLetters } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(onCaughtUp ? { onCaughtUp } : {}),
+      ...(options.releaseMemory ? { releaseMemory: options.releaseMemory } : {}),
       ...(options.partitions ? { partitions: options.partitions } : {}),
       ...(options.chainView ? { chainView: options.chainView } : {}),
     });

@@ -79,6 +79,17 @@ export const goalRows = (f: Record<string, any>): GoalRow[] => {
         }
       : { figure: "rebuild", measured: "not run", goal: "≥ 150,000 events/s", met: null },
   );
+  const load = f.fleet;
+  rows.push(
+    load?.loadRecordsPerSec !== undefined
+      ? {
+          figure: "replica load (chain view)",
+          measured: `${fmt(load.loadRecords)} records at ${fmt(load.loadRecordsPerSec)} records/s${range(load.loadRecordsPerSecSpread)}, a new agent's load (fleet figure)`,
+          goal: "≥ 150,000 records/s",
+          met: load.loadRecordsPerSec >= 150_000,
+        }
+      : { figure: "replica load (chain view)", measured: "not run", goal: "≥ 150,000 records/s", met: null },
+  );
   const p = f.footprint;
   rows.push(
     p

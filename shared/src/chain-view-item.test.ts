@@ -19,6 +19,15 @@ describe("a chain-view item record", () => {
     expect(decodeChainViewItem(record.key, JSON.parse(record.value))).toEqual(item);
   });
 
+  it("given records of alternating moments, then each reads back with its own", () => {
+    const moments = ["2026-12-02T02:27:58.190Z", "2026-12-02T02:27:58.190Z", "2025-01-01T00:00:00.000Z", "2026-12-02T02:27:58.190Z"];
+    const read = moments.map((lastEventAt) => {
+      const record = encodeChainViewItem({ ...item, lastEventAt });
+      return decodeChainViewItem(record.key, JSON.parse(record.value))?.lastEventAt;
+    });
+    expect(read).toEqual(moments);
+  });
+
   it("is a fraction of the object form published before it", () => {
     const { key, value } = encodeChainViewItem(item);
     const objectForm = JSON.stringify({ ...item, available: item.onHand - item.reserved });

@@ -35,10 +35,28 @@ export const encodeChainViewItem = (item: ChainViewItem): { key: string; value: 
   value: JSON.stringify([item.onHand, item.reserved, item.inTransit, item.version, Date.parse(item.lastEventAt)]),
 });
 
+/** The last moment written out, and its ISO form: a load's records mostly share the moment of one snapshot. */
+let lastAtMs = Number.NaN;
+let lastAtIso = "";
+const isoOf = (ms: number): string => {
+  if (ms !== lastAtMs) {
+    lastAtIso = new Date(ms).toISOString();
+    lastAtMs = ms;
+  }
+  return lastAtIso;
+};
+
 /** The item a compact record names, or undefined when its key names no item or its value is not the compact form. */
 export const decodeChainViewItem = (key: string | null, value: unknown): ChainViewItem | undefined => {
   const ids = key === null ? undefined : parseItemKey(key);
   if (ids === undefined || !isChainViewItemValue(value)) return undefined;
-  const [onHand, reserved, inTransit, version, at] = value;
-  return { ...ids, onHand, reserved, inTransit, version, lastEventAt: new Date(at).toISOString() };
+  return {
+    storeId: ids.storeId,
+    sku: ids.sku,
+    onHand: value[0],
+    reserved: value[1],
+    inTransit: value[2],
+    version: value[3],
+    lastEventAt: isoOf(value[4]),
+  };
 };

@@ -16,6 +16,16 @@ import { skuName } from "../seed.js";
 import { SETTLE_MS } from "./rebuild.js";
 import { percentile, repeat, round, spread } from "../stats.js";
 
+/** The records and milliseconds of the last chain-view load an agent's log reports. */
+const lastChainViewLoad = (logFile: string): { records: number; ms: number } => {
+  const lines = readFileSync(logFile, "utf8")
+    .split("\n")
+    .filter((l) => l.includes('"replica loaded from the chain view"'));
+  const last = lines.length > 0 ? (JSON.parse(lines[lines.length - 1]!) as { records?: unknown; ms?: unknown }) : {};
+  if (typeof last.records !== "number" || typeof last.ms !== "number") throw new Error(`${logFile} reports no chain-view load`);
+  return { records: last.records, ms: last.ms };
+};
+
 /** Every seeded item's count: the totals an agent shows at ready, divided by it, are the items it holds. */
 const SEED_ON_HAND = 1_000;
 const DATABASE = "bench_fleet";
@@ -266,6 +276,7 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       await waitForOk(`${agent.url}/ready`, agent.assertAlive, agent.name, 10 * 60_000, 20);
       const seconds = (performance.now() - started) / 1000;
       const rssAtReady = rssMb(agent.pid);
+      const loaded = lastChainViewLoad(`${logDir}/${agent.name}.log`);
       await sleep(SETTLE_MS);
       const rssSettled = rssMb(agent.pid);
       const held = run === 0 ? await itemsHeld(api(agent.url, TOKEN)) : undefined;
@@ -274,7 +285,7 @@ export const fleet = async ({ config, log }: FleetDeps) => {
         await stop(agent);
         removeReplica(path);
       }
-      return { seconds, rssAtReady, rssSettled, held, agent: last ? agent : undefined, path };
+      return { seconds, rssAtReady, rssSettled, held, loaded, agent: last ? agent : undefined, path };
     });
     const agent = bootstraps[bootstraps.length - 1]!.agent!;
     const agentPath = bootstraps[bootstraps.length - 1]!.path;
@@ -469,6 +480,7 @@ export const fleet = async ({ config, log }: FleetDeps) => {
     // In thousandths: spread rounds to one decimal.
     const fetchedPerMille = spread(windows.map((w) => (1000 * w.bytesPerSec) / w.todayBytesPerSec));
     const bootstrapSeconds = spread(bootstraps.map((b) => b.seconds));
+    const loadRecordsPerSec = spread(bootstraps.map((b) => Math.round((b.loaded.records * 1000) / b.loaded.ms)));
     const rssSettled = spread(bootstraps.map((b) => b.rssSettled));
     // The larger of the agent's footprint once its bootstrap settled and after the steady writes.
     const agentRssMb = Math.max(rssAfterLoad, rssSettled.median);
@@ -485,6 +497,10 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       bootstrapSeconds: bootstrapSeconds.median,
       bootstrapSecondsSpread: bootstrapSeconds,
       bootstrapItems: held.total,
+      // The load alone, as the agent logs it (records staged and merged, over its milliseconds): no process start.
+      loadRecords: bootstraps[0]!.loaded.records,
+      loadRecordsPerSec: loadRecordsPerSec.median,
+      loadRecordsPerSecSpread: loadRecordsPerSec,
       bootstrapOwnStoreItems: held.own,
       ownStoreLagP99Ms: own.median,
       ownStoreLagP50Ms: spread(windows.map((w) => w.own.p50Ms)).median,
@@ -536,6 +552,7 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       loadAverage: { before: loadBefore, windows: windows.map((w) => w.loadAverage), after: loadavg().map((l) => round(l, 1)) },
       goals: {
         bootstrapWithin10s: bootstrapSeconds.median <= 10,
+        loadAtLeast150kPerSec: loadRecordsPerSec.median >= 150_000,
         rssWithin150Mb: agentRssMb <= 150,
         fetchedAtMostATenth: fetchedPerMille.median <= 100,
         noNewGroups: added.length === 0,

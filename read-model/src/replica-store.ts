@@ -17,6 +17,7 @@ import {
   replicaMeta,
   REPLICA_DDL,
   REPLICA_SCHEMA_VERSION,
+  STOCK_ITEMS_STORE_INDEX,
   reservations,
   stockItems,
   stores,
@@ -315,7 +316,9 @@ export const openReplicaStore = (path: string): ReplicaStore => {
   const mergeStaged = sqlite.transaction((): number => {
     const staged = countStaged.get() ?? 0;
     if (staged === 0) return 0;
+    sqlite.exec("DROP INDEX IF EXISTS stock_items_store_idx");
     mergeStagedStockItems.run();
+    sqlite.exec(STOCK_ITEMS_STORE_INDEX);
     deleteStaged.run();
     mergedGeneration += 1;
     return staged;

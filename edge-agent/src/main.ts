@@ -13,6 +13,7 @@ import {
   createLogger,
   loadAuthOptions,
   closeHttpServer,
+  logProcessWarnings,
   onShutdownSignal,
   releaseMemory,
   serveHttp,
@@ -29,6 +30,7 @@ import { journalMetrics } from "./offline/journal-metrics.js";
 
 const env = parseAgentEnv(process.env);
 const log = createLogger({ service: "edge-agent", storeId: env.STORE_ID }, { level: env.LOG_LEVEL });
+logProcessWarnings(log);
 const metrics = createMetrics("edge-agent");
 
 const replicaPath = env.AGENT_REPLICA_PATH ?? `.data/agent-${env.STORE_ID}.sqlite`;

@@ -13,6 +13,7 @@ import {
   ensureTopics,
   loadAuthOptions,
   closeHttpServer,
+  logProcessWarnings,
   onShutdownSignal,
   serveHttp,
   serveOptionsOf,
@@ -40,6 +41,7 @@ import { startWebhooks } from "./webhooks/start-webhooks.js";
 
 const env = parseHubEnv(process.env);
 const log = createLogger({ service: "hub", instance: env.HUB_INSTANCE_ID }, { level: env.LOG_LEVEL });
+logProcessWarnings(log);
 const metrics = createMetrics("hub");
 
 const pool = createPool({

@@ -53,6 +53,7 @@ export { isReadToEndFailure, readToEnd, type ReadToEndFailure, type ReadToEndReq
 export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory } from "./release-memory.js";
+export { logProcessWarnings } from "./log-process-warnings.js";
 export { setResponseHeader } from "./http/response-header.js";
 export { jsonWithEtag, prepareJson, sendPreparedJson, type PreparedJson } from "./http/json-with-etag.js";
 export { requestHeader } from "./http/request-header.js";

@@ -196,31 +196,19 @@ export const openReplicaStore = (path: string): ReplicaStore => {
 
   const applyChange = (change: ReadModelChange, staged: boolean): boolean => {
     switch (change.kind) {
-      case "stock-item":
-        if (staged) {
-          stageStockItem.run(
-            change.sku,
-            change.storeId,
-            change.onHand,
-            change.reserved,
-            change.inTransit,
-            change.version,
-            change.lastEventAt,
-          );
-          return true;
-        }
-        return touched(
+      case "stock-item": {
+        const written = (staged ? stageStockItem : upsertStockItem).run(
           change.sku,
-          upsertStockItem.run(
-            change.sku,
-            change.storeId,
-            change.onHand,
-            change.reserved,
-            change.inTransit,
-            change.version,
-            change.lastEventAt,
-          ).changes > 0,
+          change.storeId,
+          change.onHand,
+          change.reserved,
+          change.inTransit,
+          change.version,
+          change.lastEventAt,
         );
+        // A staged row is counted applied: whether it is newer is decided at the merge.
+        return staged || touched(change.sku, written.changes > 0);
+      }
       case "store":
         return upsertStore.run(change.storeId, change.name, change.latencyMs).changes > 0;
       case "reservation": {

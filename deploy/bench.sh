@@ -8,7 +8,8 @@
 #   BENCH_RUNS (3), BENCH_ONLY (comma-separated figures: spreadWrites,hotSku,flashSale,replicationLag,
 #   agentReads,rebuild,fleet), BENCH_SKUS, BENCH_REBUILD_EVENTS, BENCH_FOOTPRINT_ITEMS, BENCH_LOG_LEVEL (info),
 #   BENCH_CPU_PROF=1, BENCH_HUB_ENV and BENCH_AGENT_ENV ("NAME=value ..." added to their environments),
-#   BENCH_AGENT_NODE_ARGS (node options after edge-agent/start.sh's own),
+#   BENCH_AGENT_NODE_ARGS (node options after edge-agent/start.sh's own), BENCH_HOT_SKU_RATE (the hot-SKU
+#   latency run's rate; half the saturated rate without it), BENCH_SYSTEM_ROOT (see below),
 #   BENCH_PGPORT (25432), BENCH_KAFKA_PORT (29092), BENCH_KAFKA_CONTROLLER_PORT (29093), BENCH_DATA_DIR
 #   (.data/bench), BENCH_HUB_PORT (28080), BENCH_AGENT_PORT (28081), BENCH_REBUILD_AGENT_PORT (28082),
 #   BENCH_CEILING_PORT (28090); two benchmarks on one machine need different ones of each.
@@ -33,5 +34,6 @@ start_private_infra "$data" "${BENCH_PGPORT:-25432}" "${BENCH_KAFKA_PORT:-29092}
 export BENCH_PG_URL="postgres://inventory:inventory@127.0.0.1:$PGPORT"
 export BENCH_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 export BENCH_DATA_DIR="$data"
-export BENCH_REPO_ROOT="$PWD"
+# BENCH_SYSTEM_ROOT: another checkout (built) whose hub and agent this bench measures, for a before/after pair.
+export BENCH_REPO_ROOT="${BENCH_SYSTEM_ROOT:-$PWD}"
 node bench/dist/main.js

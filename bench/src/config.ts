@@ -45,6 +45,8 @@ export interface BenchConfig {
   readonly agentEnv: Record<string, string>;
   /** Node options for the agents, after edge-agent/start.sh's own, e.g. "--max-semi-space-size=16". */
   readonly agentNodeArgs: readonly string[];
+  /** The hot-SKU latency run's rate (per second); half the saturated rate when unset. */
+  readonly hotSkuRate: number | undefined;
 }
 
 export interface FleetConfig {
@@ -147,5 +149,6 @@ export const readConfig = (): BenchConfig => {
     hubEnv: settings("BENCH_HUB_ENV"),
     agentEnv: settings("BENCH_AGENT_ENV"),
     agentNodeArgs: words("BENCH_AGENT_NODE_ARGS"),
+    hotSkuRate: process.env.BENCH_HOT_SKU_RATE ? num("BENCH_HOT_SKU_RATE", 0) : undefined,
   };
 };

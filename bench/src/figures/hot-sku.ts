@@ -37,7 +37,7 @@ export const hotSku = async (ctx: BenchContext) => {
     observe(ctx, () => runLoad({ url: ctx.hubProcess.url, connections: config.connections, durationS: config.durationS, next })),
   );
   const value = spread(saturated.map((r) => r.result.okPerSec));
-  const rate = value.median / 2;
+  const rate = config.hotSkuRate ?? value.median / 2;
   ctx.log(`hotSku: latency at ${Math.round(rate)}/s, ${config.runs} x ${config.durationS} s`);
   const fixed = await repeat(config.runs, () =>
     runLoad({ url: ctx.hubProcess.url, connections: config.connections, durationS: config.durationS, overallRate: rate, next }),

@@ -4,6 +4,7 @@
  * ceiling, and writes bench/results/latest.json plus a markdown table on stdout.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { api } from "./api.js";
 import { readConfig } from "./config.js";
 import { freshDatabase } from "./fresh-database.js";
@@ -191,8 +192,10 @@ try {
     failures,
     ...(config.cpuProfile ? { cpuProfiles: summarizeProfiles(profileDir) } : {}),
   };
-  mkdirSync(`${config.repoRoot}/bench/results`, { recursive: true });
-  writeFileSync(`${config.repoRoot}/bench/results/latest.json`, `${JSON.stringify(result, null, 2)}\n`);
+  // In this bench's own checkout, also when it measures another one's system (BENCH_SYSTEM_ROOT).
+  const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(result, null, 2)}\n`);
 
   for (const [file, summary] of Object.entries(result.cpuProfiles ?? {})) {
     log(`CPU profile ${file}: ${summary.byOrigin.map((o) => `${o.name} ${o.pct}%`).join(", ")}`);

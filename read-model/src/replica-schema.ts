@@ -75,7 +75,8 @@ export const positions = sqliteTable(
 export const REPLICA_SCHEMA_VERSION = 4;
 
 /** Built again after a merge of staged rows (see `ReplicaStore.mergeStaged`): sorting once beats a million inserts. */
-export const STOCK_ITEMS_STORE_INDEX = "CREATE INDEX IF NOT EXISTS stock_items_store_idx ON stock_items (store_id)";
+export const STOCK_ITEMS_STORE_INDEX_NAME = "stock_items_store_idx";
+export const STOCK_ITEMS_STORE_INDEX = `CREATE INDEX IF NOT EXISTS ${STOCK_ITEMS_STORE_INDEX_NAME} ON stock_items (store_id)`;
 
 export const REPLICA_DDL = `
 CREATE TABLE IF NOT EXISTS stock_items (

@@ -18,6 +18,7 @@ import {
   REPLICA_DDL,
   REPLICA_SCHEMA_VERSION,
   STOCK_ITEMS_STORE_INDEX,
+  STOCK_ITEMS_STORE_INDEX_NAME,
   reservations,
   stockItems,
   stores,
@@ -304,7 +305,7 @@ export const openReplicaStore = (path: string): ReplicaStore => {
   const mergeStaged = sqlite.transaction((): number => {
     const staged = countStaged.get() ?? 0;
     if (staged === 0) return 0;
-    sqlite.exec("DROP INDEX IF EXISTS stock_items_store_idx");
+    sqlite.exec(`DROP INDEX IF EXISTS ${STOCK_ITEMS_STORE_INDEX_NAME}`);
     mergeStagedStockItems.run();
     sqlite.exec(STOCK_ITEMS_STORE_INDEX);
     deleteStaged.run();

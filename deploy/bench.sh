@@ -34,6 +34,6 @@ start_private_infra "$data" "${BENCH_PGPORT:-25432}" "${BENCH_KAFKA_PORT:-29092}
 export BENCH_PG_URL="postgres://inventory:inventory@127.0.0.1:$PGPORT"
 export BENCH_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 export BENCH_DATA_DIR="$data"
-# BENCH_SYSTEM_ROOT: another checkout (built) whose hub and agent this bench measures, for a before/after pair.
-export BENCH_REPO_ROOT="${BENCH_SYSTEM_ROOT:-$PWD}"
+# BENCH_SYSTEM_ROOT: another built checkout whose hub and agents this bench measures, for a before/after pair.
+export BENCH_REPO_ROOT="$PWD"
 node bench/dist/main.js

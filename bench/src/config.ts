@@ -29,6 +29,8 @@ export interface BenchConfig {
   readonly kafkaBrokers: string;
   readonly dataDir: string;
   readonly repoRoot: string;
+  /** The built checkout whose hub and agents are measured: this one, or BENCH_SYSTEM_ROOT's for a before/after pair. */
+  readonly systemRoot: string;
   readonly pgBin: string;
   /** HTTP ports of the processes the harness starts: below Linux's ephemeral range (32768+), so no outgoing connection holds them. */
   readonly hubPort: number;
@@ -138,6 +140,7 @@ export const readConfig = (): BenchConfig => {
     kafkaBrokers: required("BENCH_KAFKA_BROKERS"),
     dataDir: required("BENCH_DATA_DIR"),
     repoRoot: required("BENCH_REPO_ROOT"),
+    systemRoot: process.env.BENCH_SYSTEM_ROOT || required("BENCH_REPO_ROOT"),
     pgBin: process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin",
     hubPort: num("BENCH_HUB_PORT", 28080),
     agentPort: num("BENCH_AGENT_PORT", 28081),

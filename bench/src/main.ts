@@ -4,7 +4,6 @@
  * ceiling, and writes bench/results/latest.json plus a markdown table on stdout.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { api } from "./api.js";
 import { readConfig } from "./config.js";
 import { freshDatabase } from "./fresh-database.js";
@@ -79,9 +78,9 @@ try {
   const sharedFigures = ["spreadWrites", "hotSku", "flashSale", "replicationLag", "agentReads", "rebuild"];
   let seededSeconds: number | null = null;
   if (sharedFigures.some(wanted)) {
-    const hubProcess = await startNode("hub", `${config.repoRoot}/hub/dist/main.js`, config.hubPort, {
+    const hubProcess = await startNode("hub", `${config.systemRoot}/hub/dist/main.js`, config.hubPort, {
       logDir: `${config.dataDir}/logs`,
-      cwd: config.repoRoot,
+      cwd: config.systemRoot,
       execArgv: profiled("hub"),
       env: {
         ...common,
@@ -97,9 +96,9 @@ try {
       },
     });
     processes.push(hubProcess);
-    const agentProcess = await startNode("agent-S1", `${config.repoRoot}/edge-agent/start.sh`, config.agentPort, {
+    const agentProcess = await startNode("agent-S1", `${config.systemRoot}/edge-agent/start.sh`, config.agentPort, {
       logDir: `${config.dataDir}/logs`,
-      cwd: config.repoRoot,
+      cwd: config.systemRoot,
       execArgv: [...config.agentNodeArgs, ...profiled("agent-S1")],
       env: {
         ...common,
@@ -192,10 +191,8 @@ try {
     failures,
     ...(config.cpuProfile ? { cpuProfiles: summarizeProfiles(profileDir) } : {}),
   };
-  // In this bench's own checkout, also when it measures another one's system (BENCH_SYSTEM_ROOT).
-  const resultsDir = fileURLToPath(new URL("../results/", import.meta.url));
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(`${resultsDir}latest.json`, `${JSON.stringify(result, null, 2)}\n`);
+  mkdirSync(`${config.repoRoot}/bench/results`, { recursive: true });
+  writeFileSync(`${config.repoRoot}/bench/results/latest.json`, `${JSON.stringify(result, null, 2)}\n`);
 
   for (const [file, summary] of Object.entries(result.cpuProfiles ?? {})) {
     log(`CPU profile ${file}: ${summary.byOrigin.map((o) => `${o.name} ${o.pct}%`).join(", ")}`);

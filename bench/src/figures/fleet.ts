@@ -164,9 +164,9 @@ export const fleet = async ({ config, log }: FleetDeps) => {
   const processes: ManagedProcess[] = [];
   const common = { KAFKA_BROKERS: config.kafkaBrokers, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: config.logLevel };
   const startHub = (waitFor: "ready" | "listening", env: Record<string, string> = {}) =>
-    startNode("fleet-hub", `${config.repoRoot}/hub/dist/main.js`, f.hubPort, {
+    startNode("fleet-hub", `${config.systemRoot}/hub/dist/main.js`, f.hubPort, {
       logDir,
-      cwd: config.repoRoot,
+      cwd: config.systemRoot,
       waitFor,
       readyTimeoutMs: 10 * 60_000,
       env: {
@@ -196,9 +196,9 @@ export const fleet = async ({ config, log }: FleetDeps) => {
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
   };
   const startAgent = (name: string, path: string) =>
-    startNode(`fleet-agent-${name}`, `${config.repoRoot}/edge-agent/start.sh`, f.agentPort, {
+    startNode(`fleet-agent-${name}`, `${config.systemRoot}/edge-agent/start.sh`, f.agentPort, {
       logDir,
-      cwd: config.repoRoot,
+      cwd: config.systemRoot,
       waitFor: "nothing",
       execArgv: config.agentNodeArgs,
       env: { ...common, STORE_ID: agentStore, HUB_URL: `http://127.0.0.1:${f.hubPort}`, AGENT_REPLICA_PATH: path, ...config.agentEnv },

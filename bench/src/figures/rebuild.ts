@@ -109,9 +109,9 @@ export const rebuild = async (ctx: BenchContext) => {
     const replicaPath = `${config.dataDir}/replicas/rebuild-${run}.sqlite`;
     ctx.log(`rebuild: run ${run + 1}, fresh agent replaying ${config.rebuildEvents} events`);
     const started = performance.now();
-    const agent = await startNode(`agent-rebuild-${run}`, `${config.repoRoot}/edge-agent/start.sh`, config.rebuildAgentPort, {
+    const agent = await startNode(`agent-rebuild-${run}`, `${config.systemRoot}/edge-agent/start.sh`, config.rebuildAgentPort, {
       logDir: `${config.dataDir}/logs`,
-      cwd: config.repoRoot,
+      cwd: config.systemRoot,
       waitFor: "nothing",
       execArgv: config.agentNodeArgs,
       env: {

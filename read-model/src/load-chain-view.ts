@@ -29,6 +29,8 @@ export interface LoadChainViewOptions {
 export interface ChainViewLoaded {
   readonly records: number;
   readonly ms: number;
+  /** Of `ms`, the merge of the staged rows into the replica (`ReplicaStore.mergeStaged`). */
+  readonly mergeMs: number;
   /** The view's log position the event partitions continue from. */
   readonly logPosition: number;
 }
@@ -114,7 +116,9 @@ export const loadChainView = async (options: LoadChainViewOptions): Promise<Chai
       if (Math.floor(records / LOAD_RELEASE_EVERY_RECORDS) > Math.floor(before / LOAD_RELEASE_EVERY_RECORDS)) options.releaseMemory?.();
     },
   );
+  const merging = Date.now();
   store.mergeStaged();
+  const mergeMs = Date.now() - merging;
   if (latest === undefined) return undefined;
   const offsets = latest.eventOffsets;
   store.seedPositions(
@@ -126,5 +130,5 @@ export const loadChainView = async (options: LoadChainViewOptions): Promise<Chai
       })),
     ),
   );
-  return { records, ms: Date.now() - started, logPosition: latest.logPosition };
+  return { records, ms: Date.now() - started, mergeMs, logPosition: latest.logPosition };
 };

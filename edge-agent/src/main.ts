@@ -16,6 +16,7 @@ import {
   logProcessWarnings,
   onShutdownSignal,
   releaseMemory,
+  returnMemoryToSystem,
   serveHttp,
   serveOptionsOf,
 } from "@inventory/platform";
@@ -56,8 +57,9 @@ const replica = openReplicaHandle({
   log,
   deadLetters: createDeadLetterSink(createKafkaPublisher(kafka), `agent-${env.STORE_ID}`, log),
   metrics,
-  // A store's box is small: the memory a replay or a chain-view load grows is given back as it goes and once caught up.
-  onCaughtUp: releaseMemory,
+  // A store's box is small: the memory a replay or a chain-view load grows is given back as it goes, and to the
+  // system once caught up.
+  onCaughtUp: returnMemoryToSystem,
   releaseMemory,
 });
 const stockChanges = createStockChangeLog({ epoch: randomUUID().slice(0, 8) });

@@ -52,7 +52,7 @@ export { recordBytes, type RecordParts } from "./kafka/record-bytes.js";
 export { isReadToEndFailure, readToEnd, type ReadToEndFailure, type ReadToEndRequest } from "./kafka/read-to-end.js";
 export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
-export { releaseMemory } from "./release-memory.js";
+export { releaseMemory, returnMemoryToSystem } from "./release-memory.js";
 export { logProcessWarnings } from "./log-process-warnings.js";
 export { setResponseHeader } from "./http/response-header.js";
 export { jsonWithEtag, prepareJson, sendPreparedJson, type PreparedJson } from "./http/json-with-etag.js";

@@ -8,8 +8,9 @@
 #   BENCH_RUNS (3), BENCH_ONLY (comma-separated figures: spreadWrites,hotSku,flashSale,replicationLag,
 #   agentReads,rebuild,fleet), BENCH_SKUS, BENCH_REBUILD_EVENTS, BENCH_FOOTPRINT_ITEMS, BENCH_LOG_LEVEL (info),
 #   BENCH_CPU_PROF=1, BENCH_HUB_ENV and BENCH_AGENT_ENV ("NAME=value ..." added to their environments),
-#   BENCH_AGENT_NODE_ARGS (node options after edge-agent/start.sh's own), BENCH_HOT_SKU_RATE (the hot-SKU
-#   latency run's rate; half the saturated rate without it), BENCH_SYSTEM_ROOT (see below),
+#   BENCH_AGENT_NODE_ARGS (node options after edge-agent/start.sh's own), BENCH_HUB_NODE_ARGS (the hub's),
+#   BENCH_HOT_SKU_RATE (the hot-SKU latency run's rate; half the saturated rate without it), BENCH_SYSTEM_ROOT
+#   (see below),
 #   BENCH_PGPORT (25432), BENCH_KAFKA_PORT (29092), BENCH_KAFKA_CONTROLLER_PORT (29093), BENCH_DATA_DIR
 #   (.data/bench), BENCH_HUB_PORT (28080), BENCH_AGENT_PORT (28081), BENCH_REBUILD_AGENT_PORT (28082),
 #   BENCH_CEILING_PORT (28090); two benchmarks on one machine need different ones of each.

@@ -65,7 +65,7 @@ start_hub() {
   # shellcheck disable=SC2046
   env $(kafka_env hub) KAFKA_REPLICATION_FACTOR=3 DATABASE_URL="postgres://inventory:inventory@127.0.0.1:$PGPORT/inventory_cluster" \
     HUB_INSTANCE_ID="$id" HUB_REPLICA_PATH="$run_dir/$id.sqlite" PORT="$port" SEED_DEMO=true ALLOW_DEV_TOKEN=true \
-    node hub/dist/main.js >>"$run_dir/$id.log" 2>&1 &
+    bash hub/start.sh >>"$run_dir/$id.log" 2>&1 &
   pids+=($!)
   wait_ready "http://127.0.0.1:$port" "$!" "$run_dir/$id.log"
 }

@@ -40,7 +40,7 @@ pretty() {
   if [ "${LOG_PRETTY:-true}" = true ]; then node_modules/.bin/pino-pretty --singleLine --translateTime "SYS:HH:MM:ss.l"; else cat; fi
 }
 
-SEED_DEMO=${SEED_DEMO:-true} ALLOW_DEV_TOKEN=${ALLOW_DEV_TOKEN:-true} CONSOLE_DEV_SIGN_IN=${CONSOLE_DEV_SIGN_IN:-true} PORT=${HUB_PORT:-8080} node hub/dist/main.js > >(pretty >>"$logs/hub.log") 2>&1 &
+SEED_DEMO=${SEED_DEMO:-true} ALLOW_DEV_TOKEN=${ALLOW_DEV_TOKEN:-true} CONSOLE_DEV_SIGN_IN=${CONSOLE_DEV_SIGN_IN:-true} PORT=${HUB_PORT:-8080} bash hub/start.sh > >(pretty >>"$logs/hub.log") 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:${HUB_PORT:-8080}" "$!" "$logs/hub.log"
 STORE_ID=${STORE_ID:-S1} PORT=${AGENT_PORT:-8081} AGENT_TOKEN=${AGENT_TOKEN:-$(node hub/dist/print-dev-tokens.js agent --stores "${STORE_ID:-S1}" --hours 720)} HUB_URL="http://127.0.0.1:${HUB_PORT:-8080}" \

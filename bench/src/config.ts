@@ -47,6 +47,8 @@ export interface BenchConfig {
   readonly agentEnv: Record<string, string>;
   /** Node options for the agents, after edge-agent/start.sh's own, e.g. "--max-semi-space-size=16". */
   readonly agentNodeArgs: readonly string[];
+  /** Node options for the hub, e.g. "--trace-gc" or "--max-semi-space-size=8". */
+  readonly hubNodeArgs: readonly string[];
   /** The hot-SKU latency run's rate (per second); half the saturated rate when unset. */
   readonly hotSkuRate: number | undefined;
 }
@@ -152,6 +154,7 @@ export const readConfig = (): BenchConfig => {
     hubEnv: settings("BENCH_HUB_ENV"),
     agentEnv: settings("BENCH_AGENT_ENV"),
     agentNodeArgs: words("BENCH_AGENT_NODE_ARGS"),
+    hubNodeArgs: words("BENCH_HUB_NODE_ARGS"),
     hotSkuRate: process.env.BENCH_HOT_SKU_RATE ? num("BENCH_HOT_SKU_RATE", 0) : undefined,
   };
 };

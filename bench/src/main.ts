@@ -17,7 +17,7 @@ import { replicationLag } from "./figures/replication-lag.js";
 import { spreadWrites } from "./figures/spread-writes.js";
 import { describeMachine } from "./machine.js";
 import { preparePgbenchDatabase } from "./pgbench.js";
-import { startNode, type ManagedProcess } from "./processes.js";
+import { hubProgram, startNode, type ManagedProcess } from "./processes.js";
 import { pidFile, rssMb } from "./proc-stats.js";
 import { summarizeProfiles } from "./cpu-profile.js";
 import { goalRows, markdownTable } from "./report.js";
@@ -78,10 +78,10 @@ try {
   const sharedFigures = ["spreadWrites", "hotSku", "flashSale", "replicationLag", "agentReads", "rebuild"];
   let seededSeconds: number | null = null;
   if (sharedFigures.some(wanted)) {
-    const hubProcess = await startNode("hub", `${config.systemRoot}/hub/dist/main.js`, config.hubPort, {
+    const hubProcess = await startNode("hub", hubProgram(config.systemRoot), config.hubPort, {
       logDir: `${config.dataDir}/logs`,
       cwd: config.systemRoot,
-      execArgv: profiled("hub"),
+      execArgv: [...config.hubNodeArgs, ...profiled("hub")],
       env: {
         ...common,
         DATABASE_URL: databaseUrl,

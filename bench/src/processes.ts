@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface ManagedProcess {
@@ -45,8 +45,15 @@ export const waitForOk = async (
 };
 
 /**
+ * How a checkout starts its hub: `hub/start.sh`, with the node options the hub is measured with, or in a checkout
+ * older than it (a before/after pair's `BENCH_SYSTEM_ROOT`) its `dist/main.js` under plain node.
+ */
+export const hubProgram = (root: string): string =>
+  existsSync(`${root}/hub/start.sh`) ? `${root}/hub/start.sh` : `${root}/hub/dist/main.js`;
+
+/**
  * Starts a Node program (a project process or the ceiling server), or a script that execs one (an agent's
- * `start.sh`), with its output in `logDir/name.log`.
+ * or the hub's `start.sh`), with its output in `logDir/name.log`.
  */
 export const startNode = async (name: string, script: string, port: number, options: StartOptions): Promise<ManagedProcess> => {
   mkdirSync(options.logDir, { recursive: true });

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import pg from "pg";
 import { stampEvent, stockItemEventDraft, STOCK_EVENT_TYPES } from "@inventory/shared";
-import { startNode } from "./processes.js";
+import { hubProgram, startNode } from "./processes.js";
 
 const pgUrl = process.env.BENCH_PG_URL!;
 const brokers = process.env.BENCH_KAFKA_BROKERS!;
@@ -74,10 +74,10 @@ for (const batchSize of batchSizes) {
   };
   const options = { logDir: `${dataDir}/logs`, cwd: root, env };
   // The first start migrates and creates the topics; the outbox is filled while no relay runs.
-  await (await startNode(`relay-hub-${batchSize}`, `${root}/hub/dist/main.js`, port, options)).stop();
+  await (await startNode(`relay-hub-${batchSize}`, hubProgram(root), port, options)).stop();
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
   const bytesPerEvent = await fillOutbox(pool);
-  const hub = await startNode(`relay-hub-${batchSize}`, `${root}/hub/dist/main.js`, port, { ...options, waitFor: "listening" });
+  const hub = await startNode(`relay-hub-${batchSize}`, hubProgram(root), port, { ...options, waitFor: "listening" });
   for (;;) {
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL");
     if (rows[0].n === 0) break;

@@ -10,7 +10,7 @@ import type { BenchConfig } from "../config.js";
 import { cpuUse, TOKEN } from "../context.js";
 import { runLoad, writeHeaders } from "../load.js";
 import { freshDatabase } from "../fresh-database.js";
-import { startNode, waitForOk, type ManagedProcess } from "../processes.js";
+import { hubProgram, startNode, waitForOk, type ManagedProcess } from "../processes.js";
 import { pidFile, rssMb } from "../proc-stats.js";
 import { skuName } from "../seed.js";
 import { SETTLE_MS } from "./rebuild.js";
@@ -164,7 +164,7 @@ export const fleet = async ({ config, log }: FleetDeps) => {
   const processes: ManagedProcess[] = [];
   const common = { KAFKA_BROKERS: config.kafkaBrokers, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: config.logLevel };
   const startHub = (waitFor: "ready" | "listening", env: Record<string, string> = {}) =>
-    startNode("fleet-hub", `${config.systemRoot}/hub/dist/main.js`, f.hubPort, {
+    startNode("fleet-hub", hubProgram(config.systemRoot), f.hubPort, {
       logDir,
       cwd: config.systemRoot,
       waitFor,

@@ -10,7 +10,7 @@ import pg from "pg";
 import { api } from "../api.js";
 import { TOKEN } from "../context.js";
 import { describeMachine } from "../machine.js";
-import { startNode, type ManagedProcess } from "../processes.js";
+import { hubProgram, startNode, type ManagedProcess } from "../processes.js";
 import { inventorySubject } from "./inventory-subject.js";
 import { medusaSubject } from "./medusa-subject.js";
 import { readPeerConfig } from "./peer-config.js";
@@ -56,7 +56,7 @@ try {
   const logDir = `${config.dataDir}/logs`;
   const loadAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
   log(`starting the hub and the Medusa inventory peer (load average ${loadAtStart.join(" ")} on ${cpus().length} cores)`);
-  const hub = await startNode("hub", `${config.repoRoot}/hub/dist/main.js`, config.hubPort, {
+  const hub = await startNode("hub", hubProgram(config.repoRoot), config.hubPort, {
     logDir,
     cwd: config.repoRoot,
     env: {

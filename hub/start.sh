@@ -2,8 +2,8 @@
 # Starts the hub with the memory setting it is measured with (README, Performance, footprint):
 # - --max-semi-space-size=8 (MB): V8 otherwise grows the young generation to its own limit under write load,
 #   and a hub kept 150-230 MB of heap committed for 10-40 MB of live objects (--trace-gc); its peak RSS under
-#   the benchmark's spread writes went from 326-368 MB to 263-270 MB at the same write rate (README,
-#   Performance, footprint). 4 MB took it to 243 MB but cost ~15 % of the write rate in extra collections.
+#   the benchmark's spread writes went from 326-368 MB to 263-270 MB at the same write rate. 4 MB took it to
+#   243 MB but cost ~15 % of the write rate in extra collections.
 # Node options given as arguments come after it (later ones win), e.g. `hub/start.sh --max-semi-space-size=16`.
 # Configuration as in hub/src/env.ts.
 set -euo pipefail

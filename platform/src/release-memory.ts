@@ -1,7 +1,8 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-type Collect = (options?: { type: "major"; execution: "sync"; flavor: "regular" | "last-resort" }) => void;
+/** V8's `gc`: with no options a plain full collection; `flavor: "last-resort"` a memory-reducing one. */
+type Collect = (options?: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void;
 
 let collect: Collect | undefined;
 

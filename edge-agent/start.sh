@@ -6,8 +6,10 @@
 #   and stays there. 2 MB saves ~20 MB more but costs the replay ~10 % of its speed in extra scavenges.
 # Together they took an agent that replayed 1,000,000 events over 100,000 items from ~162-189 MB to ~144 MB RSS,
 # with the replay at ~100,000 events/s. Both can be overridden: MALLOC_ARENA_MAX from the environment, node
-# options as arguments (later ones win), e.g. `edge-agent/start.sh --max-semi-space-size=16`. Configuration as
-# in edge-agent/src/env.ts.
+# options as arguments (later ones win), e.g. `edge-agent/start.sh --max-semi-space-size=16`. Runs on the
+# project's Node.js 24 (deploy/node-runtime.sh) whatever node is first on PATH. Configuration as in
+# edge-agent/src/env.ts.
 set -euo pipefail
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+. "$(dirname "${BASH_SOURCE[0]}")/../deploy/node-runtime.sh"
 exec node --max-semi-space-size=4 "$@" "$(dirname "${BASH_SOURCE[0]}")/dist/main.js"

@@ -5,6 +5,8 @@
 #   the benchmark's spread writes went from 326-368 MB to 263-270 MB at the same write rate. 4 MB took it to
 #   243 MB but cost ~15 % of the write rate in extra collections.
 # Node options given as arguments come after it (later ones win), e.g. `hub/start.sh --max-semi-space-size=16`.
-# Configuration as in hub/src/env.ts.
+# Runs on the project's Node.js 24 (deploy/node-runtime.sh) whatever node is first on PATH. Configuration as
+# in hub/src/env.ts.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../deploy/node-runtime.sh"
 exec node --max-semi-space-size=8 "$@" "$(dirname "${BASH_SOURCE[0]}")/dist/main.js"

@@ -1,5 +1,11 @@
-import { CHAIN_VIEW_KEYS, chainViewPositionSchema, type ChainViewPosition } from "@inventory/shared";
-import type { AppliedMessage, ReplicaStore } from "./replica-store.js";
+import {
+  CHAIN_VIEW_KEYS,
+  chainViewPositionSchema,
+  decodeChainViewItem,
+  type ChainViewItem,
+  type ChainViewPosition,
+} from "@inventory/shared";
+import { pushStagedRow, type AppliedMessage, type ReplicaStore } from "./replica-store.js";
 import { readToEnd, type MessageSubscriber, type PartitionChoice } from "@inventory/platform";
 
 export interface LoadChainViewOptions {
@@ -54,6 +60,23 @@ export const LOAD_RELEASE_EVERY_RECORDS = 100_000;
 /** Only the position records are parsed for their position: the rest are items, parsed once, to be applied. */
 const POSITION_KEY = Buffer.from(CHAIN_VIEW_KEYS.position);
 
+const OPEN_BRACKET = 0x5b;
+
+/**
+ * The item a compact item record names, read straight from its bytes (keys are identifiers and values JSON
+ * numbers: ASCII), or undefined for any other record, which then takes the general path (`toApplied`).
+ */
+const compactItemOf = (key: Buffer | null, value: Buffer | null): ChainViewItem | undefined => {
+  if (key === null || value === null || value[0] !== OPEN_BRACKET) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString("latin1"));
+  } catch {
+    return undefined;
+  }
+  return decodeChainViewItem(key.toString("latin1"), parsed);
+};
+
 const positionOf = (value: Buffer | null): ChainViewPosition | undefined => {
   if (value === null) return undefined;
   try {
@@ -102,17 +125,29 @@ export const loadChainView = async (options: LoadChainViewOptions): Promise<Chai
       ...(options.onState ? { onState: options.onState } : {}),
     },
     async (batch, end) => {
-      const messages: AppliedMessage[] = batch.messages.map((m) => {
+      const messages: AppliedMessage[] = [];
+      const rows: (string | number)[] = [];
+      let lastEventAt: string | null = null;
+      for (const m of batch.messages) {
+        const item = compactItemOf(m.key, m.value);
+        if (item !== undefined) {
+          pushStagedRow(rows, item);
+          lastEventAt = item.lastEventAt;
+          continue;
+        }
         if (m.offset < end && m.key !== null && POSITION_KEY.equals(m.key)) {
           const position = positionOf(m.value);
           if (position && (latest === undefined || position.logPosition >= latest.logPosition)) latest = position;
         }
         const applied = options.toApplied(m.offset, m.value, m.key);
-        return "rejected" in applied ? { offset: m.offset, changes: null, occurredAt: null } : applied;
-      });
-      store.stageBatch(options.topic, batch.partition, messages);
+        const message = "rejected" in applied ? { offset: m.offset, changes: null, occurredAt: null } : applied;
+        messages.push(message);
+        lastEventAt = message.occurredAt ?? lastEventAt;
+      }
+      const nextOffset = batch.messages[batch.messages.length - 1]!.offset + 1;
+      store.stageBatch(options.topic, batch.partition, { messages, rows, nextOffset, lastEventAt });
       const before = records;
-      records += messages.length;
+      records += batch.messages.length;
       if (Math.floor(records / LOAD_RELEASE_EVERY_RECORDS) > Math.floor(before / LOAD_RELEASE_EVERY_RECORDS)) options.releaseMemory?.();
     },
   );

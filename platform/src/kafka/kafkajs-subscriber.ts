@@ -2,7 +2,7 @@ import type { Consumer, IHeaders, Kafka } from "kafkajs";
 import type { Logger } from "../http/logger.js";
 import { chosenPartitionsAssigner } from "./chosen-partitions-assigner.js";
 import { keepConsumerRunning } from "./keep-consumer-running.js";
-import type { MessageSubscriber } from "./message-bus.js";
+import type { ConsumedMessage, MessageSubscriber } from "./message-bus.js";
 import { recordBytes } from "./record-bytes.js";
 
 export interface KafkaSubscriberOptions {
@@ -19,8 +19,18 @@ export interface KafkaSubscriberOptions {
 }
 
 /** Kafka headers as text (kafkajs gives Buffers). */
-export const headerText = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString() : String(v ?? "")]));
+/** Shared by every message without headers: a load receives a million of them. */
+const NO_HEADERS: Record<string, string> = Object.freeze({});
+
+export const headerText = (headers: IHeaders | undefined): Record<string, string> => {
+  let text: Record<string, string> | undefined;
+  for (const k in headers) {
+    const v = headers[k];
+    text ??= {};
+    text[k] = Buffer.isBuffer(v) ? v.toString() : String(v ?? "");
+  }
+  return text ?? NO_HEADERS;
+};
 
 /**
  * kafkajs adapter of `MessageSubscriber`. Every subscription runs under `keepConsumerRunning`, so it comes
@@ -76,9 +86,11 @@ export const createKafkaSubscriber = (kafka: Kafka, options: KafkaSubscriberOpti
         eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }) => {
           request.onReceived?.(batch.topic, recordBytes(batch.messages));
           const from = positions.kind === "stored" ? (positions.next(batch.topic, batch.partition) ?? 0) : 0;
-          const messages = batch.messages
-            .filter((m) => Number(m.offset) >= from)
-            .map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value, headers: headerText(m.headers) }));
+          const messages: ConsumedMessage[] = [];
+          for (const m of batch.messages) {
+            const offset = Number(m.offset);
+            if (offset >= from) messages.push({ offset, key: m.key, value: m.value, headers: headerText(m.headers) });
+          }
           if (messages.length > 0) {
             await handler(
               { topic: batch.topic, partition: batch.partition, messages, highWatermark: Number(batch.highWatermark) },

@@ -180,11 +180,22 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
   };
 
   let caughtUpAnnounced = false;
+  /** Caught up once `onCaughtUp` has run: a replica is not reported caught up (ready) while it still holds its load's memory. */
+  let settled = false;
   const announceCaughtUp = () => {
     if (caughtUpAnnounced || !freshness.caughtUp()) return;
     caughtUpAnnounced = true;
     // After the handlers of this fetch have returned, so that what they held can be let go.
-    if (options.onCaughtUp) setImmediate(options.onCaughtUp);
+    const onCaughtUp = options.onCaughtUp;
+    if (onCaughtUp)
+      setImmediate(() => {
+        try {
+          onCaughtUp();
+        } finally {
+          settled = true;
+        }
+      });
+    else settled = true;
   };
 
   const applyGrouped = groupApply((batches) => store.applyBatches(batches));
@@ -350,7 +361,7 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
 
   return {
     freshness,
-    status: () => ({ state, caughtUp: freshness.caughtUp(), lagMs: freshness.lagMs(Date.now()), lastError }),
+    status: () => ({ state, caughtUp: settled && freshness.caughtUp(), lagMs: freshness.lagMs(Date.now()), lastError }),
     stop: async () => {
       stopped = true;
       state = "STOPPED";

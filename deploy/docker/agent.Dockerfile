@@ -23,7 +23,7 @@ RUN npx tsc -p shared/tsconfig.build.json \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8081 MALLOC_ARENA_MAX=2 AGENT_REPLICA_PATH=/var/lib/inventory/agent-replica.sqlite
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8081 MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 AGENT_REPLICA_PATH=/var/lib/inventory/agent-replica.sqlite
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/package.json ./

@@ -125,7 +125,7 @@ const relay = startOutboxRelay({
   batchSize: env.RELAY_BATCH_SIZE,
 });
 
-// Gzip pays here: a flush's compact records shrink to about 40 % for ~2.5 ms of CPU per 1,000 (docs/scale.md).
+// Gzip pays here: a flush's compact records shrink to about half for ~2.5 ms of CPU per 1,000 (README, The chain view).
 const chainViewPublisher = env.AVAILABILITY_COALESCE_MS > 0 ? createKafkaPublisher(kafka, { gzip: true }) : undefined;
 const chainViewEnds = eventLogEnds(
   kafka,

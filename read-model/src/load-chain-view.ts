@@ -60,22 +60,12 @@ export const LOAD_RELEASE_EVERY_RECORDS = 100_000;
 /** Only the position records are parsed for their position: the rest are items, parsed once, to be applied. */
 const POSITION_KEY = Buffer.from(CHAIN_VIEW_KEYS.position);
 
-const OPEN_BRACKET = 0x5b;
-
 /**
- * The item a compact item record names, read straight from its bytes (keys are identifiers and values JSON
- * numbers: ASCII), or undefined for any other record, which then takes the general path (`toApplied`).
+ * The item a compact item record names, its key read straight from its bytes (keys are identifiers: ASCII), or
+ * undefined for any other record, which then takes the general path (`toApplied`).
  */
-const compactItemOf = (key: Buffer | null, value: Buffer | null): ChainViewItem | undefined => {
-  if (key === null || value === null || value[0] !== OPEN_BRACKET) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value.toString("latin1"));
-  } catch {
-    return undefined;
-  }
-  return decodeChainViewItem(key.toString("latin1"), parsed);
-};
+const compactItemOf = (key: Buffer | null, value: Buffer | null): ChainViewItem | undefined =>
+  key === null ? undefined : decodeChainViewItem(key.toString("latin1"), value);
 
 const positionOf = (value: Buffer | null): ChainViewPosition | undefined => {
   if (value === null) return undefined;

@@ -6,16 +6,20 @@ export type ChainViewProjection =
   | { readonly outcome: "rejected"; readonly reason: string };
 
 /**
- * What one chain-view record (its key and parsed value) does to a replica: a row to apply by version, or the
- * view's position. Item records come compact (an array, store and SKU from the key) or, published before that
- * form, as objects: both are read.
+ * What one chain-view record (its key and value bytes) does to a replica: a row to apply by version, or the
+ * view's position. Item records come compact (see `decodeChainViewItem`: store and SKU from the key) or,
+ * published before that form, as objects: both are read.
  */
-export const projectChainView = (key: string | null, raw: unknown): ChainViewProjection => {
-  if (Array.isArray(raw)) {
-    const item = decodeChainViewItem(key, raw);
-    if (item === undefined) return { outcome: "rejected", reason: "not a chain-view item record" };
-    return { outcome: "changes", changes: [{ kind: "stock-item", ...item }], occurredAt: item.lastEventAt };
+export const projectChainView = (key: string | null, value: Uint8Array): ChainViewProjection => {
+  const item = decodeChainViewItem(key, value);
+  if (item !== undefined) return { outcome: "changes", changes: [{ kind: "stock-item", ...item }], occurredAt: item.lastEventAt };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("utf8"));
+  } catch {
+    return { outcome: "rejected", reason: "not a chain-view record" };
   }
+  if (Array.isArray(raw)) return { outcome: "rejected", reason: "not a chain-view item record" };
   const parsed = chainViewEntrySchema.safeParse(raw);
   if (!parsed.success) return { outcome: "rejected", reason: "not a chain-view record" };
   const entry = parsed.data;

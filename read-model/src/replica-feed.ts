@@ -149,19 +149,19 @@ export const startReplicaFeed = (options: ReplicaFeedOptions): ReplicaFeed => {
     value: Buffer | null,
     key: Buffer | null,
   ): AppliedMessage | { offset: number; rejected: string } => {
+    if (topic === options.chainView?.topic) {
+      // A key compacted away leaves a tombstone (null): nothing to apply.
+      if (value === null) return { offset, changes: null, occurredAt: null };
+      const view = projectChainView(key === null ? null : key.toString("utf8"), value);
+      if (view.outcome === "rejected") return { offset, rejected: view.reason };
+      if (view.outcome === "position") return { offset, changes: null, occurredAt: null, viewAsOf: view.position.at };
+      return { offset, changes: view.changes, occurredAt: view.occurredAt };
+    }
     let raw: unknown;
     try {
       raw = value === null ? null : JSON.parse(value.toString("utf8"));
     } catch {
       return { offset, rejected: "not JSON" };
-    }
-    if (topic === options.chainView?.topic) {
-      // A key compacted away leaves a tombstone (null): nothing to apply.
-      if (raw === null) return { offset, changes: null, occurredAt: null };
-      const view = projectChainView(key === null ? null : key.toString("utf8"), raw);
-      if (view.outcome === "rejected") return { offset, rejected: view.reason };
-      if (view.outcome === "position") return { offset, changes: null, occurredAt: null, viewAsOf: view.position.at };
-      return { offset, changes: view.changes, occurredAt: view.occurredAt };
     }
     const stockChange = projectStockEvent(raw);
     if (stockChange !== undefined) return { offset, changes: [stockChange], occurredAt: stockChange.lastEventAt };

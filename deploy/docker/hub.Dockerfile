@@ -24,7 +24,7 @@ RUN npx tsc -p shared/tsconfig.build.json \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 HUB_REPLICA_PATH=/var/lib/inventory/hub-replica.sqlite
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 MALLOC_MMAP_THRESHOLD_=131072 HUB_REPLICA_PATH=/var/lib/inventory/hub-replica.sqlite
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/package.json ./
@@ -43,4 +43,4 @@ USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/ready`,{signal:AbortSignal.timeout(2000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "hub/dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "hub/dist/main.js"]

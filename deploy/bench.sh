@@ -17,7 +17,7 @@
 # The fleet figure (its own hub and agent, a synthetic chain seeded straight into PostgreSQL): BENCH_FLEET_STORES
 #   (200, quick 40), BENCH_FLEET_SKUS (5000, quick 2000), BENCH_FLEET_WRITING_STORES (20),
 #   BENCH_FLEET_WRITES_PER_S (250), BENCH_FLEET_PARTITIONS (stores / 4), BENCH_FLEET_WINDOW_S (30, quick 10),
-#   BENCH_FLEET_PROBES_PER_S (10), BENCH_FLEET_RESTARTS (5), BENCH_FLEET_HUB_PORT (28083), BENCH_FLEET_AGENT_PORT (28084).
+#   BENCH_FLEET_RESTARTS (5), BENCH_FLEET_HUB_PORT (28083), BENCH_FLEET_AGENT_PORT (28084).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

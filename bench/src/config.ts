@@ -64,8 +64,6 @@ export interface FleetConfig {
   readonly partitions: number;
   /** Length of each measured window of steady writes. */
   readonly windowS: number;
-  /** Probes per second on each of the two lags (own store, another store's row). */
-  readonly probesPerSec: number;
   readonly restarts: number;
   readonly hubPort: number;
   readonly agentPort: number;
@@ -107,7 +105,6 @@ const fleetConfig = (quick: boolean): FleetConfig => {
     writesPerSec: num("BENCH_FLEET_WRITES_PER_S", 250),
     partitions: Math.min(256, num("BENCH_FLEET_PARTITIONS", Math.ceil(stores / 4))),
     windowS: num("BENCH_FLEET_WINDOW_S", quick ? 10 : 30),
-    probesPerSec: num("BENCH_FLEET_PROBES_PER_S", 10),
     restarts: num("BENCH_FLEET_RESTARTS", 5),
     hubPort: num("BENCH_FLEET_HUB_PORT", 28083),
     agentPort: num("BENCH_FLEET_AGENT_PORT", 28084),

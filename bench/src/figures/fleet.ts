@@ -188,8 +188,14 @@ export const fleet = async ({ config, log }: FleetDeps) => {
   const agentStore = writing[0]!;
   const agentPartition = storePartition(agentStore, f.partitions);
   // Another store's row reaches the agent only through the chain view when the store is on another partition.
-  const otherStore = stores.find((s) => storePartition(s, f.partitions) !== agentPartition);
-  if (otherStore === undefined) throw new Error("every store shares the agent's partition: no other store's row to probe");
+  const otherStore = writing.find((s) => storePartition(s, f.partitions) !== agentPartition);
+  if (otherStore === undefined) throw new Error("every writing store shares the agent's partition: no other store's row to probe");
+  // The two probed stores are written by their probes alone, each at one writing store's share of the rate, so
+  // that the agent's own store carries 1/writingStores of the traffic, as the model has it; the rest of the rate
+  // goes to the other writing stores at random.
+  const probesPerSec = f.writesPerSec / f.writingStores;
+  const randomlyWritten = writing.filter((s) => s !== agentStore && s !== otherStore);
+  if (randomlyWritten.length === 0) throw new Error("BENCH_FLEET_WRITING_STORES must leave a store besides the two probed ones");
   const probeSku = skuName(0);
   const replicaPath = (name: string) => `${config.dataDir}/replicas/fleet-${name}.sqlite`;
   const removeReplica = (path: string) => {
@@ -338,7 +344,7 @@ export const fleet = async ({ config, log }: FleetDeps) => {
     };
     const probing = async (storeId: string, pollMs: number, until: number) => {
       const samples: { fromCommitMs: number; fromAckMs: number }[] = [];
-      const gapMs = 1000 / f.probesPerSec;
+      const gapMs = 1000 / probesPerSec;
       while (performance.now() < until) {
         const started = performance.now();
         samples.push(await probe(storeId, pollMs));
@@ -403,13 +409,13 @@ export const fleet = async ({ config, log }: FleetDeps) => {
             url: hub.url,
             connections: config.connections,
             durationS: f.windowS,
-            overallRate: f.writesPerSec,
+            overallRate: f.writesPerSec - 2 * probesPerSec,
             next: () => ({
               method: "POST",
               path: "/v1/adjustments",
               headers: writeHeaders(TOKEN),
               body: JSON.stringify({
-                storeId: writing[Math.floor(Math.random() * writing.length)],
+                storeId: randomlyWritten[Math.floor(Math.random() * randomlyWritten.length)],
                 sku: skuName(1 + Math.floor(Math.random() * (f.skusPerStore - 1))),
                 delta: 1,
                 reason: "restock",
@@ -438,6 +444,7 @@ export const fleet = async ({ config, log }: FleetDeps) => {
           wireBytesPerSec: wire("agent"),
           todayWireBytesPerSec: wire("everything"),
           writesOkPerSec: load.okPerSec,
+          seconds: f.windowS,
           writeStatus: load.statusCounts,
           own: lagOf(own),
           other: lagOf(other),
@@ -511,6 +518,9 @@ export const fleet = async ({ config, log }: FleetDeps) => {
       lagMeasuredFrom: commitTimes ? "commit (PostgreSQL commit timestamp)" : "acknowledgement (track_commit_timestamp is off)",
       chainViewProbeStore: otherStore,
       probesPerRun: windows.map((w) => ({ ownStore: w.own.probes, chainView: w.other.probes })),
+      // The agent's own store's share of the writes, asked and served (its probes are its only writes).
+      ownStoreWritesPerSecAsked: round(probesPerSec, 1),
+      ownStoreWritesPerSec: round(spread(windows.map((w) => w.own.probes / w.seconds)).median, 1),
       bytesFetchedPerAgentPerSec: bytes.median,
       bytesFetchedSpread: bytes,
       bytesFetchedByTopic: middle.byTopic,

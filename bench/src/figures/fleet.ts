@@ -307,50 +307,66 @@ export const fleet = async ({ config, log }: FleetDeps) => {
     for (const s of [agentStore, otherStore]) versions.set(s, await probeVersion(s));
     const commitTimes =
       (await db.query<{ track_commit_timestamp: string }>("SHOW track_commit_timestamp")).rows[0]?.track_commit_timestamp === "on";
-    const probe = async (storeId: string, pollMs: number) => {
-      const expected = versions.get(storeId)! + 1;
-      let acked = NaN;
-      const write = hubApi.post("/v1/adjustments", { storeId, sku: probeSku, delta: 1, reason: "restock" }).then((reply) => {
-        acked = performance.now();
-        return reply;
-      });
-      const sent = performance.now();
-      let visible = NaN;
-      while (performance.now() - sent < 30_000) {
-        const read = await agentApi.get(`/v1/availability?sku=${probeSku}&storeId=${storeId}`);
-        if ((read.body?.perStore?.[0]?.version ?? 0) >= expected) {
-          visible = performance.now();
-          break;
+    /**
+     * Writes the probe item of `storeId` open-loop at `probesPerSec` (each write due at its time, whatever the
+     * ones before it are doing) and polls the agent every `pollMs` for the version it shows, until every write
+     * has been seen: a write's lag runs from its commit (the commit timestamp of its idempotency record, written
+     * in the command's transaction) or its acknowledgement to the first poll that shows its version. Nothing else
+     * writes the item, so every version on it is a probe's.
+     */
+    const probing = async (storeId: string, pollMs: number, until: number) => {
+      const started = performance.now();
+      const gapMs = 1000 / probesPerSec;
+      const ackedAt = new Map<number, number>();
+      const seenAt = new Map<number, number>();
+      let highestSeen = versions.get(storeId)!;
+      let writing = true;
+      const writer = (async () => {
+        const writes: Promise<void>[] = [];
+        for (let i = 0; started + i * gapMs < until; i += 1) {
+          await sleep(Math.max(0, started + i * gapMs - performance.now()));
+          writes.push(
+            hubApi.post("/v1/adjustments", { storeId, sku: probeSku, delta: 1, reason: "restock" }).then((reply) => {
+              expectStatus(reply, 202, "probe write");
+              ackedAt.set(Number(reply.body.version), performance.now());
+            }),
+          );
         }
+        try {
+          await Promise.all(writes);
+        } finally {
+          writing = false;
+        }
+      })();
+      const unseen = () => [...ackedAt.keys()].some((v) => v > highestSeen);
+      while (writing || unseen()) {
+        if (performance.now() > until + 30_000) throw new Error(`probes of ${storeId} not visible at the agent within 30 s`);
+        const read = await agentApi.get(`/v1/availability?sku=${probeSku}&storeId=${storeId}`);
+        const shown = Number(read.body?.perStore?.[0]?.version ?? 0);
+        const now = performance.now();
+        for (let v = highestSeen + 1; v <= shown; v += 1) seenAt.set(v, now);
+        highestSeen = Math.max(highestSeen, shown);
         await sleep(pollMs);
       }
-      expectStatus(await write, 202, "probe write");
-      versions.set(storeId, expected);
-      if (Number.isNaN(visible)) throw new Error(`probe of ${storeId} not visible at the agent within 30 s`);
-      const committed = commitTimes
-        ? Number(
-            (
-              await db.query<{ ms: string }>(
-                "SELECT extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000 AS ms FROM stock_items WHERE store_id = $1 AND sku = $2 AND version = $3",
-                [storeId, probeSku, expected],
-              )
-            ).rows[0]?.ms,
+      await writer;
+      versions.set(storeId, highestSeen);
+      const written = [...ackedAt.keys()];
+      const committedAt = new Map<number, number>();
+      if (commitTimes)
+        for (const row of (
+          await db.query<{ version: number; ms: string }>(
+            `SELECT (response->'body'->>'version')::int AS version, extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000 AS ms
+             FROM idempotency_records
+             WHERE response->'body'->>'storeId' = $1 AND response->'body'->>'sku' = $2 AND (response->'body'->>'version')::int = ANY($3::int[])`,
+            [storeId, probeSku, written],
           )
-        : NaN;
-      return {
-        fromCommitMs: commitTimes ? performance.timeOrigin + visible - committed : NaN,
-        fromAckMs: Math.max(0, visible - acked),
-      };
-    };
-    const probing = async (storeId: string, pollMs: number, until: number) => {
-      const samples: { fromCommitMs: number; fromAckMs: number }[] = [];
-      const gapMs = 1000 / probesPerSec;
-      while (performance.now() < until) {
-        const started = performance.now();
-        samples.push(await probe(storeId, pollMs));
-        await sleep(Math.max(0, gapMs - (performance.now() - started)));
-      }
-      return samples;
+        ).rows)
+          committedAt.set(row.version, Number(row.ms));
+      if (commitTimes && written.some((v) => !committedAt.has(v))) throw new Error(`a probe write of ${storeId} has no idempotency record`);
+      return written.map((v) => ({
+        fromCommitMs: commitTimes ? performance.timeOrigin + seenAt.get(v)! - committedAt.get(v)! : NaN,
+        fromAckMs: Math.max(0, seenAt.get(v)! - ackedAt.get(v)!),
+      }));
     };
     const lagOf = (samples: { fromCommitMs: number; fromAckMs: number }[]) => {
       const values = samples.map((s) => (commitTimes ? s.fromCommitMs : s.fromAckMs));
@@ -443,7 +459,8 @@ export const fleet = async ({ config, log }: FleetDeps) => {
           todayBytesPerSec: Math.round(todayBytes / seconds),
           wireBytesPerSec: wire("agent"),
           todayWireBytesPerSec: wire("everything"),
-          writesOkPerSec: load.okPerSec,
+          // The random writes served and the probes' (each probe write is acknowledged or the run fails).
+          writesOkPerSec: load.okPerSec + (own.length + other.length) / f.windowS,
           seconds: f.windowS,
           writeStatus: load.statusCounts,
           own: lagOf(own),

@@ -15,6 +15,7 @@ import {
   closeHttpServer,
   logProcessWarnings,
   onShutdownSignal,
+  returnMemoryWhenIdle,
   releaseMemory,
   returnMemoryToSystem,
   serveHttp,
@@ -139,10 +140,13 @@ const reporter = env.AGENT_TOKEN
   : undefined;
 if (!reporter) log.info("AGENT_TOKEN not set: this agent does not report its status to the hub");
 
+// What a later burst grows (a recount of the store) is given back once the agent is quiet again.
+const idleMemory = returnMemoryWhenIdle({ log });
 const server = await serveHttp(app, serveOptionsOf(env), log);
 
 onShutdownSignal(
   [
+    { name: "idle memory", run: async () => idleMemory.stop() },
     { name: "change streams", run: async () => stockChanges.close() },
     closeHttpServer(server),
     { name: "stock change stream", run: () => stockChangeFeed.stop() },

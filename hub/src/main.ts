@@ -15,6 +15,7 @@ import {
   closeHttpServer,
   logProcessWarnings,
   onShutdownSignal,
+  returnMemoryWhenIdle,
   serveHttp,
   serveOptionsOf,
   createKafkaPublisher,
@@ -237,10 +238,13 @@ const app = createHubApp({
   webhooks: webhooks.routes,
 });
 
+// A burst (a store's full recount) grows the heap, and V8 keeps it through the quiet that follows.
+const idleMemory = returnMemoryWhenIdle({ log });
 const server = await serveHttp(app, serveOptionsOf(env), log);
 
 onShutdownSignal(
   [
+    { name: "idle memory", run: async () => idleMemory.stop() },
     { name: "change streams", run: async () => stockChanges.close() },
     closeHttpServer(server),
     { name: "stock change stream", run: () => stockChangeFeed.stop() },

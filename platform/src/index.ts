@@ -53,6 +53,7 @@ export { isReadToEndFailure, readToEnd, type ReadToEndFailure, type ReadToEndReq
 export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory, returnMemoryToSystem } from "./release-memory.js";
+export { returnMemoryWhenIdle, DEFAULT_IDLE_MEMORY_POLICY, type IdleMemoryPolicy, type MemoryReturned } from "./return-memory-when-idle.js";
 export { logProcessWarnings } from "./log-process-warnings.js";
 export { setResponseHeader } from "./http/response-header.js";
 export { jsonWithEtag, prepareJson, sendPreparedJson, type PreparedJson } from "./http/json-with-etag.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Agent, request } from "node:http";
 import autocannon from "autocannon";
+import { createRawHttpPool } from "./raw-http-client.js";
 
 export interface LoadResult {
   /** 2xx answers per second over the run. */
@@ -81,49 +81,28 @@ const percentile = (sorted: readonly number[], p: number) =>
 /**
  * An open-loop load: request i is due at start + i / rate, whatever became of the ones before it, and its
  * latency is counted from when it was due, so a stall shows in full (no coordinated omission). Requests go
- * over up to `connections` keep-alive connections; one due while all are busy waits for one, and that wait
- * counts. (autocannon's own rate limit lets each connection send its whole quota for a second at once, then
+ * over up to `connections` keep-alive connections of the raw client; one due while all are busy waits for one,
+ * and that wait counts. (autocannon's own rate limit lets each connection send its whole quota for a second at once, then
  * pause: bursts of the saturated load, not a fixed arrival rate.)
  */
 const runOpenLoop = async (options: LoadOptions & { overallRate: number }): Promise<LoadResult> => {
-  const target = new URL(options.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const pool = createRawHttpPool(options.url, options.connections, (options.timeoutS ?? 30) * 1000);
   const statusCounts: Record<string, number> = {};
   const latencies: number[] = [];
   let errors = 0;
   let timeouts = 0;
   const intervalMs = 1000 / options.overallRate;
   const total = Math.max(1, Math.round(options.overallRate * (options.durationS ?? 10)));
-  const timeoutMs = (options.timeoutS ?? 30) * 1000;
-  const send = (dueAt: number) =>
-    new Promise<void>((resolve) => {
-      const r = options.next();
-      const headers: Record<string, string> = { ...r.headers, ...(r.body !== undefined ? { "content-type": "application/json" } : {}) };
-      const req = request(
-        { host: target.hostname, port: target.port, method: r.method, path: r.path, headers, agent, timeout: timeoutMs },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            statusCounts[res.statusCode!] = (statusCounts[res.statusCode!] ?? 0) + 1;
-            if (res.statusCode! >= 200 && res.statusCode! < 300) latencies.push(performance.now() - dueAt);
-            resolve();
-          });
-          res.on("error", () => {
-            errors += 1;
-            resolve();
-          });
-        },
-      );
-      req.on("timeout", () => {
-        timeouts += 1;
-        req.destroy(new Error("timed out"));
-      });
-      req.on("error", () => {
-        errors += 1;
-        resolve();
-      });
-      req.end(r.body);
-    });
+  const send = async (dueAt: number) => {
+    const outcome = await pool.send(options.next());
+    if ("failed" in outcome) {
+      if (outcome.failed === "timeout") timeouts += 1;
+      else errors += 1;
+      return;
+    }
+    statusCounts[outcome.status] = (statusCounts[outcome.status] ?? 0) + 1;
+    if (outcome.status >= 200 && outcome.status < 300) latencies.push(performance.now() - dueAt);
+  };
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
   let sent = 0;
@@ -141,7 +120,7 @@ const runOpenLoop = async (options: LoadOptions & { overallRate: number }): Prom
   });
   await Promise.all(inFlight);
   const durationS = (performance.now() - started) / 1000;
-  agent.destroy();
+  pool.close();
   latencies.sort((a, b) => a - b);
   const ok = latencies.length;
   return {

@@ -2,6 +2,9 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { failure } from "@inventory/shared";
 import {
+  availabilityAnswers,
+  directAvailabilityRead,
+  LAG_HEADER,
   readRoutes,
   projectionRoutes,
   type ReplicaHandle,
@@ -11,15 +14,15 @@ import {
 } from "@inventory/read-model";
 import {
   authenticate,
-  measureRequests,
   metricsRoute,
   type Metrics,
   failureResponse,
   healthRoutes,
   notFound,
+  observeRequests,
   onError,
-  requestLog,
-  traceId,
+  requestObserver,
+  type DirectRoute,
   type Logger,
   type ReadinessProbe,
   type AuthenticateOptions,
@@ -53,12 +56,21 @@ export interface AgentAppDeps {
   readonly offline?: { readonly storeId: string; readonly sales: OfflineSales; readonly journal: OfflineJournal };
 }
 
+export interface AgentHttp {
+  readonly app: Hono<{ Variables: TraceVariables }>;
+  /**
+   * The tills' hot read, `GET /v1/availability`, answered before routing when reads need no token; while offline
+   * sales wait for the hub it stays with the routed path, which applies them.
+   */
+  readonly direct: DirectRoute | undefined;
+}
+
 /** A store's agent: reads from its own replica (a reservation or transfer it lacks, from the hub), writes forwarded to the hub unchanged. */
-export const createAgentApp = (deps: AgentAppDeps) => {
+export const createAgentApp = (deps: AgentAppDeps): AgentHttp => {
+  const observer = requestObserver(deps.log, deps.metrics);
+  const answerAvailability = availabilityAnswers(deps.replica);
   const app = new Hono<{ Variables: TraceVariables }>();
-  app.use("*", traceId());
-  app.use("*", requestLog(deps.log));
-  app.use("*", measureRequests(deps.metrics));
+  app.use("*", observeRequests(observer));
   app.route(
     "/",
     metricsRoute(deps.metrics, () => {
@@ -77,7 +89,7 @@ export const createAgentApp = (deps: AgentAppDeps) => {
       provisionalReads(deps.offline.storeId, deps.offline.journal, deps.replica),
     );
   app.on("GET", [...FORWARDED_READ_PATHS], forwardMissingReads(deps.hub));
-  app.route("/", readRoutes(deps.replica));
+  app.route("/", readRoutes(deps.replica, answerAvailability));
   app.route("/", stockStreamRoute(deps.stockChanges, deps.stream));
   app.on(
     ["POST", "PUT", "PATCH", "DELETE"],
@@ -92,5 +104,9 @@ export const createAgentApp = (deps: AgentAppDeps) => {
   );
   app.notFound(notFound);
   app.onError(onError(deps.log));
-  return app;
+  const journal = deps.offline?.journal;
+  const direct = deps.readsRequireToken
+    ? undefined
+    : directAvailabilityRead(answerAvailability, observer, { lagHeader: LAG_HEADER, enabled: () => !journal?.hasPending() });
+  return { app, direct };
 };

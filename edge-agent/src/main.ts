@@ -101,7 +101,7 @@ if (offline)
   });
 const replayTimer = offline?.sales.start(env.OFFLINE_REPLAY_INTERVAL_MS);
 
-const app = createAgentApp({
+const { app, direct } = createAgentApp({
   offline,
   onScrape: () => {
     if (offline && offlineMetrics) offlineMetrics.observe(offline.sales.status());
@@ -142,7 +142,7 @@ if (!reporter) log.info("AGENT_TOKEN not set: this agent does not report its sta
 
 // What a later burst grows (a recount of the store) is given back once the agent is quiet again.
 const idleMemory = returnMemoryWhenIdle({ log });
-const server = await serveHttp(app, serveOptionsOf(env), log);
+const server = await serveHttp(app, { ...serveOptionsOf(env), direct }, log);
 
 onShutdownSignal(
   [

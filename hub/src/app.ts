@@ -14,7 +14,6 @@ import {
   countCommandOutcomes,
   requireAction,
   failureResponse,
-  measureRequests,
   metricsRoute,
   type Metrics,
   healthRoutes,
@@ -23,8 +22,8 @@ import {
   type RateLimitOptions,
   notFound,
   onError,
-  requestLog,
-  traceId,
+  requestObserver,
+  observeRequests,
   type Logger,
   type ReadinessProbe,
 } from "@inventory/platform";
@@ -73,9 +72,7 @@ export interface HubAppDeps {
 /** The hub's HTTP surface: writes run against PostgreSQL; reads come from the hub's own replica. */
 export const createHubApp = (deps: HubAppDeps) => {
   const app = new Hono<HubRequestEnv>();
-  app.use("*", traceId());
-  app.use("*", requestLog(deps.log));
-  app.use("*", measureRequests(deps.metrics));
+  app.use("*", observeRequests(requestObserver(deps.log, deps.metrics)));
   app.on("POST", "/v1/*", countCommandOutcomes(deps.metrics));
   app.route("/", metricsRoute(deps.metrics, deps.beforeScrape));
   app.on(

@@ -1,5 +1,5 @@
 export { createLogger, silentLogger, type Logger, type LogLevel } from "./http/logger.js";
-export { traceId, TRACE_HEADER, TRACE_ID_PATTERN, type TraceVariables } from "./http/trace-id.js";
+export { traceId, traceIdFrom, TRACE_HEADER, TRACE_ID_PATTERN, type TraceVariables } from "./http/trace-id.js";
 export { failureResponse, onError, notFound } from "./http/error-response.js";
 export { countCommandOutcomes, recordOutcome, type OutcomeVariables } from "./http/command-outcome.js";
 export { parseJsonBody, parseParam, parseQuery } from "./http/validate.js";
@@ -36,9 +36,9 @@ export {
   type PublishFault,
   type StoredMessage,
 } from "./kafka/in-memory-message-bus.js";
-export { requestLog } from "./http/request-log.js";
+export { observeRequests, requestObserver, type FinishedRequest, type RequestObserver } from "./http/request-observer.js";
 export { healthRoutes, type DependencyCheck, type ReadinessProbe } from "./http/readiness.js";
-export { serveHttp, type ServeOptions } from "./http/serve-http.js";
+export { serveHttp, type DirectRoute, type ServeOptions } from "./http/serve-http.js";
 export { closeHttpServer, onShutdownSignal, type ShutdownStep } from "./http/graceful-shutdown.js";
 export { authenticate, requireAction, DEV_TOKEN_PRINCIPAL, type AuthVariables, type AuthenticateOptions } from "./http/authenticate.js";
 export { httpServerEnvSchema, serveOptionsOf, type HttpServerEnv } from "./http/http-server-env.js";
@@ -50,11 +50,11 @@ export { createDeadLetterSink, deadLetterTopic, type DeadLetter, type DeadLetter
 export { readTopicToEnd, type TopicMessage } from "./kafka/read-topic.js";
 export { recordBytes, type RecordParts } from "./kafka/record-bytes.js";
 export { isReadToEndFailure, readToEnd, type ReadToEndFailure, type ReadToEndRequest } from "./kafka/read-to-end.js";
-export { createMetrics, measureRequests, metricsRoute, type Metrics } from "./metrics.js";
+export { createMetrics, metricsRoute, type Metrics } from "./metrics.js";
 export { keepConsumerRunning, type KeptConsumer } from "./kafka/keep-consumer-running.js";
 export { releaseMemory, returnMemoryToSystem } from "./release-memory.js";
 export { returnMemoryWhenIdle, DEFAULT_IDLE_MEMORY_POLICY, type IdleMemoryPolicy, type MemoryReturned } from "./return-memory-when-idle.js";
 export { logProcessWarnings } from "./log-process-warnings.js";
 export { setResponseHeader } from "./http/response-header.js";
-export { jsonWithEtag, prepareJson, sendPreparedJson, type PreparedJson } from "./http/json-with-etag.js";
+export { holdsTag, jsonWithEtag, prepareJson, sendPreparedJson, type PreparedJson } from "./http/json-with-etag.js";
 export { requestHeader } from "./http/request-header.js";

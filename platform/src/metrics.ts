@@ -1,7 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { MiddlewareHandler } from "hono";
 import { Hono } from "hono";
-import { routePath } from "hono/route";
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -125,17 +123,6 @@ export const createMetrics = (service: "hub" | "edge-agent") => {
 };
 
 export type Metrics = ReturnType<typeof createMetrics>;
-
-/** Counts and times every request by its route pattern, so label values stay few. */
-export const measureRequests =
-  (metrics: Metrics): MiddlewareHandler =>
-  async (c, next) => {
-    const started = performance.now();
-    await next();
-    const route = routePath(c, -1);
-    metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
-    metrics.httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
-  };
 
 export const metricsRoute = (metrics: Metrics, beforeScrape: () => Promise<void> | void = () => undefined) =>
   new Hono().get("/metrics", async (c) => {

@@ -3,6 +3,8 @@ export { openReplicaStore, type ReplicaStore, type AppliedMessage, type Partitio
 export { startReplicaFeed, type ReplicaFeed, type ReplicaFeedStatus } from "./replica-feed.js";
 export { createFreshness, type Freshness } from "./freshness.js";
 export { readRoutes, LAG_HEADER } from "./read-routes.js";
+export { availabilityAnswers, type AnswerAvailability, type AvailabilityAnswer } from "./availability-answer.js";
+export { directAvailabilityRead } from "./direct-availability-read.js";
 export { openReplicaHandle, type ReplicaHandle, type RebuildStatus } from "./replica-handle.js";
 export { projectionRoutes } from "./projection-routes.js";
 export { createStockChangeLog, type StockChangeLog, type StockChangeEvent } from "./stream/stock-change-log.js";

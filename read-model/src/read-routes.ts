@@ -1,7 +1,6 @@
 import { Hono, type Context } from "hono";
 import {
   availabilityQuerySchema,
-  availabilityResponse,
   failure,
   isFailure,
   productTotalsQuerySchema,
@@ -16,15 +15,16 @@ import { setResponseHeader } from "@inventory/platform";
 import { availabilityBatchRoute } from "./availability-batch-route.js";
 import { waitForConsistency } from "./consistency/wait-for-consistency.js";
 import { answerLagMs, type LaggingReplica } from "./answer-lag.js";
-import { readyAnswers } from "./ready-answers.js";
+import { availabilityAnswers, type AnswerAvailability } from "./availability-answer.js";
 
 export const LAG_HEADER = "X-Projection-Lag-ms";
 
 /**
  * The read API, identical on the hub and on every store agent, answered from the local replica only.
- * Every answer says how stale it may be (X-Projection-Lag-ms) and carries an ETag of its body.
+ * Every answer says how stale it may be (X-Projection-Lag-ms) and carries an ETag of its body. `answerAvailability`
+ * is shared with any direct path that answers the same reads.
  */
-export const readRoutes = (replica: LaggingReplica) => {
+export const readRoutes = (replica: LaggingReplica, answerAvailability: AnswerAvailability = availabilityAnswers(replica)) => {
   const app = new Hono();
   const paths = [
     "/v1/availability",
@@ -44,17 +44,11 @@ export const readRoutes = (replica: LaggingReplica) => {
 
   app.route("/", availabilityBatchRoute(replica, LAG_HEADER));
 
-  const answers = readyAnswers();
   const availability = (c: Context, sku: string, storeId?: string) => {
-    const store = replica.store();
-    if (storeId !== undefined && !store.storeExists(storeId)) return failureResponse(c, failure("NOT_FOUND", `unknown store ${storeId}`));
-    const answer = answers.get(store, sku, storeId ?? "", () => {
-      const rows = store.availability(sku, storeId);
-      return rows === undefined ? undefined : availabilityResponse(sku, rows);
-    });
-    if (answer === undefined) return failureResponse(c, failure("NOT_FOUND", `unknown sku ${sku}`));
-    setResponseHeader(c, LAG_HEADER, String(answerLagMs(replica, storeId === undefined ? "chain" : [storeId])));
-    return sendPreparedJson(c, answer);
+    const found = answerAvailability(sku, storeId);
+    if (isFailure(found)) return failureResponse(c, found);
+    setResponseHeader(c, LAG_HEADER, String(found.lagMs));
+    return sendPreparedJson(c, found.answer);
   };
 
   app.get("/v1/availability", (c) => {

@@ -39,7 +39,12 @@ describe.each(transports)("jsonWithEtag over %s", (_name, get) => {
     const res = await get("/thing", { "If-None-Match": `"stale", W/${tag}` });
     expect(res.status).toBe(304);
     expect(res.headers.get("etag")).toBe(tag);
+    expect(res.headers.get("content-type")).toBe("application/json");
     expect(res.headers.get("x-trace-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("given If-None-Match: *, when asked, then 304 (any current body matches)", async () => {
+    expect((await get("/thing", { "If-None-Match": "*" })).status).toBe(304);
   });
 
   it("given a stale ETag, when asked, then 200", async () => {

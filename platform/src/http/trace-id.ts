@@ -9,10 +9,13 @@ export const TRACE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export type TraceVariables = { traceId: string };
 
+/** The caller's X-Trace-Id when it is well formed, otherwise a new one. */
+export const traceIdFrom = (incoming: string | undefined): string =>
+  incoming && TRACE_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+
 /** Takes the caller's X-Trace-Id when it is well formed, otherwise makes one; echoes it on the response. */
 export const traceId = (): MiddlewareHandler<{ Variables: TraceVariables }> => async (c, next) => {
-  const incoming = requestHeader(c, "x-trace-id");
-  const id = incoming && TRACE_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+  const id = traceIdFrom(requestHeader(c, "x-trace-id"));
   c.set("traceId", id);
   setResponseHeader(c, TRACE_HEADER, id);
   await next();

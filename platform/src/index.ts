@@ -57,4 +57,4 @@ export { returnMemoryWhenIdle, DEFAULT_IDLE_MEMORY_POLICY, type IdleMemoryPolicy
 export { logProcessWarnings } from "./log-process-warnings.js";
 export { setResponseHeader } from "./http/response-header.js";
 export { holdsTag, jsonWithEtag, prepareJson, sendPreparedJson, type PreparedJson } from "./http/json-with-etag.js";
-export { requestHeader } from "./http/request-header.js";
+export { nodeRequestHeader, requestHeader } from "./http/request-header.js";

@@ -1,14 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { IDENTIFIER_PATTERN, isFailure } from "@inventory/shared";
-import { holdsTag, TRACE_HEADER, traceIdFrom, type DirectRoute, type RequestObserver } from "@inventory/platform";
+import { holdsTag, nodeRequestHeader, TRACE_HEADER, traceIdFrom, type DirectRoute, type RequestObserver } from "@inventory/platform";
 import type { AnswerAvailability } from "./availability-answer.js";
 
 const PATH = "/v1/availability";
 const IDENTIFIER = IDENTIFIER_PATTERN.source.slice(1, -1);
 /** The plain form of the query, nothing to decode: `sku=<id>` or `sku=<id>&storeId=<id>`. */
 const PLAIN_QUERY = new RegExp(`^sku=(${IDENTIFIER})(?:&storeId=(${IDENTIFIER}))?$`);
-
-const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(", ") : value);
 
 /**
  * `GET /v1/availability` answered on Node's own request and response, without the router's per-request
@@ -39,13 +37,13 @@ export const directAvailabilityRead = (
     const startedAt = performance.now();
     const found = answer(query[1]!, query[2]);
     if (isFailure(found)) return false;
-    const traceId = traceIdFrom(single(headers["x-trace-id"]));
+    const traceId = traceIdFrom(nodeRequestHeader(req, "x-trace-id"));
     const { text, tag } = found.answer;
     res.setHeader(TRACE_HEADER, traceId);
     res.setHeader(options.lagHeader, String(found.lagMs));
     res.setHeader("ETag", tag);
     let status = 200;
-    if (holdsTag(single(headers["if-none-match"]), tag)) {
+    if (holdsTag(nodeRequestHeader(req, "if-none-match"), tag)) {
       status = 304;
       res.writeHead(304, { "Content-Type": "application/json" });
       res.end();

@@ -10,6 +10,11 @@ import type { Context } from "hono";
 export const requestHeader = (c: Context, lowerCaseName: string): string | undefined => {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming?.headers === undefined) return c.req.header(lowerCaseName);
+  return nodeRequestHeader(incoming, lowerCaseName);
+};
+
+/** A header of Node's own request, repeated ones joined by ", " as `Headers.get` gives them. */
+export const nodeRequestHeader = (incoming: IncomingMessage, lowerCaseName: string): string | undefined => {
   const value = incoming.headers[lowerCaseName];
   return Array.isArray(value) ? value.join(", ") : value;
 };

@@ -3,9 +3,7 @@ import { routePath } from "hono/route";
 import type { Counter, Histogram } from "prom-client";
 import type { Metrics } from "../metrics.js";
 import type { Logger } from "./logger.js";
-import { requestHeader } from "./request-header.js";
-import { setResponseHeader } from "./response-header.js";
-import { TRACE_HEADER, traceIdFrom, type TraceVariables } from "./trace-id.js";
+import { adoptTraceId, type TraceVariables } from "./trace-id.js";
 
 export interface FinishedRequest {
   readonly traceId: string;
@@ -59,9 +57,7 @@ export const observeRequests =
   (observer: RequestObserver): MiddlewareHandler<{ Variables: TraceVariables }> =>
   async (c, next) => {
     const startedAt = performance.now();
-    const traceId = traceIdFrom(requestHeader(c, "x-trace-id"));
-    c.set("traceId", traceId);
-    setResponseHeader(c, TRACE_HEADER, traceId);
+    const traceId = adoptTraceId(c);
     await next();
     observer.finished({ traceId, method: c.req.method, route: routePath(c, -1), path: c.req.path, status: c.res.status, startedAt });
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { requestHeader } from "./request-header.js";
 import { setResponseHeader } from "./response-header.js";
 
@@ -13,10 +13,16 @@ export type TraceVariables = { traceId: string };
 export const traceIdFrom = (incoming: string | undefined): string =>
   incoming && TRACE_ID_PATTERN.test(incoming) ? incoming : randomUUID();
 
-/** Takes the caller's X-Trace-Id when it is well formed, otherwise makes one; echoes it on the response. */
-export const traceId = (): MiddlewareHandler<{ Variables: TraceVariables }> => async (c, next) => {
+/** Takes the caller's X-Trace-Id when it is well formed, otherwise makes one; keeps it on the context and echoes it. */
+export const adoptTraceId = (c: Context<{ Variables: TraceVariables }>): string => {
   const id = traceIdFrom(requestHeader(c, "x-trace-id"));
   c.set("traceId", id);
   setResponseHeader(c, TRACE_HEADER, id);
+  return id;
+};
+
+/** The trace id alone, as middleware (see adoptTraceId). */
+export const traceId = (): MiddlewareHandler<{ Variables: TraceVariables }> => async (c, next) => {
+  adoptTraceId(c);
   await next();
 };
